@@ -1,0 +1,78 @@
+/**
+ * Reply attributes for a decision, in the NAS vendor's terms:
+ * - standard (RFC 2865 §5, RFC 2869 §5.16): Framed-IP-Address, Framed-Pool, Session-Timeout,
+ *   Idle-Timeout, Acct-Interim-Interval, Class (RFC 2865 §5.25, echoed in accounting), Reply-Message;
+ * - MikroTik (vendor 14988, RouterOS manual "RADIUS Client"): Mikrotik-Rate-Limit,
+ *   Mikrotik-Address-List, Mikrotik-Group, Mikrotik-Total-Limit with Mikrotik-Total-Limit-Gigawords
+ *   for the bits above 2^32. Other vendors get the standard attributes only.
+ */
+import { dictionary } from '../codec/dictionary.js';
+import type { PacketWriter } from '../codec/writer.js';
+import type { AccessProfile } from './decide.js';
+
+const d = dictionary();
+const A = {
+  framedIp: d.attr('Framed-IP-Address'),
+  framedPool: d.attr('Framed-Pool'),
+  sessionTimeout: d.attr('Session-Timeout'),
+  idleTimeout: d.attr('Idle-Timeout'),
+  interim: d.attr('Acct-Interim-Interval'),
+  class: d.attr('Class'),
+  replyMessage: d.attr('Reply-Message'),
+  rateLimit: d.attr('Mikrotik-Rate-Limit'),
+  addressList: d.attr('Mikrotik-Address-List'),
+  group: d.attr('Mikrotik-Group'),
+  totalLimit: d.attr('Mikrotik-Total-Limit'),
+  totalLimitGigawords: d.attr('Mikrotik-Total-Limit-Gigawords'),
+};
+
+const TWO_32 = 2 ** 32;
+
+export interface ReplyContext {
+  vendor: string;
+  /** Acct-Interim-Interval, seconds. */
+  interimInterval: number;
+  /** Class value tying accounting back to this decision. */
+  classValue: Buffer;
+}
+
+/** Writes the attributes of an accepted (or walled-garden) profile. */
+export function writeProfile(w: PacketWriter, profile: AccessProfile, ctx: ReplyContext): void {
+  if (profile.framedIpAddress) w.add(A.framedIp, profile.framedIpAddress);
+  else if (profile.framedPool) w.add(A.framedPool, profile.framedPool);
+  if (profile.sessionTimeout !== undefined) w.add(A.sessionTimeout, Math.max(1, profile.sessionTimeout));
+  if (profile.idleTimeout !== undefined) w.add(A.idleTimeout, profile.idleTimeout);
+  w.add(A.interim, ctx.interimInterval);
+  w.addRaw(A.class.code, ctx.classValue);
+  if (ctx.vendor !== 'mikrotik') return;
+  w.add(A.rateLimit, profile.rateLimit);
+  if (profile.addressList) w.add(A.addressList, profile.addressList);
+  if (profile.group) w.add(A.group, profile.group);
+  if (profile.totalLimit !== undefined) {
+    w.add(A.totalLimit, profile.totalLimit % TWO_32);
+    if (profile.totalLimit >= TWO_32) w.add(A.totalLimitGigawords, Math.floor(profile.totalLimit / TWO_32));
+  }
+}
+
+/** Writes a Reply-Message, cut to the 253 octets an attribute holds. */
+export function writeReplyMessage(w: PacketWriter, message: string): void {
+  let bytes = Buffer.from(message, 'utf8');
+  if (bytes.length > 253) bytes = bytes.subarray(0, 253);
+  w.addRaw(A.replyMessage.code, bytes);
+}
+
+/**
+ * Class value: `isp1;s=<subscription id>;p=<plan id>;d=<a|w>` (a = accept, w = walled garden).
+ * Accounting reads it back with parseClass to attribute sessions without a username lookup.
+ */
+export function classFor(subscriptionId: number, planId: number, walledGarden: boolean): Buffer {
+  return Buffer.from(`isp1;s=${subscriptionId};p=${planId};d=${walledGarden ? 'w' : 'a'}`, 'latin1');
+}
+
+/** Parses a Class written by classFor; null for any other Class. */
+export function parseClass(value: Buffer | undefined): { subscriptionId: number; planId: number; walledGarden: boolean } | null {
+  if (!value || value.length > 64) return null;
+  const m = /^isp1;s=(\d+);p=(\d+);d=([aw])$/.exec(value.toString('latin1'));
+  if (!m) return null;
+  return { subscriptionId: Number(m[1]), planId: Number(m[2]), walledGarden: m[3] === 'w' };
+}

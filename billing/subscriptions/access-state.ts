@@ -1,0 +1,119 @@
+/**
+ * The read model the radius role decides on: subscriptions with their access fields, plans with
+ * their network attributes, open sessions and quota usage. This is the one module through which
+ * aaa/ reads billing's state (DESIGN.md §4); aaa/index keeps the result in memory.
+ */
+import type { Knex } from '../../lib/db.js';
+import type { BillingCycle } from '../plans/billing-period.js';
+
+export type SubscriptionStatus = 'active' | 'soft_limited' | 'suspended' | 'terminated';
+
+export interface SubscriptionAccess {
+  id: number;
+  customerId: number;
+  planId: number;
+  username: string;
+  /** Sealed password (lib/secret-box.ts); opened by the index on first use. */
+  passwordEnc: string;
+  serviceType: 'pppoe' | 'hotspot';
+  status: SubscriptionStatus;
+  billingType: 'postpaid' | 'prepaid';
+  anchorDay: number;
+  /** Local date the subscription started (YYYY-MM-DD, ISP time zone): anchors billing periods. */
+  startDate: string;
+  /** Epoch milliseconds, or null. */
+  paidUntil: number | null;
+  staticIp: string | null;
+  framedPool: string | null;
+  macAddress: string | null;
+}
+
+export interface PlanAccess {
+  id: number;
+  name: string;
+  rateLimit: string;
+  quotaBytes: number | null;
+  fupRateLimit: string | null;
+  softLimitRateLimit: string | null;
+  framedPool: string | null;
+  mikrotikGroup: string | null;
+  sessionTimeout: number | null;
+  idleTimeout: number | null;
+  simultaneousUse: number;
+  billingCycle: BillingCycle;
+  cycleDays: number | null;
+}
+
+export interface OpenSessionAccess {
+  subscriptionId: number;
+  sessionKey: string;
+  nasIpAddress: string;
+  acctSessionId: string;
+  callingStationId: string | null;
+  framedIpAddress: string | null;
+  /** Epoch milliseconds of the last accounting update. */
+  updateTime: number;
+}
+
+const SUBSCRIPTION_COLUMNS = `
+  s.id, s.customer_id AS "customerId", s.plan_id AS "planId", s.username, s.password_enc AS "passwordEnc",
+  s.service_type AS "serviceType", s.status, s.billing_type AS "billingType", s.anchor_day AS "anchorDay",
+  to_char(s.started_at AT TIME ZONE ?, 'YYYY-MM-DD') AS "startDate",
+  (extract(epoch FROM s.paid_until) * 1000)::bigint AS "paidUntil",
+  host(s.static_ip) AS "staticIp", s.framed_pool AS "framedPool", s.mac_address::text AS "macAddress"`;
+
+/** Subscriptions by id (all when `ids` is omitted). Terminated ones are included: they get a precise Reply-Message. */
+export async function loadSubscriptionAccess(db: Knex, timeZone: string, ids?: number[]): Promise<SubscriptionAccess[]> {
+  const where = ids ? 'WHERE s.id = ANY(?::bigint[])' : '';
+  const params: unknown[] = ids ? [timeZone, ids] : [timeZone];
+  const { rows } = await db.raw(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions s ${where}`, params as Knex.RawBinding[]);
+  return rows as SubscriptionAccess[];
+}
+
+/** Plans by id (all when `ids` is omitted). */
+export async function loadPlanAccess(db: Knex, ids?: number[]): Promise<PlanAccess[]> {
+  const where = ids ? 'WHERE id = ANY(?::bigint[])' : '';
+  const { rows } = await db.raw(
+    `SELECT id, name, rate_limit AS "rateLimit", quota_bytes AS "quotaBytes", fup_rate_limit AS "fupRateLimit",
+            soft_limit_rate_limit AS "softLimitRateLimit", framed_pool AS "framedPool", mikrotik_group AS "mikrotikGroup",
+            session_timeout AS "sessionTimeout", idle_timeout AS "idleTimeout", simultaneous_use AS "simultaneousUse",
+            billing_cycle AS "billingCycle", cycle_days AS "cycleDays"
+       FROM plans ${where}`,
+    ids ? [ids] : [],
+  );
+  return rows as PlanAccess[];
+}
+
+/** Open sessions (stop_time IS NULL) of the given subscriptions, or of all subscriptions. */
+export async function loadOpenSessions(db: Knex, subscriptionIds?: number[]): Promise<OpenSessionAccess[]> {
+  const where = subscriptionIds ? 'AND subscription_id = ANY(?::bigint[])' : '';
+  const { rows } = await db.raw(
+    `SELECT subscription_id AS "subscriptionId", session_key::text AS "sessionKey", host(nas_ip_address) AS "nasIpAddress",
+            acct_session_id AS "acctSessionId", calling_station_id AS "callingStationId",
+            host(framed_ip_address) AS "framedIpAddress", (extract(epoch FROM update_time) * 1000)::bigint AS "updateTime"
+       FROM accounting_sessions
+      WHERE stop_time IS NULL AND subscription_id IS NOT NULL ${where}`,
+    subscriptionIds ? [subscriptionIds] : [],
+  );
+  return rows as OpenSessionAccess[];
+}
+
+/** Octets (in + out) used per subscription from local date `from` on, for the given subscriptions. */
+export async function loadUsageSince(
+  db: Knex,
+  subscriptionIds: number[],
+  from: Map<number, string>,
+): Promise<Map<number, number>> {
+  const ids = subscriptionIds.filter((id) => from.has(id));
+  if (!ids.length) return new Map();
+  const { rows } = await db.raw(
+    `SELECT u.subscription_id AS id, coalesce(sum(u.input_octets + u.output_octets), 0)::bigint AS octets
+       FROM usage_daily u
+       JOIN unnest(?::bigint[], ?::date[]) AS p(id, since) ON p.id = u.subscription_id AND u.day >= p.since
+      GROUP BY u.subscription_id`,
+    [ids, ids.map((id) => from.get(id)!)],
+  );
+  const out = new Map<number, number>(ids.map((id) => [id, 0]));
+  for (const r of rows as Array<{ id: number; octets: number }>) out.set(Number(r.id), r.octets);
+  return out;
+}

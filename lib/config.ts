@@ -1,0 +1,87 @@
+/**
+ * Process configuration, read once from the environment and validated with zod at start-up.
+ * A bad value stops the process with a message naming the variable, before anything listens.
+ *
+ * Every variable is documented in README.md ("Configuration"); keep the two in step.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const ROLES = ['radius', 'web', 'worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** `all` (default) or a comma list of radius, web, worker. */
+  ROLE: z
+    .string()
+    .default('all')
+    .transform((v, ctx) => {
+      if (v === 'all') return [...ROLES];
+      const roles = v.split(',').map((r) => r.trim()).filter(Boolean);
+      for (const r of roles) {
+        if (!(ROLES as readonly string[]).includes(r)) {
+          ctx.addIssue({ code: 'custom', message: `unknown role "${r}" (expected all, ${ROLES.join(', ')})` });
+          return z.NEVER;
+        }
+      }
+      return roles as Role[];
+    }),
+  /** PostgreSQL URL; absent: embedded PostgreSQL under DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
+  /** Redis URL; absent: `redis-server` from the PATH with its data under DATA_DIR. */
+  REDIS_URL: z.string().url().optional(),
+  /** Prefix of every BullMQ key, so several installations can share one Redis. */
+  QUEUE_PREFIX: z.string().min(1).default('isp'),
+  DATA_DIR: z.string().default('./.data'),
+  /**
+   * 32-byte key (64 hex characters or base64) that encrypts NAS secrets, RouterOS and subscriber
+   * passwords at rest. Absent outside production: generated once into DATA_DIR/secret.key.
+   */
+  APP_SECRET_KEY: z.string().optional(),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: port.default(3000),
+  RADIUS_HOST: z.string().default('0.0.0.0'),
+  RADIUS_AUTH_PORT: port.default(1812),
+  RADIUS_ACCT_PORT: port.default(1813),
+  /** Acct-Interim-Interval sent in Access-Accept, seconds (RFC 2869 §5.16: at least 60). */
+  RADIUS_INTERIM_INTERVAL: z.coerce.number().int().min(60).max(86400).default(300),
+  /** A session with no accounting for this many interim intervals is closed by the sweep. */
+  RADIUS_STALE_INTERVALS: z.coerce.number().int().min(2).max(100).default(3),
+  /** Which Access-Requests go to the post-auth log: all, reject (rejects and walled garden), none. */
+  RADIUS_POST_AUTH_LOG: z.enum(['all', 'reject', 'none']).default('all'),
+  /** Load demo data (NAS, plans, customers) into an empty database on start. */
+  DEMO_DATA: bool.default(true),
+  ISP_TIME_ZONE: z.string().default('Asia/Jakarta'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = Omit<z.infer<typeof schema>, 'DATA_DIR'> & { DATA_DIR: string };
+
+/**
+ * Parses `env` (default `process.env`) into a Config.
+ * @throws Error listing every invalid variable, e.g. `RADIUS_AUTH_PORT: Too big: expected number to be <=65535`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: parsed.data.ISP_TIME_ZONE });
+  } catch {
+    throw new Error(`invalid configuration:\n  ISP_TIME_ZONE: unknown time zone "${parsed.data.ISP_TIME_ZONE}"`);
+  }
+  if (parsed.data.NODE_ENV === 'production' && !parsed.data.APP_SECRET_KEY) {
+    throw new Error('invalid configuration:\n  APP_SECRET_KEY: required in production (32 bytes as hex or base64)');
+  }
+  return { ...parsed.data, DATA_DIR: path.resolve(parsed.data.DATA_DIR) };
+}

@@ -1,0 +1,44 @@
+/**
+ * PostgreSQL access: one knex instance per process (objection models bind to it per query),
+ * and the type parsing every module relies on, set once here.
+ *
+ * - int8 (bigint) columns: money in rupiah and octet counters. Parsed to a JS number, which is
+ *   exact for integers up to 2^53 (9 quadrillion rupiah, 9 PB); a larger value throws rather than
+ *   silently losing digits. Money arithmetic goes through lib/money.ts, which stays in integers.
+ * - date columns (billing dates in the ISP's time zone) stay 'YYYY-MM-DD' strings, never shifted
+ *   through a JS Date in the server's zone.
+ */
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+
+export type { Knex };
+
+const INT8_OID = 20;
+const DATE_OID = 1082;
+
+/** Parses an int8 text value; throws RangeError when it cannot be held exactly. */
+export function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`bigint ${text} exceeds the exact range of a JS number`);
+  return n;
+}
+
+pg.types.setTypeParser(INT8_OID, parseInt8);
+pg.types.setTypeParser(DATE_OID, (v: string) => v);
+
+export interface DbOptions {
+  url: string;
+  poolMax?: number;
+  /** Shown in pg_stat_activity, e.g. `isp radius`. */
+  applicationName?: string;
+}
+
+/** Creates a knex instance on PostgreSQL. The pool connects lazily; call `db.destroy()` on shutdown. */
+export function createDb({ url, poolMax = 10, applicationName = 'isp' }: DbOptions): Knex {
+  return knexFactory({
+    client: 'pg',
+    connection: { connectionString: url, application_name: applicationName },
+    pool: { min: 0, max: poolMax },
+    migrations: { tableName: 'knex_migrations' },
+  });
+}

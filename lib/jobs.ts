@@ -1,0 +1,38 @@
+/**
+ * Job contracts between roles: what billing and admin put on a queue and what the consumer
+ * expects. Billing never imports aaa/ (DESIGN.md §4); it enqueues these.
+ */
+import type { Queue } from 'bullmq';
+
+/**
+ * `nas-control`: a subscription's access changed (suspended, reactivated, plan or status change),
+ * or staff asked for a disconnect. The radius role decides what reaches each NAS holding a live
+ * session: a CoA-Request with the new attributes when the session can stay, else a
+ * Disconnect-Request (RFC 5176), else the RouterOS API; and a staff alert when all fail.
+ */
+export interface NasControlJob {
+  subscriptionId: number;
+  /** Why, for logs and alerts: `suspended`, `reactivated`, `plan_changed`, `staff_disconnect`, ... */
+  reason: string;
+  /** Disconnect even when a CoA would do (staff "disconnect now"). */
+  disconnect?: boolean;
+  /** Act on this session only (staff per-session disconnect); default: every open session. */
+  sessionKey?: string;
+}
+
+export interface NasControlResult {
+  sessions: number;
+  coa: number;
+  disconnected: number;
+  routeros: number;
+  failed: number;
+}
+
+/**
+ * Enqueues a nas-control job once per `idempotencyKey` (e.g. the subscription's version after the
+ * change): BullMQ ignores a second add with the same job id, so a retried transaction or a
+ * duplicate webhook does not send a second CoA.
+ */
+export async function enqueueNasControl(queue: Queue, job: NasControlJob, idempotencyKey: string | number): Promise<void> {
+  await queue.add('apply', job, { jobId: `sub-${job.subscriptionId}-${String(idempotencyKey).replace(/[^A-Za-z0-9_.-]/g, '_')}` });
+}

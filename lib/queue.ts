@@ -1,0 +1,59 @@
+/**
+ * BullMQ queues: their names (one per kind of work), default job options, and a factory that
+ * builds queues and workers on a shared prefix. Billing enqueues, the radius role consumes
+ * `nas-control`, the worker role consumes the rest.
+ */
+import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
+import type { Redis } from './redis.js';
+
+export const QUEUES = {
+  /** CoA-Request / Disconnect-Request to the NAS (RFC 5176); consumed by the radius role. */
+  nasControl: 'nas-control',
+  /** Housekeeping on a schedule: stale-session sweep, post-auth log pruning. */
+  maintenance: 'maintenance',
+} as const;
+
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/**
+ * Retries with exponential backoff (1 s, 2 s, 4 s, ...); completed jobs are kept for an hour,
+ * failed ones for a week so staff can see what did not go through (the dead letters).
+ */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+export interface QueueFactory {
+  queue(name: QueueName): Queue;
+  worker<T, R>(name: QueueName, processor: Processor<T, R>, opts?: Partial<WorkerOptions>): Worker<T, R>;
+  close(): Promise<void>;
+}
+
+/** Builds queues and workers on `connection` with key prefix `prefix`; `close()` ends them all. */
+export function createQueueFactory(connection: Redis, prefix: string): QueueFactory {
+  const queues = new Map<string, Queue>();
+  const workers: Worker[] = [];
+  return {
+    queue(name) {
+      let q = queues.get(name);
+      if (!q) {
+        q = new Queue(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+        queues.set(name, q);
+      }
+      return q;
+    },
+    worker(name, processor, opts = {}) {
+      const w = new Worker(name, processor, { connection, prefix, concurrency: 4, ...opts });
+      workers.push(w as Worker);
+      return w;
+    },
+    async close() {
+      // Workers first: close() waits for running jobs to finish, so none is lost on SIGTERM.
+      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...queues.values()].map((q) => q.close()));
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Test runner: starts one real stack for the whole run (embedded PostgreSQL and redis-server
+ * under test-output/stack), migrates a template database once, then runs every `*.test.ts`
+ * (or the files given as arguments) with node:test. Each test file clones the template into its
+ * own database (test/helpers/database.ts), so files run in parallel without sharing rows.
+ *
+ * Usage: node --import tsx scripts/run-tests.ts [files...]
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { createDb } from '../lib/db.js';
+import { startEmbeddedPostgres } from '../lib/embedded/postgres.js';
+import { startLocalRedis } from '../lib/embedded/redis.js';
+import { createLogger } from '../lib/logger.js';
+import { migrateLatest } from '../lib/migrate.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const SKIP = new Set(['node_modules', '.git', '.data', 'test-output', 'scratch']);
+
+function findTests(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (SKIP.has(e.name)) continue;
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) findTests(p, out);
+    else if (e.name.endsWith('.test.ts')) out.push(path.relative(ROOT, p));
+  }
+  return out.sort();
+}
+
+const log = createLogger(process.env.TEST_STACK_LOG ?? 'warn', { stack: 'test' });
+const stackDir = path.join(ROOT, 'test-output', 'stack');
+const files = process.argv.slice(2).length ? process.argv.slice(2) : findTests(ROOT);
+
+const postgres = await startEmbeddedPostgres({ dataDir: stackDir, database: 'postgres', log });
+const redis = await startLocalRedis({ dataDir: stackDir, log });
+const template = 'test_template';
+const admin = new pg.Client({ connectionString: postgres.adminUrl });
+await admin.connect();
+await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+await admin.query(`CREATE DATABASE ${template}`);
+await admin.end();
+const templateUrl = postgres.adminUrl.replace(/\/postgres$/, `/${template}`);
+const db = createDb({ url: templateUrl });
+await migrateLatest(db);
+await db.destroy();
+
+const concurrency = Number(process.env.TEST_CONCURRENCY ?? Math.max(2, os.availableParallelism()));
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
+  {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      TEST_DATABASE_ADMIN_URL: postgres.adminUrl,
+      TEST_TEMPLATE_DATABASE: template,
+      TEST_REDIS_URL: redis.url,
+    },
+  },
+);
+const code: number = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+await redis.stop();
+await postgres.stop();
+process.exit(code);
