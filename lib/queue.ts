@@ -1,7 +1,7 @@
 /**
  * BullMQ queues: their names (one per kind of work), default job options, and a factory that
- * builds queues and workers on a shared prefix. Billing enqueues, the radius role consumes
- * `nas-control`, the worker role consumes the rest.
+ * builds queues and workers on a shared prefix. Each queue has one consuming role, so a worker
+ * never takes a job it does not know: the radius role consumes `nas-control` and `aaa-maintenance`.
  */
 import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from './redis.js';
@@ -9,8 +9,8 @@ import type { Redis } from './redis.js';
 export const QUEUES = {
   /** CoA-Request / Disconnect-Request to the NAS (RFC 5176); consumed by the radius role. */
   nasControl: 'nas-control',
-  /** Housekeeping on a schedule: stale-session sweep, post-auth log pruning. */
-  maintenance: 'maintenance',
+  /** The radius role's housekeeping on a schedule (stale-session sweep); consumed by the radius role. */
+  aaaMaintenance: 'aaa-maintenance',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

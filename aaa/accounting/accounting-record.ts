@@ -1,0 +1,173 @@
+/**
+ * Accounting-Request → AccountingRecord (RFC 2866 §5, RFC 2869 §5.1-5.2).
+ *
+ * - Session key: MD5 of User-Name, Acct-Session-Id, the NAS's source address and NAS-Port-Id /
+ *   NAS-Port, as a UUID (FreeRADIUS derives acctuniqueid the same way), so one session is one row.
+ * - Octet totals include the Gigawords: total = gigawords × 2^32 + octets.
+ * - Times come from our clock minus Acct-Delay-Time, not from Event-Timestamp: many small-ISP
+ *   routers run without NTP and report dates years off.
+ * - Session start = event time − Acct-Session-Time.
+ */
+import { createHash } from 'node:crypto';
+import { dictionary } from '../codec/dictionary.js';
+import type { Packet } from '../codec/packet.js';
+import { attributeOf, readInteger, readIpv4, readString } from '../codec/values.js';
+import { parseClass } from '../policy/reply-attributes.js';
+
+const d = dictionary();
+const A = {
+  statusType: d.attr('Acct-Status-Type'),
+  sessionId: d.attr('Acct-Session-Id'),
+  multiSessionId: d.attr('Acct-Multi-Session-Id'),
+  userName: d.attr('User-Name'),
+  nasIdentifier: d.attr('NAS-Identifier'),
+  nasPort: d.attr('NAS-Port'),
+  nasPortId: d.attr('NAS-Port-Id'),
+  nasPortType: d.attr('NAS-Port-Type'),
+  callingStationId: d.attr('Calling-Station-Id'),
+  calledStationId: d.attr('Called-Station-Id'),
+  framedIp: d.attr('Framed-IP-Address'),
+  serviceType: d.attr('Service-Type'),
+  class: d.attr('Class'),
+  delay: d.attr('Acct-Delay-Time'),
+  sessionTime: d.attr('Acct-Session-Time'),
+  inOctets: d.attr('Acct-Input-Octets'),
+  outOctets: d.attr('Acct-Output-Octets'),
+  inGigawords: d.attr('Acct-Input-Gigawords'),
+  outGigawords: d.attr('Acct-Output-Gigawords'),
+  inPackets: d.attr('Acct-Input-Packets'),
+  outPackets: d.attr('Acct-Output-Packets'),
+  terminateCause: d.attr('Acct-Terminate-Cause'),
+};
+
+/** Acct-Status-Type values (RFC 2866 §5.1). */
+export const STATUS = { Start: 1, Stop: 2, InterimUpdate: 3, AccountingOn: 7, AccountingOff: 8 } as const;
+
+export type AccountingKind = 'start' | 'interim' | 'stop' | 'nas_on' | 'nas_off';
+
+export interface SessionRecord {
+  kind: 'start' | 'interim' | 'stop';
+  sessionKey: string;
+  acctSessionId: string;
+  acctMultiSessionId: string | null;
+  username: string;
+  /** From the Class we sent in the Access-Accept, else from the index by username, else null. */
+  subscriptionId: number | null;
+  nasId: number;
+  nasIpAddress: string;
+  nasIdentifier: string | null;
+  nasPort: string | null;
+  nasPortType: string | null;
+  callingStationId: string | null;
+  calledStationId: string | null;
+  framedIpAddress: string | null;
+  serviceType: string | null;
+  class: string | null;
+  /** Epoch ms of the event (receive time − Acct-Delay-Time). */
+  eventTime: number;
+  /** Epoch ms the session started. */
+  startTime: number;
+  sessionTime: number;
+  inputOctets: number;
+  outputOctets: number;
+  inputPackets: number;
+  outputPackets: number;
+  terminateCause: string | null;
+}
+
+export interface NasRecord {
+  kind: 'nas_on' | 'nas_off';
+  nasId: number;
+  nasIpAddress: string;
+  eventTime: number;
+}
+
+export type AccountingRecord = SessionRecord | NasRecord;
+
+export function isNasRecord(r: AccountingRecord): r is NasRecord {
+  return r.kind === 'nas_on' || r.kind === 'nas_off';
+}
+
+export type ParseResult = { ok: true; record: AccountingRecord } | { ok: false; reason: string };
+
+const TWO_32 = 2 ** 32;
+
+/** PostgreSQL text cannot hold NUL; a NAS can send anything. */
+function clean(v: string | undefined): string | null {
+  return v === undefined ? null : v.includes('\0') ? v.replaceAll('\0', '') : v;
+}
+
+/** Class as text: ours is ASCII; a foreign binary Class is kept as 0x-hex. */
+function classText(v: Buffer | undefined): string | null {
+  if (!v) return null;
+  return /^[\x20-\x7e]*$/.test(v.toString('latin1')) ? v.toString('latin1') : `0x${v.toString('hex')}`;
+}
+
+function enumName(def: typeof A.nasPortType, value: number | undefined): string | null {
+  if (value === undefined) return null;
+  return def.valueNames.get(value) ?? String(value);
+}
+
+/** The session key (a UUID) of FreeRADIUS's acctuniqueid recipe. */
+export function sessionKey(username: string, acctSessionId: string, nasIpAddress: string, nasPort: string): string {
+  const h = createHash('md5').update(`${username}\0${acctSessionId}\0${nasIpAddress}\0${nasPort}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/**
+ * Parses a verified Accounting-Request from `nas`, received at `receivedAt` (epoch ms).
+ * `subscriptionIdFor` resolves a username when the packet carries no Class of ours.
+ * Returns `{ ok: false }` for a request we must not store: no Acct-Status-Type, an unknown
+ * status, or a session record without Acct-Session-Id.
+ */
+export function parseAccountingRequest(
+  p: Packet,
+  nas: { id: number; ipAddress: string },
+  receivedAt: number,
+  subscriptionIdFor: (username: string) => number | null,
+): ParseResult {
+  const status = readInteger(p, A.statusType);
+  const delay = readInteger(p, A.delay) ?? 0;
+  const eventTime = receivedAt - Math.min(delay, 86_400) * 1000;
+  if (status === STATUS.AccountingOn || status === STATUS.AccountingOff) {
+    return { ok: true, record: { kind: status === STATUS.AccountingOn ? 'nas_on' : 'nas_off', nasId: nas.id, nasIpAddress: nas.ipAddress, eventTime } };
+  }
+  const kind = status === STATUS.Start ? 'start' : status === STATUS.Stop ? 'stop' : status === STATUS.InterimUpdate ? 'interim' : null;
+  if (!kind) return { ok: false, reason: status === undefined ? 'no_status_type' : `unsupported_status_${status}` };
+  const acctSessionId = clean(readString(p, A.sessionId));
+  if (!acctSessionId) return { ok: false, reason: 'no_acct_session_id' };
+  const username = clean(readString(p, A.userName)) ?? '';
+  const nasPort = clean(readString(p, A.nasPortId)) ?? readInteger(p, A.nasPort)?.toString() ?? null;
+  const classValue = attributeOf(p, A.class)?.value;
+  const sessionTime = readInteger(p, A.sessionTime) ?? 0;
+  const ours = parseClass(classValue);
+  return {
+    ok: true,
+    record: {
+      kind,
+      sessionKey: sessionKey(username, acctSessionId, nas.ipAddress, nasPort ?? ''),
+      acctSessionId,
+      acctMultiSessionId: clean(readString(p, A.multiSessionId)),
+      username,
+      subscriptionId: ours?.subscriptionId ?? subscriptionIdFor(username),
+      nasId: nas.id,
+      nasIpAddress: nas.ipAddress,
+      nasIdentifier: clean(readString(p, A.nasIdentifier)),
+      nasPort,
+      nasPortType: enumName(A.nasPortType, readInteger(p, A.nasPortType)),
+      callingStationId: clean(readString(p, A.callingStationId)),
+      calledStationId: clean(readString(p, A.calledStationId)),
+      framedIpAddress: readIpv4(p, A.framedIp) ?? null,
+      serviceType: enumName(A.serviceType, readInteger(p, A.serviceType)),
+      class: classText(classValue),
+      eventTime,
+      startTime: eventTime - sessionTime * 1000,
+      sessionTime,
+      inputOctets: (readInteger(p, A.inGigawords) ?? 0) * TWO_32 + (readInteger(p, A.inOctets) ?? 0),
+      outputOctets: (readInteger(p, A.outGigawords) ?? 0) * TWO_32 + (readInteger(p, A.outOctets) ?? 0),
+      inputPackets: readInteger(p, A.inPackets) ?? 0,
+      outputPackets: readInteger(p, A.outPackets) ?? 0,
+      terminateCause: kind === 'stop' ? enumName(A.terminateCause, readInteger(p, A.terminateCause)) : null,
+    },
+  };
+}

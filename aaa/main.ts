@@ -1,0 +1,74 @@
+/**
+ * The radius role: builds the AAA pipeline on a container and starts it. Order matters: the
+ * index is loaded before the sockets open (an Access-Request never meets an empty index), and
+ * on stop the sockets close first, then accounting commits finish, then the index stops.
+ */
+import type { Container } from '../lib/container.js';
+import type { RunningRole } from '../lib/role.js';
+import { createAccountingWriter } from './accounting/accounting-writer.js';
+import { scheduleStaleSessionSweep } from './accounting/stale-session-job.js';
+import { AaaIndex } from './index/aaa-index.js';
+import { createIndexSync, type IndexSync } from './index/index-sync.js';
+import { createRadiusMetrics } from './metrics.js';
+import { createAccessRequestHandler } from './pipeline/access-request.js';
+import { createAccountingRequestHandler } from './pipeline/accounting-request.js';
+import { createPostAuthLog } from './pipeline/post-auth-log.js';
+import { createRadiusServer } from './server.js';
+
+export interface RadiusRole extends RunningRole {
+  ports: { authPort: number; acctPort: number };
+  index: AaaIndex;
+  sync: IndexSync;
+}
+
+export async function startRadiusRole(
+  c: Container,
+  opts: { host?: string; authPort?: number; acctPort?: number; schedule?: boolean } = {},
+): Promise<RadiusRole> {
+  const { config, log: rootLog, db } = c;
+  const log = rootLog.child({ role: 'radius' });
+  const index = new AaaIndex(c.secrets, config.ISP_TIME_ZONE);
+  const sync = createIndexSync({ db, databaseUrl: c.databaseUrl, index, secrets: c.secrets, log, clock: c.clock });
+  await sync.start();
+
+  const metrics = createRadiusMetrics(c.metrics, index);
+  const postAuth = createPostAuthLog({ db, log, metrics, mode: config.RADIUS_POST_AUTH_LOG });
+  const writer = createAccountingWriter({ db, log, metrics, timeZone: config.ISP_TIME_ZONE });
+  const staleAfterMs = config.RADIUS_INTERIM_INTERVAL * config.RADIUS_STALE_INTERVALS * 1000;
+  const server = createRadiusServer({
+    index,
+    log,
+    metrics,
+    host: opts.host ?? config.RADIUS_HOST,
+    authPort: opts.authPort ?? config.RADIUS_AUTH_PORT,
+    acctPort: opts.acctPort ?? config.RADIUS_ACCT_PORT,
+    handleAccess: createAccessRequestHandler({
+      index,
+      sync,
+      clock: c.clock,
+      postAuth,
+      interimInterval: config.RADIUS_INTERIM_INTERVAL,
+      staleAfterMs,
+    }),
+    handleAccounting: createAccountingRequestHandler({ index, writer }),
+  });
+  const ports = await server.start();
+  const sweep = opts.schedule === false ? null : await scheduleStaleSessionSweep(c, staleAfterMs, log);
+
+  return {
+    name: 'radius',
+    ports,
+    index,
+    sync,
+    async health() {
+      return { ok: true, ...ports, ...index.sizes };
+    },
+    async stop() {
+      await server.stop();
+      await writer.close();
+      await postAuth.close();
+      await sweep?.close();
+      await sync.stop();
+    },
+  };
+}

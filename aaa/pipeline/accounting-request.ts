@@ -1,0 +1,34 @@
+/**
+ * Accounting-Request (its Request Authenticator already verified by the socket glue, RFC 2866 §3):
+ * parse → group commit → Accounting-Response only after the row is committed (RFC 2866 §4.1:
+ * a request we could not record gets no response, and the NAS retries it).
+ */
+import { dictionary } from '../codec/dictionary.js';
+import { Code, type Packet } from '../codec/packet.js';
+import { PacketWriter } from '../codec/writer.js';
+import type { AccountingWriter } from '../accounting/accounting-writer.js';
+import { parseAccountingRequest } from '../accounting/accounting-record.js';
+import type { AaaIndex, NasEntry } from '../index/aaa-index.js';
+import type { AccountingOutcome } from '../server.js';
+
+const PROXY_STATE = dictionary().attr('Proxy-State').code;
+const RESULT = { start: 'start', interim: 'interim', stop: 'stop', nas_on: 'accounting_on', nas_off: 'accounting_off' } as const;
+
+export function createAccountingRequestHandler(deps: {
+  index: AaaIndex;
+  writer: AccountingWriter;
+}): (p: Packet, nas: NasEntry, receivedAt: number) => Promise<AccountingOutcome> {
+  const w = new PacketWriter();
+  const subscriptionIdFor = (username: string): number | null => deps.index.subscription(username)?.id ?? null;
+
+  return async function handleAccounting(p, nas, receivedAt) {
+    const parsed = parseAccountingRequest(p, nas, receivedAt, subscriptionIdFor);
+    if (!parsed.ok) return { drop: 'bad_accounting' };
+    await deps.writer.submit(parsed.record);
+    // No await below: the writer is shared.
+    w.reset(Code.AccountingResponse, p.identifier);
+    if (p.messageAuthenticatorOffset >= 0) w.messageAuthenticator();
+    for (const a of p.attributes) if (a.type === PROXY_STATE && a.vendorId === 0) w.addRaw(a.type, a.value);
+    return { reply: w.toResponse(p.authenticator, nas.secret), result: RESULT[parsed.record.kind] };
+  };
+}

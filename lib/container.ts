@@ -1,0 +1,64 @@
+/**
+ * Composition root: the process-wide dependencies, built once by lib/main.ts (or by a test with
+ * its own database, Redis prefix and clock) and passed to each role. No module singletons.
+ */
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
+import type { Config } from './config.js';
+import { createDb, type Knex } from './db.js';
+import type { Logger } from './logger.js';
+import { createQueueFactory, type QueueFactory } from './queue.js';
+import { createRedis, type Redis } from './redis.js';
+import { createSecretBox, type SecretBox } from './secret-box.js';
+
+export interface Container {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  db: Knex;
+  /** The URL `db` connects to (the radius role opens a LISTEN connection of its own). */
+  databaseUrl: string;
+  redis: Redis;
+  queues: QueueFactory;
+  secrets: SecretBox;
+  /** Prometheus registry served at /metrics. */
+  metrics: Registry;
+  close(): Promise<void>;
+}
+
+export function createContainer(opts: {
+  config: Config;
+  log: Logger;
+  databaseUrl: string;
+  redisUrl: string;
+  secretKey: Buffer;
+  clock?: Clock;
+  /** Defaults to the process's default metrics on; tests turn them off. */
+  processMetrics?: boolean;
+  /** An existing knex instance on databaseUrl (tests); default: a new pool. */
+  db?: Knex;
+}): Container {
+  const { config, log } = opts;
+  const db = opts.db ?? createDb({ url: opts.databaseUrl, poolMax: config.DATABASE_POOL_MAX, applicationName: `isp ${config.ROLE.join(',')}` });
+  const redis = createRedis(opts.redisUrl, `isp-${config.ROLE.join('-')}`);
+  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+  const metrics = new Registry();
+  if (opts.processMetrics !== false) collectDefaultMetrics({ register: metrics });
+  return {
+    config,
+    log,
+    clock: opts.clock ?? systemClock,
+    db,
+    databaseUrl: opts.databaseUrl,
+    redis,
+    queues: createQueueFactory(redis, config.QUEUE_PREFIX),
+    secrets: createSecretBox(opts.secretKey),
+    metrics,
+    async close() {
+      await this.queues.close();
+      await db.destroy();
+      redis.disconnect();
+    },
+  };
+}
