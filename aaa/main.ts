@@ -6,6 +6,7 @@
 import type { Container } from '../lib/container.js';
 import type { RunningRole } from '../lib/role.js';
 import { createAccountingWriter } from './accounting/accounting-writer.js';
+import { initMd5 } from './codec/md5.js';
 import { scheduleStaleSessionSweep } from './accounting/stale-session-job.js';
 import { AaaIndex } from './index/aaa-index.js';
 import { createIndexSync, type IndexSync } from './index/index-sync.js';
@@ -19,6 +20,8 @@ export interface RadiusRole extends RunningRole {
   ports: { authPort: number; acctPort: number };
   index: AaaIndex;
   sync: IndexSync;
+  /** Writes the buffered post-auth log rows now (tests, and before a planned stop). */
+  flushPostAuth(): Promise<void>;
 }
 
 export async function startRadiusRole(
@@ -27,6 +30,7 @@ export async function startRadiusRole(
 ): Promise<RadiusRole> {
   const { config, log: rootLog, db } = c;
   const log = rootLog.child({ role: 'radius' });
+  await initMd5();
   const index = new AaaIndex(c.secrets, config.ISP_TIME_ZONE);
   const sync = createIndexSync({ db, databaseUrl: c.databaseUrl, index, secrets: c.secrets, log, clock: c.clock });
   await sync.start();
@@ -60,6 +64,7 @@ export async function startRadiusRole(
     ports,
     index,
     sync,
+    flushPostAuth: () => postAuth.flush(),
     async health() {
       return { ok: true, ...ports, ...index.sizes };
     },

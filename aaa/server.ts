@@ -24,7 +24,8 @@ export interface RadiusServerDeps {
   index: AaaIndex;
   log: Logger;
   metrics: RadiusMetrics;
-  handleAccess(p: Packet, nas: NasEntry): Promise<AccessOutcome>;
+  /** Synchronous on an index hit, a Promise on a miss. */
+  handleAccess(p: Packet, nas: NasEntry): AccessOutcome | Promise<AccessOutcome>;
   handleAccounting(p: Packet, nas: NasEntry, receivedAt: number): Promise<AccountingOutcome>;
   host: string;
   authPort: number;
@@ -60,16 +61,7 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
     return statusWriter.reset(Code.AccessAccept, p.identifier).messageAuthenticator().toResponse(p.authenticator, nas.secret);
   }
 
-  async function handle(port: Port, p: Packet, nas: NasEntry, key: string, started: bigint, receivedAt: number, socket: dgram.Socket, rinfo: dgram.RemoteInfo): Promise<void> {
-    let outcome: AccessOutcome | AccountingOutcome;
-    try {
-      outcome = port === 'auth' ? await deps.handleAccess(p, nas) : await deps.handleAccounting(p, nas, receivedAt);
-    } catch (err) {
-      log.error({ err, nas: nas.ipAddress, code: p.code }, 'request failed; no reply sent (the NAS will retry)');
-      duplicates.forget(key, p.authenticator);
-      drop('internal_error');
-      return;
-    }
+  function reply(port: Port, p: Packet, key: string, started: number, socket: dgram.Socket, rinfo: dgram.RemoteInfo, outcome: AccessOutcome | AccountingOutcome): void {
     if ('drop' in outcome) {
       duplicates.forget(key, p.authenticator);
       drop(outcome.drop);
@@ -77,11 +69,37 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
     }
     duplicates.complete(key, p.authenticator, outcome.reply);
     socket.send(outcome.reply, rinfo.port, rinfo.address);
-    metrics.request(port === 'auth' ? 'access' : 'accounting', outcome.result, Number(process.hrtime.bigint() - started) / 1e9);
+    metrics.request(port === 'auth' ? 'access' : 'accounting', outcome.result, (performance.now() - started) / 1000);
+  }
+
+  function failed(p: Packet, nas: NasEntry, key: string, err: unknown): void {
+    log.error({ err, nas: nas.ipAddress, code: p.code }, 'request failed; no reply sent (the NAS will retry)');
+    duplicates.forget(key, p.authenticator);
+    drop('internal_error');
+  }
+
+  function dispatch(port: Port, p: Packet, nas: NasEntry, key: string, started: number, socket: dgram.Socket, rinfo: dgram.RemoteInfo): void {
+    let outcome: AccessOutcome | AccountingOutcome | Promise<AccessOutcome | AccountingOutcome>;
+    try {
+      outcome = port === 'auth' ? deps.handleAccess(p, nas) : deps.handleAccounting(p, nas, Date.now());
+    } catch (err) {
+      failed(p, nas, key, err);
+      return;
+    }
+    if (!(outcome instanceof Promise)) {
+      reply(port, p, key, started, socket, rinfo, outcome);
+      return;
+    }
+    const task = outcome.then(
+      (o) => reply(port, p, key, started, socket, rinfo, o),
+      (err: unknown) => failed(p, nas, key, err),
+    );
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
   }
 
   function onMessage(port: Port, socket: dgram.Socket, msg: Buffer, rinfo: dgram.RemoteInfo): void {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     if (closing) return;
     const nas = index.nas(rinfo.address);
     if (!nas) {
@@ -101,7 +119,7 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
       const reply = statusServer(p, nas);
       if (reply) {
         socket.send(reply, rinfo.port, rinfo.address);
-        metrics.request('status', 'ok', Number(process.hrtime.bigint() - started) / 1e9);
+        metrics.request('status', 'ok', (performance.now() - started) / 1000);
       } else drop('bad_message_authenticator');
       return;
     }
@@ -127,9 +145,7 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
       drop('duplicate_in_progress');
       return;
     }
-    const task = handle(port, p, nas, key, started, Date.now(), socket, rinfo);
-    inFlight.add(task);
-    void task.finally(() => inFlight.delete(task));
+    dispatch(port, p, nas, key, started, socket, rinfo);
   }
 
   function bind(port: Port, portNumber: number): Promise<dgram.Socket> {

@@ -46,6 +46,8 @@ const schema = z.object({
    */
   APP_SECRET_KEY: z.string().optional(),
   HOST: z.string().default('127.0.0.1'),
+  /** Bearer token for /metrics and the detailed /health from other hosts (loopback needs none). */
+  METRICS_TOKEN: z.string().min(16).optional(),
   PORT: port.default(3000),
   RADIUS_HOST: z.string().default('0.0.0.0'),
   RADIUS_AUTH_PORT: port.default(1812),
@@ -60,6 +62,8 @@ const schema = z.object({
   DEMO_DATA: bool.default(true),
   ISP_TIME_ZONE: z.string().default('Asia/Jakarta'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** json: one JSON object per line (production); pretty: human-readable (default on a terminal). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 
 export type Config = Omit<z.infer<typeof schema>, 'DATA_DIR'> & { DATA_DIR: string };

@@ -12,7 +12,16 @@ const REDACT = [
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-callback-token"]',
 ];
 
-/** Creates the process logger: JSON lines on stdout at `level`. */
-export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({ level, base, redact: { paths: REDACT, censor: '[redacted]' } });
+/**
+ * Creates the process logger at `level`: JSON lines on stdout, or pino-pretty's readable lines
+ * when `format` is `pretty` (the default when stdout is a terminal).
+ */
+export function createLogger(level: string, base: Record<string, unknown> = {}, format?: 'json' | 'pretty'): Logger {
+  const pretty = (format ?? (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
+  return pino({
+    level,
+    base,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    ...(pretty ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+  });
 }

@@ -11,29 +11,33 @@
  *   authenticator for a response, over 16 zero octets for Accounting/CoA/Disconnect requests
  *   (RFC 5176 §3.3; what FreeRADIUS does for Accounting-Request).
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { hmacMd5, hmacMd5With, md5Concat } from './md5.js';
 import type { Packet } from './packet.js';
 
 const ZERO16 = Buffer.alloc(16);
 
-/** HMAC-MD5 of `raw` with the 16 octets at `maOffset` taken as zeros and, when `authenticator` is given, octets 4-19 replaced by it. */
+/**
+ * HMAC-MD5 of `raw` with the 16 octets at `maOffset` taken as zeros and, when `authenticator`
+ * is given, octets 4-19 replaced by it.
+ */
 function messageAuthenticatorOf(raw: Buffer, maOffset: number, secret: Buffer, authenticator?: Buffer): Buffer {
-  const h = createHmac('md5', secret);
-  if (authenticator) {
-    h.update(raw.subarray(0, 4));
-    h.update(authenticator);
-    h.update(raw.subarray(20, maOffset));
-  } else {
-    h.update(raw.subarray(0, maOffset));
-  }
-  h.update(ZERO16);
-  h.update(raw.subarray(maOffset + 16));
-  return h.digest();
+  return hmacMd5With(secret, (buf, off) => {
+    raw.copy(buf, off);
+    if (authenticator) authenticator.copy(buf, off + 4);
+    buf.fill(0, off + maOffset, off + maOffset + 16);
+    return raw.length;
+  });
 }
+
+// Scratch for "packet with another authenticator": reused, the digest is taken at once.
+const withAuth = Buffer.alloc(4096);
 
 /** MD5(raw with octets 4-19 replaced by `authenticator` | secret). */
 function md5With(raw: Buffer, authenticator: Buffer, secret: Buffer): Buffer {
-  return createHash('md5').update(raw.subarray(0, 4)).update(authenticator).update(raw.subarray(20)).update(secret).digest();
+  raw.copy(withAuth, 0);
+  authenticator.copy(withAuth, 4);
+  return md5Concat(withAuth.subarray(0, raw.length), secret);
 }
 
 function equal16(a: Buffer, b: Buffer): boolean {
@@ -84,8 +88,8 @@ export function verifyResponse(
  * Response Authenticator (RFC 2865 §3, RFC 3579 §3.2).
  */
 export function signResponse(buf: Buffer, maOffset: number, secret: Buffer): void {
-  if (maOffset >= 0) createHmac('md5', secret).update(buf).digest().copy(buf, maOffset);
-  createHash('md5').update(buf).update(secret).digest().copy(buf, 4);
+  if (maOffset >= 0) hmacMd5(secret, buf).copy(buf, maOffset);
+  md5Concat(buf, secret).copy(buf, 4);
 }
 
 /**
@@ -102,5 +106,5 @@ export function signRequest(buf: Buffer, maOffset: number, secret: Buffer): void
  * octets 4-19; only the Message-Authenticator is computed (RFC 3579 §3.2).
  */
 export function signAccessRequest(buf: Buffer, maOffset: number, secret: Buffer): void {
-  if (maOffset >= 0) createHmac('md5', secret).update(buf).digest().copy(buf, maOffset);
+  if (maOffset >= 0) hmacMd5(secret, buf).copy(buf, maOffset);
 }

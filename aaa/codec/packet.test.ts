@@ -360,7 +360,8 @@ test('Vendor-Specific whose sub-attributes do not fit exactly is kept whole as a
     assert.equal(p.attributes.length, 3, why);
     const [before, kept, after] = p.attributes;
     assert.deepEqual([before!.type, after!.type, after!.value.toString()], [1, 18, 'after'], why);
-    assert.deepEqual({ ...kept!, value: Buffer.from(kept!.value) }, { type: 26, vendorId: 0, vendorType: 0, value: payload }, why);
+    const { type, vendorId, vendorType, value } = kept!;
+    assert.deepEqual({ type, vendorId, vendorType, value: Buffer.from(value) }, { type: 26, vendorId: 0, vendorType: 0, value: payload }, why);
     assert.equal(describeAttributes(p)[1]![0], 'Vendor-Specific', why);
   }
 });

@@ -2,7 +2,7 @@
  * User-Password hiding (RFC 2865 §5.2): the password, padded with NULs to a multiple of 16
  * octets (at most 128), is XORed with b1 = MD5(S + RA), b2 = MD5(S + c1), ...
  */
-import { createHash } from 'node:crypto';
+import { md5Concat } from './md5.js';
 
 /**
  * Recovers the password from a User-Password value. Trailing NUL padding is removed.
@@ -14,7 +14,7 @@ export function revealUserPassword(hidden: Buffer, authenticator: Buffer, secret
   const out = Buffer.allocUnsafe(n);
   let prev = authenticator;
   for (let off = 0; off < n; off += 16) {
-    const b = createHash('md5').update(secret).update(prev).digest();
+    const b = md5Concat(secret, prev);
     for (let i = 0; i < 16; i++) out[off + i] = hidden[off + i]! ^ b[i]!;
     prev = hidden.subarray(off, off + 16);
   }
@@ -32,7 +32,7 @@ export function hideUserPassword(password: string | Buffer, authenticator: Buffe
   p.copy(out);
   let prev = authenticator;
   for (let off = 0; off < n; off += 16) {
-    const b = createHash('md5').update(secret).update(prev).digest();
+    const b = md5Concat(secret, prev);
     for (let i = 0; i < 16; i++) out[off + i] = out[off + i]! ^ b[i]!;
     prev = out.subarray(off, off + 16);
   }

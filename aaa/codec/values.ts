@@ -47,15 +47,16 @@ export function encodeValue(def: AttributeDef, value: AttributeValue): Buffer {
       return Buffer.from(String(value), 'utf8');
     case 'integer':
     case 'date': {
-      const n = typeof value === 'number' ? value : (def.values.get(value) ?? Number(value));
+      const n = typeof value === 'number' ? value : (def.values.get(value) ?? (/^\d+$/.test(value) ? Number(value) : NaN));
       if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`${def.name}: not a 32-bit unsigned integer: ${value}`);
       const b = Buffer.allocUnsafe(4);
       b.writeUInt32BE(n, 0);
       return b;
     }
     case 'ipaddr': {
-      const parts = String(value).split('.').map(Number);
-      if (parts.length !== 4 || parts.some((x) => !Number.isInteger(x) || x < 0 || x > 255)) {
+      const text = String(value);
+      const parts = text.split('.').map(Number);
+      if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(text) || parts.some((x) => x > 255)) {
         throw new RangeError(`${def.name}: not an IPv4 address: ${value}`);
       }
       return Buffer.from(parts);

@@ -10,7 +10,7 @@
  */
 import type { AttributeDef } from './dictionary.js';
 import { signAccessRequest, signRequest, signResponse } from './authenticators.js';
-import { HEADER_LENGTH, MAX_PACKET_LENGTH, MESSAGE_AUTHENTICATOR, VENDOR_SPECIFIC } from './packet.js';
+import { Code, HEADER_LENGTH, MAX_PACKET_LENGTH, MESSAGE_AUTHENTICATOR, VENDOR_SPECIFIC } from './packet.js';
 import { encodeValue, type AttributeValue } from './values.js';
 
 export class PacketWriter {
@@ -33,8 +33,13 @@ export class PacketWriter {
     return this;
   }
 
-  /** Reserves a Message-Authenticator (zeros until signed). Call it first: it is placed where the writer is. */
+  /**
+   * Reserves a Message-Authenticator (zeros until signed), placed where the writer is: call it
+   * first for a response (`toResponse` refuses one anywhere else).
+   * @throws Error when the packet already has one (a second MA makes the packet invalid).
+   */
   messageAuthenticator(): this {
+    if (this.maOffset !== -1) throw new Error('packet already has a Message-Authenticator');
     this.ensure(18);
     this.buf[this.pos] = MESSAGE_AUTHENTICATOR;
     this.buf[this.pos + 1] = 18;
@@ -46,8 +51,42 @@ export class PacketWriter {
 
   /** Adds attribute `def` (standard or vendor-specific) with `value`. @throws RangeError when it does not fit. */
   add(def: AttributeDef, value: AttributeValue): this {
+    // Fast paths write in place: no intermediate Buffer for the common string and integer values.
+    if (typeof value === 'string' && def.dataType === 'string') {
+      const n = Buffer.byteLength(value, 'utf8');
+      this.buf.write(value, this.header(def, n), 'utf8');
+      return this;
+    }
+    if (typeof value === 'number' && (def.dataType === 'integer' || def.dataType === 'date') && value >= 0 && value <= 0xffffffff && Number.isInteger(value)) {
+      this.buf.writeUInt32BE(value, this.header(def, 4));
+      return this;
+    }
     const bytes = encodeValue(def, value);
-    return def.vendorId ? this.addVendor(def.vendorId, def.code, bytes) : this.addRaw(def.code, bytes);
+    bytes.copy(this.buf, this.header(def, bytes.length));
+    return this;
+  }
+
+  /** Writes the attribute header (and Vendor-Specific wrapper) for a value of `n` octets; returns where the value goes. */
+  private header(def: AttributeDef, n: number): number {
+    const b = this.buf;
+    const at = this.pos;
+    if (!def.vendorId) {
+      if (n > 253) throw new RangeError(`${def.name}: value of ${n} octets exceeds 253`);
+      this.ensure(2 + n);
+      b[at] = def.code;
+      b[at + 1] = 2 + n;
+      this.pos = at + 2 + n;
+      return at + 2;
+    }
+    if (n > 247) throw new RangeError(`${def.name}: value of ${n} octets exceeds 247`);
+    this.ensure(8 + n);
+    b[at] = VENDOR_SPECIFIC;
+    b[at + 1] = 8 + n;
+    b.writeUInt32BE(def.vendorId, at + 2);
+    b[at + 6] = def.code;
+    b[at + 7] = 2 + n;
+    this.pos = at + 8 + n;
+    return at + 8;
   }
 
   /** Adds a standard attribute from raw bytes (at most 253 octets, RFC 2865 §5). */
@@ -77,8 +116,19 @@ export class PacketWriter {
     return this;
   }
 
-  /** Signs as a response to a request whose authenticator is `requestAuthenticator`. */
+  /**
+   * Signs as a response to a request whose authenticator is `requestAuthenticator`.
+   * @throws Error when a Message-Authenticator was added but is not the first attribute, or is in
+   *   an Accounting-Response (FreeRADIUS computes that one over a zero authenticator, unlike every
+   *   other response, so no choice interoperates: we send none).
+   */
   toResponse(requestAuthenticator: Buffer, secret: Buffer): Buffer {
+    if (this.maOffset !== -1 && this.maOffset !== HEADER_LENGTH + 2) {
+      throw new Error('Message-Authenticator must be the first attribute of a response (CVE-2024-3596)');
+    }
+    if (this.maOffset !== -1 && this.buf[0] === Code.AccountingResponse) {
+      throw new Error('no Message-Authenticator in an Accounting-Response');
+    }
     requestAuthenticator.copy(this.buf, 4, 0, 16);
     const out = this.finish();
     signResponse(out, this.maOffset, secret);

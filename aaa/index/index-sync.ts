@@ -45,7 +45,7 @@ export interface IndexSync {
   lookupUsername(username: string): Promise<SubscriptionEntry | undefined>;
   /** Loads the quota usage of a subscription for the period starting `periodStart`. */
   loadUsage(subscriptionId: number, periodStart: string): Promise<number>;
-  /** Resolves when every notification received so far has been applied (tests). */
+  /** Resolves when every change committed before the call has been applied to the index (tests). */
   settled(): Promise<void>;
 }
 
@@ -274,6 +274,9 @@ export function createIndexSync(deps: IndexSyncDeps): IndexSync {
       return octets;
     },
     async settled() {
+      // PostgreSQL delivers the notifications committed so far before the reply to a query on
+      // the listening connection, so after this round trip they have all been received.
+      await client?.query('SELECT 1');
       while (timer || pending.full) await new Promise((r) => setTimeout(r, COALESCE_MS));
       await flushing;
     },

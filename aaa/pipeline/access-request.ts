@@ -15,6 +15,7 @@ import { dictionary } from '../codec/dictionary.js';
 import { Code, type Packet } from '../codec/packet.js';
 import { attributeOf, readString } from '../codec/values.js';
 import { PacketWriter } from '../codec/writer.js';
+import type { PlanAccess } from '../../billing/subscriptions/access-state.js';
 import type { AaaIndex, NasEntry, SubscriptionEntry } from '../index/aaa-index.js';
 import type { IndexSync } from '../index/index-sync.js';
 import type { DropReason } from '../metrics.js';
@@ -54,9 +55,13 @@ export interface AccessDeps {
 }
 
 type AuthType = PostAuthRow['authType'];
+type Outcome = AccessOutcome | Promise<AccessOutcome>;
 
-/** Builds the Access-Request handler. The returned function never touches the database on an index hit. */
-export function createAccessRequestHandler(deps: AccessDeps): (p: Packet, nas: NasEntry) => Promise<AccessOutcome> {
+/**
+ * Builds the Access-Request handler. On an index hit it is synchronous and touches no database;
+ * only an index miss (a username or a quota period not in memory) returns a Promise.
+ */
+export function createAccessRequestHandler(deps: AccessDeps): (p: Packet, nas: NasEntry) => Outcome {
   const { index, postAuth } = deps;
   const w = new PacketWriter();
 
@@ -77,12 +82,16 @@ export function createAccessRequestHandler(deps: AccessDeps): (p: Packet, nas: N
     return w;
   }
 
-  function reject(p: Packet, nas: NasEntry, row: Omit<PostAuthRow, 'result' | 'at' | 'nasId' | 'nasIpAddress'>, message: string): AccessOutcome {
+  function log(nas: NasEntry, username: string, subscriptionId: number | null, callingStationId: string | null, authType: AuthType, result: PostAuthRow['result'], reason: string): void {
+    postAuth.add({ at: deps.clock.now(), username, subscriptionId, nasId: nas.id, nasIpAddress: nas.ipAddress, callingStationId, authType, result, reason });
+  }
+
+  function reject(p: Packet, nas: NasEntry, message: string, username: string, subscriptionId: number | null, callingStationId: string | null, authType: AuthType, reason: string): AccessOutcome {
     begin(p, Code.AccessReject);
     writeReplyMessage(w, message);
     const reply = w.toResponse(p.authenticator, nas.secret);
-    postAuth.add({ ...row, at: deps.clock.now(), nasId: nas.id, nasIpAddress: nas.ipAddress, result: 'reject' });
-    return { reply, result: 'reject', reason: row.reason };
+    log(nas, username, subscriptionId, callingStationId, authType, 'reject', reason);
+    return { reply, result: 'reject', reason };
   }
 
   function authenticate(p: Packet, nas: NasEntry, sub: SubscriptionEntry): { type: AuthType; ok: boolean; success?: Buffer } {
@@ -111,31 +120,8 @@ export function createAccessRequestHandler(deps: AccessDeps): (p: Packet, nas: N
     return { type: 'none', ok: false };
   }
 
-  return async function handleAccessRequest(p, nas) {
-    const dropped = security(p, nas);
-    if (dropped) return { drop: dropped };
-
-    const username = readString(p, A.userName);
-    const callingStationId = readString(p, A.callingStationId) ?? null;
-    const base = { username: username ?? '', subscriptionId: null, callingStationId, authType: 'none' as AuthType };
-    const msgs = index.settings.messages;
-    if (!username) return reject(p, nas, { ...base, reason: 'no_username' }, msgs.rejected);
-    if (attributeOf(p, A.eapMessage)) return reject(p, nas, { ...base, reason: 'eap_unsupported' }, msgs.rejected);
-
-    const sub = index.subscription(username) ?? (await deps.sync.lookupUsername(username));
-    if (!sub) return reject(p, nas, { ...base, reason: 'unknown_user' }, msgs.rejected);
-    const auth = authenticate(p, nas, sub);
-    const row = { ...base, subscriptionId: sub.id, authType: auth.type };
-    if (auth.type === 'none') return reject(p, nas, { ...row, reason: 'no_credentials' }, msgs.rejected);
-    if (!auth.ok) return reject(p, nas, { ...row, reason: 'bad_password' }, msgs.rejected);
-
-    const plan = index.plan(sub.planId);
-    if (!plan) return reject(p, nas, { ...row, reason: 'no_plan' }, msgs.rejected);
-    const now = deps.clock.now();
-    let usedOctets = 0;
-    const periodStart = index.quotaPeriodStart(sub, plan, now);
-    if (periodStart) usedOctets = index.usedOctets(sub.id, periodStart) ?? (await deps.sync.loadUsage(sub.id, periodStart));
-
+  /** From an authenticated subscriber to the reply; `usedOctets` is known here. */
+  function finish(p: Packet, nas: NasEntry, sub: SubscriptionEntry, plan: PlanAccess, callingStationId: string | null, auth: { type: AuthType; success?: Buffer }, now: Date, usedOctets: number): AccessOutcome {
     const decision = decide({
       subscription: sub,
       plan,
@@ -147,9 +133,9 @@ export function createAccessRequestHandler(deps: AccessDeps): (p: Packet, nas: N
       callingStationId: callingStationId ?? undefined,
       staleAfterMs: deps.staleAfterMs,
     });
-    if (decision.kind === 'reject') return reject(p, nas, { ...row, reason: decision.reason }, decision.message);
-
-    // No await below this line: the writer is shared by every request of this handler.
+    if (decision.kind === 'reject') {
+      return reject(p, nas, decision.message, sub.username, sub.id, callingStationId, auth.type, decision.reason);
+    }
     begin(p, Code.AccessAccept);
     const walled = decision.kind === 'walled_garden';
     writeProfile(w, decision.profile, {
@@ -160,7 +146,36 @@ export function createAccessRequestHandler(deps: AccessDeps): (p: Packet, nas: N
     if (walled) writeReplyMessage(w, decision.message);
     if (auth.success) w.add(A.msChap2Success, auth.success);
     const reply = w.toResponse(p.authenticator, nas.secret);
-    postAuth.add({ ...row, at: now, nasId: nas.id, nasIpAddress: nas.ipAddress, result: decision.kind, reason: decision.reason });
+    log(nas, sub.username, sub.id, callingStationId, auth.type, decision.kind, decision.reason);
     return { reply, result: decision.kind, reason: decision.reason };
+  }
+
+  function withSubscriber(p: Packet, nas: NasEntry, sub: SubscriptionEntry | undefined, username: string, callingStationId: string | null): Outcome {
+    const msgs = index.settings.messages;
+    if (!sub) return reject(p, nas, msgs.rejected, username, null, callingStationId, 'none', 'unknown_user');
+    const auth = authenticate(p, nas, sub);
+    if (auth.type === 'none') return reject(p, nas, msgs.rejected, username, sub.id, callingStationId, 'none', 'no_credentials');
+    if (!auth.ok) return reject(p, nas, msgs.rejected, username, sub.id, callingStationId, auth.type, 'bad_password');
+    const plan = index.plan(sub.planId);
+    if (!plan) return reject(p, nas, msgs.rejected, username, sub.id, callingStationId, auth.type, 'no_plan');
+    const now = deps.clock.now();
+    const periodStart = index.quotaPeriodStart(sub, plan, now);
+    if (!periodStart) return finish(p, nas, sub, plan, callingStationId, auth, now, 0);
+    const used = index.usedOctets(sub.id, periodStart);
+    if (used !== undefined) return finish(p, nas, sub, plan, callingStationId, auth, now, used);
+    return deps.sync.loadUsage(sub.id, periodStart).then((u) => finish(p, nas, sub, plan, callingStationId, auth, now, u));
+  }
+
+  return function handleAccessRequest(p, nas) {
+    const dropped = security(p, nas);
+    if (dropped) return { drop: dropped };
+    const username = readString(p, A.userName);
+    const callingStationId = readString(p, A.callingStationId) ?? null;
+    const msgs = index.settings.messages;
+    if (!username) return reject(p, nas, msgs.rejected, '', null, callingStationId, 'none', 'no_username');
+    if (attributeOf(p, A.eapMessage)) return reject(p, nas, msgs.rejected, username, null, callingStationId, 'none', 'eap_unsupported');
+    const sub = index.subscription(username);
+    if (sub) return withSubscriber(p, nas, sub, username, callingStationId);
+    return deps.sync.lookupUsername(username).then((found) => withSubscriber(p, nas, found, username, callingStationId));
   };
 }

@@ -25,9 +25,10 @@ export function createAccountingRequestHandler(deps: {
     const parsed = parseAccountingRequest(p, nas, receivedAt, subscriptionIdFor);
     if (!parsed.ok) return { drop: 'bad_accounting' };
     await deps.writer.submit(parsed.record);
-    // No await below: the writer is shared.
+    // No await below: the writer is shared. No Message-Authenticator: RFC 2866 needs none, and
+    // FreeRADIUS computes one in an Accounting-Response over a zero authenticator (unlike every
+    // other response), so any choice would fail some peer.
     w.reset(Code.AccountingResponse, p.identifier);
-    if (p.messageAuthenticatorOffset >= 0) w.messageAuthenticator();
     for (const a of p.attributes) if (a.type === PROXY_STATE && a.vendorId === 0) w.addRaw(a.type, a.value);
     return { reply: w.toResponse(p.authenticator, nas.secret), result: RESULT[parsed.record.kind] };
   };

@@ -1,0 +1,98 @@
+/**
+ * `npm start`: one process running the roles in ROLE (default all three). Without DATABASE_URL
+ * it starts embedded PostgreSQL under DATA_DIR, without REDIS_URL a local redis-server; it runs
+ * the migrations, loads demo data into an empty database (unless DEMO_DATA=false), starts the
+ * roles and prints what to try. SIGTERM / SIGINT stop it gracefully.
+ */
+import { startRadiusRole } from '../aaa/main.js';
+import { startWorkerRole } from '../billing/main.js';
+import { loadConfig, type Config } from './config.js';
+import { createContainer, type Container } from './container.js';
+import { demoHints, isEmptyDatabase, loadDemoData } from './demo-data.js';
+import { createHttpServer } from './http/app.js';
+import { createLogger } from './logger.js';
+import { migrateLatest } from './migrate.js';
+import type { RunningRole } from './role.js';
+import { resolveKey } from './secret-box.js';
+import { resolveDatabase, resolveRedis } from './services.js';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  const log = createLogger(config.LOG_LEVEL, {}, config.LOG_FORMAT);
+  const cleanups: Array<() => Promise<void>> = [];
+  const stopAll = async (): Promise<void> => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log.error({ err }, 'error while stopping'));
+  };
+
+  try {
+    const database = await resolveDatabase(config, log);
+    cleanups.push(() => database.stop());
+    const redis = await resolveRedis(config, log);
+    cleanups.push(() => redis.stop());
+    const { key, created } = resolveKey(config.APP_SECRET_KEY, config.DATA_DIR);
+    if (created) log.warn({ file: `${config.DATA_DIR}/secret.key` }, 'generated an encryption key for secrets at rest; back it up, or set APP_SECRET_KEY');
+
+    const c = createContainer({ config, log, databaseUrl: database.url, redisUrl: redis.url, secretKey: key });
+    cleanups.push(() => c.close());
+    const applied = await migrateLatest(c.db);
+    if (applied.length) log.info({ migrations: applied.length }, 'database migrated');
+    if (config.DEMO_DATA && (await isEmptyDatabase(c.db))) {
+      await loadDemoData(c.db, c.secrets, c.clock.now());
+      log.info('loaded demo data (set DEMO_DATA=false to start empty)');
+    }
+
+    const roles: RunningRole[] = [];
+    const http = createHttpServer(c, () => roles);
+    if (config.ROLE.includes('radius')) roles.push(await startRadiusRole(c));
+    if (config.ROLE.includes('worker')) roles.push(await startWorkerRole(c));
+    if (config.ROLE.includes('web')) roles.push({ name: 'web', health: async () => ({ ok: true }), stop: async () => {} });
+    const port = await http.listen(config.HOST, config.PORT);
+    cleanups.push(() => http.close());
+    for (const r of roles) cleanups.push(() => r.stop());
+    log.info({ roles: config.ROLE, http: `http://${config.HOST}:${port}` }, 'started');
+    if (config.ROLE.includes('radius')) await printHints(c);
+  } catch (err) {
+    log.fatal({ err: (err as Error).message }, 'start-up failed');
+    await stopAll();
+    process.exit(1);
+  }
+
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'stopping');
+      void stopAll().then(() => process.exit(0));
+    });
+  }
+}
+
+async function printHints(c: Container): Promise<void> {
+  const hints = await demoHints(c.db, c.secrets);
+  if (!hints) return;
+  const port = c.config.RADIUS_AUTH_PORT;
+  const active = hints.subscriptions.find((s) => s.username === 'demo-active');
+  const lines = [
+    '',
+    'Demo data is loaded. Try it with FreeRADIUS\'s radclient (Debian: apt-get install freeradius-utils):',
+    '',
+    active
+      ? `  echo 'User-Name = "${active.username}", User-Password = "${active.password}", Message-Authenticator = 0x00' | radclient -x 127.0.0.1:${port} auth '${hints.secret}'`
+      : '',
+    '',
+    `Demo NAS 127.0.0.1, shared secret: ${hints.secret}`,
+    'Demo logins (username / password / status):',
+    ...hints.subscriptions.map((s) => `  ${s.username.padEnd(16)} ${s.password.padEnd(10)} ${s.status}`),
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+await main();

@@ -1,0 +1,207 @@
+/**
+ * `npm run bench:radius [-- --subscribers 100000 --seconds 10 --concurrency 128 --rate 20000]`
+ *
+ * Seeds the subscribers with seed:load (user1..userN on the database the server uses), then
+ * drives the radius role with PAP Access-Requests (RouterOS PPPoE attributes, with
+ * Message-Authenticator) and with accounting (Start for every session, then Interim-Updates),
+ * and prints requests per second, latency percentiles, timeouts (no reply within 1 s) and late
+ * replies (over 300 ms, when RouterOS would already retransmit).
+ *
+ * It drives the server running on RADIUS_AUTH_PORT / RADIUS_ACCT_PORT of this machine when one
+ * answers a Status-Server with the load NAS secret (start it with `npm start` first); otherwise
+ * it starts `ROLE=radius` itself as a separate process on the same database.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import dgram from 'node:dgram';
+import { parseArgs } from 'node:util';
+import { dictionary } from '../aaa/codec/dictionary.js';
+import { Code } from '../aaa/codec/packet.js';
+import { hideUserPassword } from '../aaa/codec/user-password.js';
+import { PacketWriter } from '../aaa/codec/writer.js';
+import { loadConfig } from '../lib/config.js';
+import { createDb } from '../lib/db.js';
+import { createLogger } from '../lib/logger.js';
+import { migrateLatest } from '../lib/migrate.js';
+import { createSecretBox, resolveKey } from '../lib/secret-box.js';
+import { resolveDatabase } from '../lib/services.js';
+import { percentile, runLoad, type LoadResult } from './bench/load-generator.js';
+import { seedLoad } from './seed-load.js';
+
+const { values } = parseArgs({
+  options: {
+    subscribers: { type: 'string', default: '100000' },
+    seconds: { type: 'string', default: '10' },
+    concurrency: { type: 'string', default: '128' },
+    rate: { type: 'string', default: '20000' },
+    'acct-rate': { type: 'string', default: '10000' },
+    sockets: { type: 'string', default: '4' },
+    secret: { type: 'string', default: 'bench-secret-0123' },
+  },
+});
+const N = Number(values.subscribers);
+const SECONDS = Number(values.seconds);
+const SOCKETS = Number(values.sockets);
+const SECRET = Buffer.from(values.secret);
+const d = dictionary();
+const A = Object.fromEntries(
+  ['User-Name', 'User-Password', 'NAS-IP-Address', 'NAS-Port', 'NAS-Port-Id', 'NAS-Port-Type', 'Service-Type', 'Framed-Protocol',
+    'Calling-Station-Id', 'Called-Station-Id', 'NAS-Identifier', 'Acct-Session-Id', 'Acct-Status-Type', 'Acct-Session-Time',
+    'Acct-Input-Octets', 'Acct-Output-Octets', 'Acct-Input-Gigawords', 'Acct-Output-Gigawords', 'Acct-Input-Packets',
+    'Acct-Output-Packets', 'Framed-IP-Address', 'Acct-Delay-Time', 'Event-Timestamp'].map((n) => [n, d.attr(n)]),
+) as Record<string, ReturnType<typeof d.attr>>;
+
+const config = loadConfig();
+const log = createLogger('warn', {}, config.LOG_FORMAT);
+const w = new PacketWriter();
+const mac = (i: number): string => `02:00:${[(i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':')}`;
+const ip = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+
+function ppp(i: number): PacketWriter {
+  return w
+    .add(A['User-Name']!, `user${i}`)
+    .add(A['NAS-IP-Address']!, '127.0.0.1')
+    .add(A['NAS-Identifier']!, 'bench-router')
+    .add(A['NAS-Port']!, 15_000_000 + i)
+    .add(A['NAS-Port-Id']!, 'ether2')
+    .add(A['NAS-Port-Type']!, 'Ethernet')
+    .add(A['Calling-Station-Id']!, mac(i))
+    .add(A['Called-Station-Id']!, 'pppoe-service')
+    .add(A['Acct-Session-Id']!, `8100${i.toString(16).padStart(4, '0')}`);
+}
+
+function accessRequest(k: number): Buffer {
+  const i = 1 + Math.floor(Math.random() * N);
+  const auth = randomBytes(16);
+  w.reset(Code.AccessRequest, k % 256, auth).messageAuthenticator();
+  ppp(i).add(A['Service-Type']!, 'Framed-User').add(A['Framed-Protocol']!, 'PPP').add(A['User-Password']!, hideUserPassword(`pass${i}`, auth, SECRET));
+  return w.toAccessRequest(SECRET);
+}
+
+function accountingRequest(k: number, i: number, status: 'Start' | 'Interim-Update', round: number): Buffer {
+  w.reset(Code.AccountingRequest, k % 256);
+  ppp(i)
+    .add(A['Acct-Status-Type']!, status)
+    .add(A['Framed-IP-Address']!, ip(i))
+    .add(A['Acct-Session-Time']!, round * 300)
+    .add(A['Acct-Input-Octets']!, round * 1_000_000 + k)
+    .add(A['Acct-Output-Octets']!, round * 9_000_000 + k)
+    .add(A['Acct-Input-Gigawords']!, 0)
+    .add(A['Acct-Output-Gigawords']!, 0)
+    .add(A['Acct-Input-Packets']!, round * 1000)
+    .add(A['Acct-Output-Packets']!, round * 7000)
+    .add(A['Acct-Delay-Time']!, 0);
+  return w.toSignedRequest(SECRET);
+}
+
+function build(count: number, make: (k: number, socket: number) => Buffer): Buffer[][] {
+  return Array.from({ length: SOCKETS }, (_, s) => Array.from({ length: Math.ceil(count / SOCKETS) }, (_, k) => make(k, s)));
+}
+
+function statusServer(port: number): Promise<boolean> {
+  const auth = randomBytes(16);
+  const pkt = new PacketWriter().reset(Code.StatusServer, 1, auth).messageAuthenticator().toAccessRequest(SECRET);
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    const t = setTimeout(() => { s.close(); resolve(false); }, 300);
+    s.on('message', () => { clearTimeout(t); s.close(); resolve(true); });
+    s.send(pkt, port, '127.0.0.1');
+  });
+}
+
+async function waitFor(fn: () => Promise<boolean>, what: string, ms = 120_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** One Access-Request for user N, to know when the server's index holds the seeded rows. */
+function acceptsLastUser(port: number): Promise<boolean> {
+  const auth = randomBytes(16);
+  w.reset(Code.AccessRequest, 7, auth).messageAuthenticator().add(A['User-Name']!, `user${N - 1}`).add(A['User-Password']!, hideUserPassword(`pass${N - 1}`, auth, SECRET));
+  const pkt = w.toAccessRequest(SECRET);
+  return new Promise((resolve) => {
+    const s = dgram.createSocket('udp4');
+    const t = setTimeout(() => { s.close(); resolve(false); }, 500);
+    s.on('message', (m) => { clearTimeout(t); s.close(); resolve(m[0] === Code.AccessAccept); });
+    s.send(pkt, port, '127.0.0.1');
+  });
+}
+
+function report(name: string, r: LoadResult): void {
+  const f = (n: number): string => n.toFixed(2).padStart(8);
+  process.stdout.write(
+    `${name.padEnd(34)} ${Math.round(r.answered / r.seconds).toString().padStart(7)} req/s  ` +
+      `p50 ${f(percentile(r.latencies, 50))} ms  p99 ${f(percentile(r.latencies, 99))} ms  p99.9 ${f(percentile(r.latencies, 99.9))} ms  ` +
+      `timeouts ${r.timeouts}  late(>300ms) ${r.late}  sent ${r.sent}\n`,
+  );
+}
+
+async function main(): Promise<void> {
+  const database = await resolveDatabase(config, log);
+  const db = createDb({ url: database.url });
+  await migrateLatest(db);
+  const secrets = createSecretBox(resolveKey(config.APP_SECRET_KEY, config.DATA_DIR).key);
+  let t0 = Date.now();
+  await seedLoad(db, secrets, { subscribers: N, nasIp: '127.0.0.1', secret: values.secret });
+  // Interim-Updates for sessions that do not exist yet would all be inserts: start from a clean slate.
+  await db.raw(`DELETE FROM accounting_sessions WHERE username LIKE 'user%'`);
+  await db.raw(`DELETE FROM usage_daily u USING subscriptions s WHERE s.id = u.subscription_id AND s.username LIKE 'user%'`);
+  await db.destroy();
+  process.stdout.write(`seeded ${N} subscribers in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+
+  const authPort = config.RADIUS_AUTH_PORT;
+  const acctPort = config.RADIUS_ACCT_PORT;
+  let child: ChildProcess | null = null;
+  if (await statusServer(authPort)) {
+    process.stdout.write(`driving the server already running on 127.0.0.1:${authPort}/${acctPort}\n`);
+  } else {
+    process.stdout.write(`starting ROLE=radius on 127.0.0.1:${authPort}/${acctPort}\n`);
+    child = spawn(process.execPath, ['--import', 'tsx', 'lib/main.ts'], {
+      env: { ...process.env, ROLE: 'radius', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', DEMO_DATA: 'false', PORT: '0' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    await waitFor(() => statusServer(authPort), 'the radius role to answer Status-Server');
+  }
+  t0 = Date.now();
+  await waitFor(() => acceptsLastUser(authPort), `user${N - 1} to be accepted`);
+  process.stdout.write(`index ready (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+
+  try {
+    const authCount = 60_000 * SECONDS;
+    process.stdout.write(`precomputing ${authCount} Access-Requests...\n`);
+    await runLoad({ host: '127.0.0.1', port: authPort, packets: build(40_000, accessRequest), durationMs: 2000, concurrency: 64 }); // warm-up
+    const closed = await runLoad({ host: '127.0.0.1', port: authPort, packets: build(authCount, accessRequest), durationMs: SECONDS * 1000, concurrency: Number(values.concurrency) });
+    report(`Access-Request, ${values.concurrency} in flight`, closed);
+    const rate = Number(values.rate);
+    const open = await runLoad({ host: '127.0.0.1', port: authPort, packets: build(Math.ceil(rate * SECONDS * 1.1), accessRequest), durationMs: SECONDS * 1000, rate });
+    report(`Access-Request at ${rate}/s`, open);
+
+    const sessions = Math.min(N, 100_000);
+    const starts = build(sessions, (k, s) => accountingRequest(k, 1 + s + k * SOCKETS, 'Start', 0));
+    const started = await runLoad({ host: '127.0.0.1', port: acctPort, packets: starts, durationMs: 60_000, concurrency: Number(values.concurrency) });
+    report(`Accounting Start (${sessions} sessions)`, started);
+    const acctRate = Number(values['acct-rate']);
+    const interimCount = Math.ceil(acctRate * SECONDS * 1.1);
+    const interims = build(interimCount, (k, s) => accountingRequest(k, 1 + ((s + k * SOCKETS) % sessions), 'Interim-Update', 1 + Math.floor((s + k * SOCKETS) / sessions)));
+    const acctClosed = await runLoad({ host: '127.0.0.1', port: acctPort, packets: interims, durationMs: SECONDS * 1000, concurrency: Number(values.concurrency) });
+    report(`Interim-Update, ${values.concurrency} in flight`, acctClosed);
+    const interims2 = build(interimCount, (k, s) => accountingRequest(k, 1 + ((s + k * SOCKETS) % sessions), 'Interim-Update', 50 + Math.floor((s + k * SOCKETS) / sessions)));
+    const acctOpen = await runLoad({ host: '127.0.0.1', port: acctPort, packets: interims2, durationMs: SECONDS * 1000, rate: acctRate });
+    report(`Interim-Update at ${acctRate}/s`, acctOpen);
+  } finally {
+    if (child) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child!.once('exit', r));
+    }
+    await database.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:radius: ${(err as Error).stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,140 @@
+/**
+ * A RADIUS load generator for the benchmarks: precomputed packets (so generating them costs
+ * nothing while measuring), several UDP sockets, each with up to 256 outstanding Identifiers.
+ * Closed loop (a fixed number of requests in flight, as fast as the server answers) or open
+ * loop (a fixed request rate, the latency a NAS population at that rate would see).
+ */
+import dgram from 'node:dgram';
+
+export interface LoadResult {
+  sent: number;
+  answered: number;
+  /** No reply within timeoutMs. */
+  timeouts: number;
+  /** Replies slower than 300 ms: RouterOS would already have retransmitted. */
+  late: number;
+  seconds: number;
+  /** Reply latencies in milliseconds, sorted. */
+  latencies: Float64Array;
+}
+
+export interface LoadOptions {
+  host: string;
+  port: number;
+  /** packets[socket][k] is sent with Identifier k % 256 (it is inside the packet's signature). */
+  packets: Buffer[][];
+  durationMs: number;
+  /** Closed loop: requests kept in flight across all sockets (≤ 200 per socket). */
+  concurrency?: number;
+  /** Open loop: requests per second, instead of concurrency. */
+  rate?: number;
+  timeoutMs?: number;
+}
+
+export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+  const { host, port, packets, durationMs, timeoutMs = 1000 } = opts;
+  const S = packets.length;
+  const perSocket = opts.concurrency ? Math.min(200, Math.ceil(opts.concurrency / S)) : 200;
+  const sockets = await Promise.all(
+    packets.map(
+      () =>
+        new Promise<dgram.Socket>((resolve) => {
+          const s = dgram.createSocket({ type: 'udp4', recvBufferSize: 4 << 20, sendBufferSize: 4 << 20 });
+          s.bind(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
+  const sentAt = packets.map(() => new Float64Array(256).fill(-1));
+  const next = packets.map(() => 0);
+  const inFlight = packets.map(() => 0);
+  const latencies: number[] = [];
+  let sent = 0, answered = 0, timeouts = 0, late = 0;
+  const start = performance.now();
+  const deadline = start + durationMs;
+  let running = true;
+
+  function sendOne(s: number): boolean {
+    const k = next[s]!;
+    if (k >= packets[s]!.length) return false;
+    const id = k % 256;
+    if (sentAt[s]![id]! >= 0) return false; // that Identifier is still outstanding
+    next[s] = k + 1;
+    sentAt[s]![id] = performance.now();
+    inFlight[s]!++;
+    sent++;
+    sockets[s]!.send(packets[s]![k]!, port, host);
+    return true;
+  }
+
+  sockets.forEach((sock, s) => {
+    sock.on('message', (msg) => {
+      const id = msg[1]!;
+      const t0 = sentAt[s]![id]!;
+      if (t0 < 0) return; // late reply to a request already counted as timed out
+      const ms = performance.now() - t0;
+      sentAt[s]![id] = -1;
+      inFlight[s]!--;
+      answered++;
+      latencies.push(ms);
+      if (ms > 300) late++;
+      if (running && !opts.rate) sendOne(s);
+    });
+  });
+
+  const sweeper = setInterval(() => {
+    const now = performance.now();
+    for (let s = 0; s < S; s++) {
+      for (let id = 0; id < 256; id++) {
+        const t0 = sentAt[s]![id]!;
+        if (t0 >= 0 && now - t0 > timeoutMs) {
+          sentAt[s]![id] = -1;
+          inFlight[s]!--;
+          timeouts++;
+          if (running && !opts.rate) sendOne(s);
+        }
+      }
+    }
+  }, 50);
+
+  if (opts.rate) {
+    // Open loop: every millisecond, send what the schedule says is due.
+    let due = 0;
+    await new Promise<void>((resolve) => {
+      const tick = setInterval(() => {
+        const now = performance.now();
+        if (now >= deadline) {
+          clearInterval(tick);
+          resolve();
+          return;
+        }
+        const target = Math.floor(((now - start) / 1000) * opts.rate!);
+        let s = due % S;
+        while (due < target) {
+          if (!sendOne(s)) break;
+          due++;
+          s = due % S;
+        }
+      }, 1);
+    });
+  } else {
+    for (let s = 0; s < S; s++) for (let i = 0; i < perSocket; i++) sendOne(s);
+    // Until the time is up or every packet is answered.
+    const total = packets.reduce((n, p) => n + p.length, 0);
+    while (performance.now() < deadline && answered + timeouts < total) await new Promise((r) => setTimeout(r, 5));
+  }
+  running = false;
+  const seconds = (performance.now() - start) / 1000;
+  // Give replies in flight a moment, then count the rest as timeouts.
+  await new Promise((r) => setTimeout(r, Math.min(timeoutMs, 1000)));
+  clearInterval(sweeper);
+  for (let s = 0; s < S; s++) for (let id = 0; id < 256; id++) if (sentAt[s]![id]! >= 0) timeouts++;
+  for (const sock of sockets) sock.close();
+  const sorted = Float64Array.from(latencies).sort();
+  return { sent, answered, timeouts, late, seconds, latencies: sorted };
+}
+
+/** The p-th percentile (0-100) of sorted latencies, in milliseconds. */
+export function percentile(sorted: Float64Array, p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
