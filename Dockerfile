@@ -1,0 +1,20 @@
+# One image for the three roles (ROLE=radius|web|worker), see docker-compose.yml.
+FROM node:20-bookworm-slim
+
+ENV NODE_ENV=production \
+    LOG_FORMAT=json \
+    HOST=0.0.0.0 \
+    RADIUS_HOST=0.0.0.0
+
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Runtime dependencies only: TypeScript runs through tsx (a runtime dependency), no build step.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# The source (see .dockerignore for what stays out).
+COPY . .
+
+USER node
+EXPOSE 3000 1812/udp 1813/udp
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
+  CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+CMD ["node", "--import", "tsx", "lib/main.ts"]
