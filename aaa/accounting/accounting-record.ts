@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { dictionary } from '../codec/dictionary.js';
 import type { Packet } from '../codec/packet.js';
 import { attributeOf, readInteger, readIpv4, readString } from '../codec/values.js';
+import { pgText } from '../../lib/db.js';
 import { parseClass } from '../policy/reply-attributes.js';
 
 const d = dictionary();
@@ -92,11 +93,6 @@ export type ParseResult = { ok: true; record: AccountingRecord } | { ok: false; 
 
 const TWO_32 = 2 ** 32;
 
-/** PostgreSQL text cannot hold NUL; a NAS can send anything. */
-function clean(v: string | undefined): string | null {
-  return v === undefined ? null : v.includes('\0') ? v.replaceAll('\0', '') : v;
-}
-
 /** Class as text: ours is ASCII; a foreign binary Class is kept as 0x-hex. */
 function classText(v: Buffer | undefined): string | null {
   if (!v) return null;
@@ -134,10 +130,10 @@ export function parseAccountingRequest(
   }
   const kind = status === STATUS.Start ? 'start' : status === STATUS.Stop ? 'stop' : status === STATUS.InterimUpdate ? 'interim' : null;
   if (!kind) return { ok: false, reason: status === undefined ? 'no_status_type' : `unsupported_status_${status}` };
-  const acctSessionId = clean(readString(p, A.sessionId));
+  const acctSessionId = pgText(readString(p, A.sessionId));
   if (!acctSessionId) return { ok: false, reason: 'no_acct_session_id' };
-  const username = clean(readString(p, A.userName)) ?? '';
-  const nasPort = clean(readString(p, A.nasPortId)) ?? readInteger(p, A.nasPort)?.toString() ?? null;
+  const username = pgText(readString(p, A.userName)) ?? '';
+  const nasPort = pgText(readString(p, A.nasPortId)) ?? readInteger(p, A.nasPort)?.toString() ?? null;
   const classValue = attributeOf(p, A.class)?.value;
   const sessionTime = readInteger(p, A.sessionTime) ?? 0;
   const ours = parseClass(classValue);
@@ -147,16 +143,16 @@ export function parseAccountingRequest(
       kind,
       sessionKey: sessionKey(username, acctSessionId, nas.ipAddress, nasPort ?? ''),
       acctSessionId,
-      acctMultiSessionId: clean(readString(p, A.multiSessionId)),
+      acctMultiSessionId: pgText(readString(p, A.multiSessionId)),
       username,
       subscriptionId: ours?.subscriptionId ?? subscriptionIdFor(username),
       nasId: nas.id,
       nasIpAddress: nas.ipAddress,
-      nasIdentifier: clean(readString(p, A.nasIdentifier)),
+      nasIdentifier: pgText(readString(p, A.nasIdentifier)),
       nasPort,
       nasPortType: enumName(A.nasPortType, readInteger(p, A.nasPortType)),
-      callingStationId: clean(readString(p, A.callingStationId)),
-      calledStationId: clean(readString(p, A.calledStationId)),
+      callingStationId: pgText(readString(p, A.callingStationId)),
+      calledStationId: pgText(readString(p, A.calledStationId)),
       framedIpAddress: readIpv4(p, A.framedIp) ?? null,
       serviceType: enumName(A.serviceType, readInteger(p, A.serviceType)),
       class: classText(classValue),

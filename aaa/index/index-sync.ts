@@ -253,6 +253,9 @@ export function createIndexSync(deps: IndexSyncDeps): IndexSync {
       await c?.end().catch(() => {});
     },
     async lookupUsername(username) {
+      // Usernames are 1-64 characters without NUL (migrations/…_subscriptions.ts): anything else
+      // cannot be in the table, and PostgreSQL would refuse the NUL.
+      if (username.length > 64 || username.includes('\0')) return undefined;
       const until = unknown.get(username);
       if (until !== undefined && until > Date.now()) return undefined;
       const row = await db('subscriptions').where({ username }).first('id');

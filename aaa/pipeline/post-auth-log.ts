@@ -4,7 +4,7 @@
  * and the oldest rows are dropped and counted: answering the NAS matters more than the log.
  * Never the password (DESIGN.md; FreeRADIUS's default radpostauth query stores it).
  */
-import type { Knex } from '../../lib/db.js';
+import { pgText, type Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RadiusMetrics } from '../metrics.js';
 
@@ -46,8 +46,8 @@ export function createPostAuthLog(opts: {
     for (let i = 0; i < rows.length; i += maxBatch) {
       const b = rows.slice(i, i + maxBatch);
       const json = b.map((r) => ({
-        created_at: r.at.toISOString(), username: r.username, subscription_id: r.subscriptionId, nas_id: r.nasId,
-        nas_ip_address: r.nasIpAddress, calling_station_id: r.callingStationId, auth_type: r.authType,
+        created_at: r.at.toISOString(), username: pgText(r.username), subscription_id: r.subscriptionId, nas_id: r.nasId,
+        nas_ip_address: r.nasIpAddress, calling_station_id: pgText(r.callingStationId), auth_type: r.authType,
         result: r.result, reason: r.reason,
       }));
       await db.raw(

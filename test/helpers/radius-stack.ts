@@ -11,6 +11,8 @@ export interface RadiusStack {
   radius: RadiusRole;
   /** Value of a Prometheus sample, e.g. metric('radius_dropped_total', { reason: 'unknown_nas' }); 0 when absent. */
   metric(name: string, labels?: Record<string, string>): Promise<number>;
+  /** How many observations a histogram has (its _count sample). */
+  histogramCount(name: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -24,6 +26,11 @@ export async function startRadiusStack(opts: { clock?: Clock; env?: Record<strin
     async metric(name, labels = {}) {
       const m = (await c.metrics.getMetricsAsJSON()).find((x) => x.name === name);
       const v = m?.values.find((s) => Object.entries(labels).every(([k, val]) => String(s.labels[k]) === val));
+      return v ? Number(v.value) : 0;
+    },
+    async histogramCount(name) {
+      const m = (await c.metrics.getMetricsAsJSON()).find((x) => x.name === name);
+      const v = m?.values.find((s) => (s as { metricName?: string }).metricName === `${name}_count`);
       return v ? Number(v.value) : 0;
     },
     async stop() {
