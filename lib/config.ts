@@ -30,6 +30,10 @@ const schema = z.object({
           return z.NEVER;
         }
       }
+      if (!roles.length) {
+        ctx.addIssue({ code: 'custom', message: `no role given (expected all, ${ROLES.join(', ')})` });
+        return z.NEVER;
+      }
       return roles as Role[];
     }),
   /** PostgreSQL URL; absent: embedded PostgreSQL under DATA_DIR. */
@@ -73,7 +77,8 @@ export type Config = Omit<z.infer<typeof schema>, 'DATA_DIR'> & { DATA_DIR: stri
  * @throws Error listing every invalid variable, e.g. `RADIUS_AUTH_PORT: Too big: expected number to be <=65535`.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // An empty or blank variable counts as unset (docker-compose passes `${X:-}` as '').
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

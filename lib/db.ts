@@ -26,15 +26,6 @@ export function parseInt8(text: string): number {
 pg.types.setTypeParser(INT8_OID, parseInt8);
 pg.types.setTypeParser(DATE_OID, (v: string) => v);
 
-/**
- * Text from the wire (RADIUS attributes, webhooks) as PostgreSQL text: NUL cannot be stored in
- * a text column (nor in json sent to it), so it is removed. Null stays null.
- */
-export function pgText(value: string | null | undefined): string | null {
-  if (value === undefined || value === null) return null;
-  return value.includes('\0') ? value.replaceAll('\0', '') : value;
-}
-
 export interface DbOptions {
   url: string;
   poolMax?: number;

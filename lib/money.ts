@@ -32,7 +32,7 @@ export function prorate(amount: number, numerator: number, denominator: number):
   const d = BigInt(denominator);
   const sign = product < 0n ? -1n : 1n;
   const abs = product < 0n ? -product : product;
-  return Number(sign * ((abs * 2n + d) / (2n * d)));
+  return assertRupiah(Number(sign * ((abs * 2n + d) / (2n * d))));
 }
 
 /** Tax or fee in basis points (1100 = 11 % PPN), rounded half up: `basisPoints(150000, 1100)` → 16500. */

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { dictionary } from '../codec/dictionary.js';
 import type { Packet } from '../codec/packet.js';
 import { attributeOf, readInteger, readIpv4, readString } from '../codec/values.js';
-import { pgText } from '../../lib/db.js';
+import { pgText } from '../../lib/pg-text.js';
 import { parseClass } from '../policy/reply-attributes.js';
 
 const d = dictionary();

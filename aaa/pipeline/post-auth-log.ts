@@ -4,7 +4,8 @@
  * and the oldest rows are dropped and counted: answering the NAS matters more than the log.
  * Never the password (DESIGN.md; FreeRADIUS's default radpostauth query stores it).
  */
-import { pgText, type Knex } from '../../lib/db.js';
+import type { Knex } from '../../lib/db.js';
+import { pgText } from '../../lib/pg-text.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RadiusMetrics } from '../metrics.js';
 

@@ -69,9 +69,8 @@ export function parseRateLimit(text: string): RateLimit | null {
     out.burstTime = p;
   }
   if (fields[4] !== undefined) {
-    const prio = Number(fields[4]);
-    if (!Number.isInteger(prio) || prio < 1 || prio > 8) return null;
-    out.priority = prio;
+    if (!/^[1-8]$/.test(fields[4])) return null;
+    out.priority = Number(fields[4]);
   }
   if (fields[5] !== undefined) {
     const p = parsePair(fields[5], parseRate);

@@ -54,10 +54,14 @@ export function writeProfile(w: PacketWriter, profile: AccessProfile, ctx: Reply
   }
 }
 
-/** Writes a Reply-Message, cut to the 253 octets an attribute holds. */
+/** Writes a Reply-Message, cut to the 253 octets an attribute holds, on a character boundary (RFC 2865 §5.18: UTF-8). */
 export function writeReplyMessage(w: PacketWriter, message: string): void {
   let bytes = Buffer.from(message, 'utf8');
-  if (bytes.length > 253) bytes = bytes.subarray(0, 253);
+  if (bytes.length > 253) {
+    let end = 253;
+    while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // back to the first octet of the split character
+    bytes = bytes.subarray(0, end);
+  }
   w.addRaw(A.replyMessage.code, bytes);
 }
 

@@ -45,6 +45,12 @@ export async function startEmbeddedPostgres(opts: {
   const urlFor = (db: string): string =>
     `postgres://postgres:${encodeURIComponent(state!.password)}@127.0.0.1:${state!.port}/${db}`;
 
+  if (process.getuid?.() === 0) {
+    // PostgreSQL runs as the `postgres` user, which must be able to enter DATA_DIR to reach its
+    // cluster (mkdtemp and some umasks make it 0700).
+    const mode = (await fs.stat(dataDir)).mode & 0o777;
+    if ((mode & 0o001) === 0) await fs.chmod(dataDir, mode | 0o011);
+  }
   let owned: EmbeddedPostgres | null = null;
   if (await isRunningCluster(clusterDir, state.port)) {
     log.info({ port: state.port }, 'attached to the running embedded PostgreSQL');
