@@ -6,14 +6,19 @@
 import type { Container } from '../lib/container.js';
 import type { RunningRole } from '../lib/role.js';
 import { createAccountingWriter } from './accounting/accounting-writer.js';
-import { initMd5 } from './codec/md5.js';
 import { scheduleStaleSessionSweep } from './accounting/stale-session-job.js';
+import type { NasControlJob, NasControlResult } from '../lib/jobs.js';
+import { QUEUES } from '../lib/queue.js';
 import { AaaIndex } from './index/aaa-index.js';
 import { createIndexSync, type IndexSync } from './index/index-sync.js';
 import { createRadiusMetrics } from './metrics.js';
+import { createCoaClient } from './nas/coa-client.js';
+import { createNasControlProcessor } from './nas/nas-control.js';
+import { removeActiveSession } from './nas/routeros-api.js';
 import { createAccessRequestHandler } from './pipeline/access-request.js';
 import { createAccountingRequestHandler } from './pipeline/accounting-request.js';
 import { createPostAuthLog } from './pipeline/post-auth-log.js';
+import { currentDecision } from './policy/current-decision.js';
 import { createRadiusServer } from './server.js';
 
 export interface RadiusRole extends RunningRole {
@@ -30,7 +35,6 @@ export async function startRadiusRole(
 ): Promise<RadiusRole> {
   const { config, log: rootLog, db } = c;
   const log = rootLog.child({ role: 'radius' });
-  await initMd5();
   const index = new AaaIndex(c.secrets, config.ISP_TIME_ZONE);
   const sync = createIndexSync({ db, databaseUrl: c.databaseUrl, index, secrets: c.secrets, log, clock: c.clock });
   await sync.start();
@@ -59,6 +63,27 @@ export async function startRadiusRole(
   const ports = await server.start();
   const sweep = opts.schedule === false ? null : await scheduleStaleSessionSweep(c, staleAfterMs, log);
 
+  // nas-control: CoA / Disconnect after billing or staff changed a subscription (RFC 5176).
+  const coa = createCoaClient({ log, timeoutMs: 1000, retries: 2 });
+  const processNasControl = createNasControlProcessor({
+    db,
+    secrets: c.secrets,
+    coa,
+    removeActiveSession,
+    log,
+    decide: (id) => currentDecision(index, id, c.clock.now(), staleAfterMs),
+  });
+  const nasControl = c.queues.worker<NasControlJob, NasControlResult>(
+    QUEUES.nasControl,
+    async (job) => {
+      // The change that caused the job was committed before it was enqueued: make sure the
+      // index has applied it, so the decision sent to the NAS is the new one.
+      await sync.settled();
+      return processNasControl(job.data, { isFinal: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) });
+    },
+    { concurrency: 8 },
+  );
+
   return {
     name: 'radius',
     ports,
@@ -72,7 +97,8 @@ export async function startRadiusRole(
       await server.stop();
       await writer.close();
       await postAuth.close();
-      await sweep?.close();
+      await Promise.all([sweep?.close(), nasControl.close()]);
+      await coa.close();
       await sync.stop();
     },
   };

@@ -37,6 +37,7 @@ const { values } = parseArgs({
     'acct-rate': { type: 'string', default: '10000' },
     sockets: { type: 'string', default: '4' },
     secret: { type: 'string', default: 'bench-secret-0123' },
+    only: { type: 'string' },
   },
 });
 const N = Number(values.subscribers);
@@ -171,6 +172,19 @@ async function main(): Promise<void> {
   process.stdout.write(`index ready (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
 
   try {
+    if (values.only !== 'acct') await authPhase(authPort);
+    if (values.only !== 'auth') await acctPhase(acctPort);
+  } finally {
+    if (child) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child!.once('exit', r));
+    }
+    await database.stop();
+  }
+}
+
+async function authPhase(authPort: number): Promise<void> {
+  {
     const authCount = 60_000 * SECONDS;
     process.stdout.write(`precomputing ${authCount} Access-Requests...\n`);
     await runLoad({ host: '127.0.0.1', port: authPort, packets: build(40_000, accessRequest), durationMs: 2000, concurrency: 64 }); // warm-up
@@ -179,7 +193,11 @@ async function main(): Promise<void> {
     const rate = Number(values.rate);
     const open = await runLoad({ host: '127.0.0.1', port: authPort, packets: build(Math.ceil(rate * SECONDS * 1.1), accessRequest), durationMs: SECONDS * 1000, rate });
     report(`Access-Request at ${rate}/s`, open);
+  }
+}
 
+async function acctPhase(acctPort: number): Promise<void> {
+  {
     const sessions = Math.min(N, 100_000);
     const starts = build(sessions, (k, s) => accountingRequest(k, 1 + s + k * SOCKETS, 'Start', 0));
     const started = await runLoad({ host: '127.0.0.1', port: acctPort, packets: starts, durationMs: 60_000, concurrency: Number(values.concurrency) });
@@ -192,12 +210,6 @@ async function main(): Promise<void> {
     const interims2 = build(interimCount, (k, s) => accountingRequest(k, 1 + ((s + k * SOCKETS) % sessions), 'Interim-Update', 50 + Math.floor((s + k * SOCKETS) / sessions)));
     const acctOpen = await runLoad({ host: '127.0.0.1', port: acctPort, packets: interims2, durationMs: SECONDS * 1000, rate: acctRate });
     report(`Interim-Update at ${acctRate}/s`, acctOpen);
-  } finally {
-    if (child) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child!.once('exit', r));
-    }
-    await database.stop();
   }
 }
 

@@ -70,7 +70,7 @@ test('an unanswered request is sent 1 + retries times, then resolves timeout', a
 
 test('a retransmission keeps the Identifier and the authenticator (RFC 5080 §2.2.1)', async () => {
   const nas = await startNasEmulator({ secret: SECRET, behaviour: { default: { reply: 'ack', silentFor: 2 } } });
-  const coa = createCoaClient({ log, timeoutMs: 40, retries: 2 });
+  const coa = createCoaClient({ log, timeoutMs: 100, retries: 2 });
   try {
     const r = await coa.send({ host: '127.0.0.1', port: nas.port, secret: Buffer.from(SECRET) }, disconnect);
     assert.deepEqual(r, { ok: true, code: 'ACK' });
@@ -125,7 +125,7 @@ test('the wrong kind of answer (Disconnect-ACK to a CoA-Request) is ignored', as
     peer.send(reply, rinfo.port, rinfo.address);
   });
   await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
-  const coa = createCoaClient({ log, timeoutMs: 40, retries: 0 });
+  const coa = createCoaClient({ log, timeoutMs: 100, retries: 0 });
   try {
     const target = { host: '127.0.0.1', port: peer.address().port, secret: Buffer.from(SECRET) };
     const r = await coa.send(target, { kind: 'coa', attributes: ident });

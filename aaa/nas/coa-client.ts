@@ -161,9 +161,13 @@ export function createCoaClient({ timeoutMs = 1000, retries = 2, log, bindAddres
     socket ??= new Promise((resolve, reject) => {
       const s = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
       s.on('message', onMessage);
-      s.once('error', reject);
+      s.once('error', (err) => {
+        socket = undefined; // a failed bind is retried by the next send
+        s.close();
+        reject(err);
+      });
       s.bind({ address: bindAddress, port: 0 }, () => {
-        s.off('error', reject);
+        s.removeAllListeners('error');
         // After binding, a socket error (e.g. ICMP unreachable on some systems) loses only packets.
         s.on('error', (err) => log.warn({ err }, 'coa socket error'));
         resolve(s);

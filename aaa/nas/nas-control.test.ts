@@ -34,9 +34,11 @@ const log = pino({ level: 'debug' }, new Writable({ write: (chunk, _enc, cb) => 
 
 before(async () => {
   tdb = await createTestDatabase();
-  coa = createCoaClient({ log, timeoutMs: 40, retries: 1 });
+  coa = createCoaClient({ log, timeoutMs: 100, retries: 1 });
 });
 after(async () => {
+  await nas?.close();
+  await ros?.close();
   await coa.close();
   await tdb.drop();
 });

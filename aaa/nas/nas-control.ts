@@ -147,7 +147,6 @@ export function createNasControlProcessor(deps: NasControlDeps): NasControlProce
     if (d && (d.ok || (d.reason === 'nak' && d.errorCause === SESSION_CONTEXT_NOT_FOUND))) return { done: 'disconnect', tried };
 
     if (row.routeros_username && row.routeros_password_enc) {
-      let result: string;
       try {
         const r = await deps.removeActiveSession({
           host: row.routeros_api_host ?? nasIp,
@@ -159,7 +158,7 @@ export function createNasControlProcessor(deps: NasControlDeps): NasControlProce
           serviceType: row.service_type,
           timeoutMs: routerosTimeoutMs,
         });
-        result = r.ok ? `removed ${r.removed}` : `error: ${r.error}`;
+        const result = r.ok ? `removed ${r.removed}` : `error: ${r.error}`;
         tried.push({ action: 'routeros', result });
         log.info({ ...who, action: 'routeros', result }, 'nas-control routeros');
         if (r.ok) return { done: 'routeros', tried };

@@ -18,7 +18,6 @@ import { createUdpPeer } from '../helpers/udp-peer.js';
 
 const SECRET = 'acct-secret-5521';
 const OTHER_SECRET = 'acct-secret-other';
-const GiB = 2 ** 30;
 let stack: RadiusStack;
 let port: number;
 let sub: { id: number; username: string; planId: number };
