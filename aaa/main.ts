@@ -41,7 +41,7 @@ export async function startRadiusRole(
 
   const metrics = createRadiusMetrics(c.metrics, index);
   const postAuth = createPostAuthLog({ db, log, metrics, mode: config.RADIUS_POST_AUTH_LOG });
-  const writer = createAccountingWriter({ db, log, metrics, timeZone: config.ISP_TIME_ZONE });
+  const writer = createAccountingWriter({ db, log, metrics });
   const staleAfterMs = config.RADIUS_INTERIM_INTERVAL * config.RADIUS_STALE_INTERVALS * 1000;
   const server = createRadiusServer({
     index,

@@ -61,7 +61,7 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
     return statusWriter.reset(Code.AccessAccept, p.identifier).messageAuthenticator().toResponse(p.authenticator, nas.secret);
   }
 
-  function reply(port: Port, p: Packet, key: string, started: number, socket: dgram.Socket, rinfo: dgram.RemoteInfo, outcome: AccessOutcome | AccountingOutcome): void {
+  function reply(port: Port, p: Packet, key: number, started: number, socket: dgram.Socket, rinfo: dgram.RemoteInfo, outcome: AccessOutcome | AccountingOutcome): void {
     if ('drop' in outcome) {
       duplicates.forget(key, p.authenticator);
       drop(outcome.drop);
@@ -72,13 +72,13 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
     metrics.request(port === 'auth' ? 'access' : 'accounting', outcome.result, (performance.now() - started) / 1000);
   }
 
-  function failed(p: Packet, nas: NasEntry, key: string, err: unknown): void {
+  function failed(p: Packet, nas: NasEntry, key: number, err: unknown): void {
     log.error({ err, nas: nas.ipAddress, code: p.code }, 'request failed; no reply sent (the NAS will retry)');
     duplicates.forget(key, p.authenticator);
     drop('internal_error');
   }
 
-  function dispatch(port: Port, p: Packet, nas: NasEntry, key: string, started: number, socket: dgram.Socket, rinfo: dgram.RemoteInfo): void {
+  function dispatch(port: Port, p: Packet, nas: NasEntry, key: number, started: number, socket: dgram.Socket, rinfo: dgram.RemoteInfo): void {
     let outcome: AccessOutcome | AccountingOutcome | Promise<AccessOutcome | AccountingOutcome>;
     try {
       outcome = port === 'auth' ? deps.handleAccess(p, nas) : deps.handleAccounting(p, nas, Date.now());
@@ -134,7 +134,7 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
       drop('bad_authenticator');
       return;
     }
-    const key = DuplicateCache.key(rinfo.address, rinfo.port, p.identifier);
+    const key = DuplicateCache.key(nas.id, rinfo.port, p.identifier);
     const dup = duplicates.check(key, p.authenticator);
     if (dup.kind === 'replay') {
       metrics.duplicate();
@@ -173,7 +173,6 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
       closing = true;
       await Promise.allSettled([...inFlight]);
       for (const s of Object.values(sockets)) s?.close();
-      duplicates.close();
     },
   };
 }

@@ -25,7 +25,8 @@ describe('defaults', () => {
     assert.equal(c.RADIUS_ACCT_PORT, 1813);
     assert.equal(c.RADIUS_INTERIM_INTERVAL, 300);
     assert.equal(c.RADIUS_STALE_INTERVALS, 3);
-    assert.equal(c.RADIUS_POST_AUTH_LOG, 'all');
+    assert.equal(c.RADIUS_POST_AUTH_LOG, 'reject');
+    assert.equal(c.RADIUS_PROCESSES, 1);
     assert.equal(c.DEMO_DATA, true);
     assert.equal(c.ISP_TIME_ZONE, 'Asia/Jakarta');
     assert.equal(c.LOG_LEVEL, 'info');

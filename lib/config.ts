@@ -56,12 +56,17 @@ const schema = z.object({
   RADIUS_HOST: z.string().default('0.0.0.0'),
   RADIUS_AUTH_PORT: port.default(1812),
   RADIUS_ACCT_PORT: port.default(1813),
+  /**
+   * Processes of the radius role sharing the RADIUS ports (Node's cluster). One process uses one
+   * core; on a dedicated RADIUS host, set it to the number of cores.
+   */
+  RADIUS_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   /** Acct-Interim-Interval sent in Access-Accept, seconds (RFC 2869 §5.16: at least 60). */
   RADIUS_INTERIM_INTERVAL: z.coerce.number().int().min(60).max(86400).default(300),
   /** A session with no accounting for this many interim intervals is closed by the sweep. */
   RADIUS_STALE_INTERVALS: z.coerce.number().int().min(2).max(100).default(3),
   /** Which Access-Requests go to the post-auth log: all, reject (rejects and walled garden), none. */
-  RADIUS_POST_AUTH_LOG: z.enum(['all', 'reject', 'none']).default('all'),
+  RADIUS_POST_AUTH_LOG: z.enum(['all', 'reject', 'none']).default('reject'),
   /** Load demo data (NAS, plans, customers) into an empty database on start. */
   DEMO_DATA: bool.default(true),
   ISP_TIME_ZONE: z.string().default('Asia/Jakarta'),

@@ -9,12 +9,14 @@ import { startWorkerRole } from '../billing/main.js';
 import { loadConfig, type Config } from './config.js';
 import { createContainer, type Container } from './container.js';
 import { demoHints, isEmptyDatabase, loadDemoData } from './demo-data.js';
+import { storeTimeZone } from './time-zone.js';
 import { createHttpServer } from './http/app.js';
 import { createLogger } from './logger.js';
 import { migrateLatest } from './migrate.js';
 import type { RunningRole } from './role.js';
 import { resolveKey } from './secret-box.js';
 import { resolveDatabase, resolveRedis } from './services.js';
+import { isRadiusWorker, runRadiusWorker, startRadiusCluster } from './radius-cluster.js';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -25,6 +27,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const log = createLogger(config.LOG_LEVEL, {}, config.LOG_FORMAT);
+  if (isRadiusWorker()) {
+    await runRadiusWorker(config, log.child({ pid: process.pid }), resolveKey(config.APP_SECRET_KEY, config.DATA_DIR).key).catch((err: unknown) => {
+      log.fatal({ err: (err as Error).message }, 'radius worker failed to start');
+      process.exit(1);
+    });
+    return;
+  }
   const cleanups: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
     for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log.error({ err }, 'error while stopping'));
@@ -38,18 +47,32 @@ async function main(): Promise<void> {
     const { key, created } = resolveKey(config.APP_SECRET_KEY, config.DATA_DIR);
     if (created) log.warn({ file: `${config.DATA_DIR}/secret.key` }, 'generated an encryption key for secrets at rest; back it up, or set APP_SECRET_KEY');
 
-    const c = createContainer({ config, log, databaseUrl: database.url, redisUrl: redis.url, secretKey: key });
+    const radiusCluster = config.ROLE.includes('radius') && config.RADIUS_PROCESSES > 1;
+    // In cluster mode the process metrics come from the radius workers (aggregated), not from here.
+    const c = createContainer({ config, log, databaseUrl: database.url, redisUrl: redis.url, secretKey: key, processMetrics: !radiusCluster });
     cleanups.push(() => c.close());
     const applied = await migrateLatest(c.db);
     if (applied.length) log.info({ migrations: applied.length }, 'database migrated');
+    await storeTimeZone(c.db, config.ISP_TIME_ZONE);
     if (config.DEMO_DATA && (await isEmptyDatabase(c.db))) {
       await loadDemoData(c.db, c.secrets, c.clock.now());
       log.info('loaded demo data (set DEMO_DATA=false to start empty)');
     }
 
     const roles: RunningRole[] = [];
-    const http = createHttpServer(c, () => roles);
-    if (config.ROLE.includes('radius')) roles.push(await startRadiusRole(c));
+    let extraMetrics: (() => Promise<string>) | undefined;
+    if (radiusCluster) {
+      const radius = await startRadiusCluster({
+        processes: config.RADIUS_PROCESSES,
+        env: { DATABASE_URL: database.url, REDIS_URL: redis.url, APP_SECRET_KEY: key.toString('hex'), ROLE: 'radius', DEMO_DATA: 'false' },
+        log,
+      });
+      roles.push(radius);
+      extraMetrics = () => radius.metrics();
+    } else if (config.ROLE.includes('radius')) {
+      roles.push(await startRadiusRole(c));
+    }
+    const http = createHttpServer(c, () => roles, extraMetrics);
     if (config.ROLE.includes('worker')) roles.push(await startWorkerRole(c));
     if (config.ROLE.includes('web')) roles.push({ name: 'web', health: async () => ({ ok: true }), stop: async () => {} });
     const port = await http.listen(config.HOST, config.PORT);

@@ -9,11 +9,13 @@
  *
  * It drives the server running on RADIUS_AUTH_PORT / RADIUS_ACCT_PORT of this machine when one
  * answers a Status-Server with the load NAS secret (start it with `npm start` first); otherwise
- * it starts `ROLE=radius` itself as a separate process on the same database.
+ * it starts `ROLE=radius` itself as a separate process on the same database, with
+ * RADIUS_PROCESSES=2 unless set (one radius process per core of a 2-core machine).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { dictionary } from '../aaa/codec/dictionary.js';
 import { Code } from '../aaa/codec/packet.js';
@@ -25,7 +27,7 @@ import { createLogger } from '../lib/logger.js';
 import { migrateLatest } from '../lib/migrate.js';
 import { createSecretBox, resolveKey } from '../lib/secret-box.js';
 import { resolveDatabase } from '../lib/services.js';
-import { percentile, runLoad, type LoadResult } from './bench/load-generator.js';
+import { packetSet, percentile, runLoad, type LoadResult, type PacketSet } from './bench/load-generator.js';
 import { seedLoad } from './seed-load.js';
 
 const { values } = parseArgs({
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     sockets: { type: 'string', default: '4' },
     secret: { type: 'string', default: 'bench-secret-0123' },
     only: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
   },
 });
 const N = Number(values.subscribers);
@@ -95,8 +98,8 @@ function accountingRequest(k: number, i: number, status: 'Start' | 'Interim-Upda
   return w.toSignedRequest(SECRET);
 }
 
-function build(count: number, make: (k: number, socket: number) => Buffer): Buffer[][] {
-  return Array.from({ length: SOCKETS }, (_, s) => Array.from({ length: Math.ceil(count / SOCKETS) }, (_, k) => make(k, s)));
+function build(count: number, make: (k: number, socket: number) => Buffer): PacketSet[] {
+  return Array.from({ length: SOCKETS }, (_, s) => packetSet(Math.ceil(count / SOCKETS), (k) => make(k, s)));
 }
 
 function statusServer(port: number): Promise<boolean> {
@@ -132,13 +135,71 @@ function acceptsLastUser(port: number): Promise<boolean> {
   });
 }
 
-function report(name: string, r: LoadResult): void {
+let serverPid: number | undefined;
+
+/** utime + stime of process `pid` in seconds, its parent and its command name (Linux /proc), or null. */
+function procStat(pid: number): { cpu: number; ppid: number; comm: string } | null {
+  try {
+    const raw = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const comm = raw.slice(raw.indexOf('(') + 1, raw.lastIndexOf(')'));
+    const f = raw.slice(raw.lastIndexOf(')') + 2).split(' ');
+    return { cpu: (Number(f[11]) + Number(f[12])) / 100, ppid: Number(f[1]), comm };
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of the node processes of the server started here: the primary and its radius workers. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  let total = procStat(pid)?.cpu ?? NaN;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const st = procStat(Number(entry));
+    if (st && st.ppid === pid && st.comm === 'node') total += st.cpu;
+  }
+  return total;
+}
+
+/** CPU seconds of the embedded PostgreSQL (postmaster and its children), or NaN with DATABASE_URL. */
+function postgresCpuSeconds(): number {
+  if (config.DATABASE_URL) return NaN;
+  try {
+    const master = Number(fs.readFileSync(`${config.DATA_DIR}/postgres/postmaster.pid`, 'utf8').split('\n')[0]);
+    let total = cpuSeconds(master);
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const ppid = Number(fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+        if (ppid === master) total += cpuSeconds(Number(entry));
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return total;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Runs one load phase and prints its line, with the CPU the server, PostgreSQL and this generator used. */
+async function phase(name: string, opts: Parameters<typeof runLoad>[0]): Promise<LoadResult> {
+  const s0 = cpuSeconds(serverPid);
+  const p0 = postgresCpuSeconds();
+  const g0 = process.cpuUsage();
+  const r = await runLoad(opts);
+  const g = process.cpuUsage(g0);
+  const pg = postgresCpuSeconds() - p0;
+  const cores = (sec: number): string => (Number.isNaN(sec) ? '   -' : (sec / r.seconds).toFixed(2));
   const f = (n: number): string => n.toFixed(2).padStart(8);
   process.stdout.write(
     `${name.padEnd(34)} ${Math.round(r.answered / r.seconds).toString().padStart(7)} req/s  ` +
       `p50 ${f(percentile(r.latencies, 50))} ms  p99 ${f(percentile(r.latencies, 99))} ms  p99.9 ${f(percentile(r.latencies, 99.9))} ms  ` +
-      `timeouts ${r.timeouts}  late(>300ms) ${r.late}  sent ${r.sent}\n`,
+      `timeouts ${r.timeouts}  late(>300ms) ${r.late}  ` +
+      `cpu (cores): server ${cores(cpuSeconds(serverPid) - s0)} postgres ${cores(pg)} generator ${cores((g.user + g.system) / 1e6)}\n`,
   );
+  if (values.verbose) process.stdout.write(`  replies over 5 ms, per second: ${r.slowPerSecond.join(' ')}\n`);
+  return r;
 }
 
 async function main(): Promise<void> {
@@ -151,6 +212,9 @@ async function main(): Promise<void> {
   // Interim-Updates for sessions that do not exist yet would all be inserts: start from a clean slate.
   await db.raw(`DELETE FROM accounting_sessions WHERE username LIKE 'user%'`);
   await db.raw(`DELETE FROM usage_daily u USING subscriptions s WHERE s.id = u.subscription_id AND s.username LIKE 'user%'`);
+  // Do now what autovacuum and the checkpointer would otherwise do during the measurement.
+  await db.raw('VACUUM ANALYZE subscriptions, customers, accounting_sessions, usage_daily, post_auth_log');
+  await db.raw('CHECKPOINT');
   await db.destroy();
   process.stdout.write(`seeded ${N} subscribers in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
 
@@ -160,11 +224,13 @@ async function main(): Promise<void> {
   if (await statusServer(authPort)) {
     process.stdout.write(`driving the server already running on 127.0.0.1:${authPort}/${acctPort}\n`);
   } else {
-    process.stdout.write(`starting ROLE=radius on 127.0.0.1:${authPort}/${acctPort}\n`);
+    const processes = process.env.RADIUS_PROCESSES ?? '2';
+    process.stdout.write(`starting ROLE=radius RADIUS_PROCESSES=${processes} on 127.0.0.1:${authPort}/${acctPort}\n`);
     child = spawn(process.execPath, ['--import', 'tsx', 'lib/main.ts'], {
-      env: { ...process.env, ROLE: 'radius', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', DEMO_DATA: 'false', PORT: '0' },
+      env: { ...process.env, ROLE: 'radius', RADIUS_PROCESSES: processes, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', DEMO_DATA: 'false', PORT: '0' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
+    serverPid = child.pid;
     await waitFor(() => statusServer(authPort), 'the radius role to answer Status-Server');
   }
   t0 = Date.now();
@@ -188,11 +254,9 @@ async function authPhase(authPort: number): Promise<void> {
     const authCount = 60_000 * SECONDS;
     process.stdout.write(`precomputing ${authCount} Access-Requests...\n`);
     await runLoad({ host: '127.0.0.1', port: authPort, packets: build(40_000, accessRequest), durationMs: 2000, concurrency: 64 }); // warm-up
-    const closed = await runLoad({ host: '127.0.0.1', port: authPort, packets: build(authCount, accessRequest), durationMs: SECONDS * 1000, concurrency: Number(values.concurrency) });
-    report(`Access-Request, ${values.concurrency} in flight`, closed);
+    await phase(`Access-Request, ${values.concurrency} in flight`, { host: '127.0.0.1', port: authPort, packets: build(authCount, accessRequest), durationMs: SECONDS * 1000, concurrency: Number(values.concurrency) });
     const rate = Number(values.rate);
-    const open = await runLoad({ host: '127.0.0.1', port: authPort, packets: build(Math.ceil(rate * SECONDS * 1.1), accessRequest), durationMs: SECONDS * 1000, rate });
-    report(`Access-Request at ${rate}/s`, open);
+    await phase(`Access-Request at ${rate}/s`, { host: '127.0.0.1', port: authPort, packets: build(Math.ceil(rate * SECONDS * 1.1), accessRequest), durationMs: SECONDS * 1000, rate });
   }
 }
 
@@ -200,16 +264,13 @@ async function acctPhase(acctPort: number): Promise<void> {
   {
     const sessions = Math.min(N, 100_000);
     const starts = build(sessions, (k, s) => accountingRequest(k, 1 + s + k * SOCKETS, 'Start', 0));
-    const started = await runLoad({ host: '127.0.0.1', port: acctPort, packets: starts, durationMs: 60_000, concurrency: Number(values.concurrency) });
-    report(`Accounting Start (${sessions} sessions)`, started);
+    await phase(`Accounting Start (${sessions} sessions)`, { host: '127.0.0.1', port: acctPort, packets: starts, durationMs: 60_000, concurrency: Number(values.concurrency) });
     const acctRate = Number(values['acct-rate']);
     const interimCount = Math.ceil(acctRate * SECONDS * 1.1);
     const interims = build(interimCount, (k, s) => accountingRequest(k, 1 + ((s + k * SOCKETS) % sessions), 'Interim-Update', 1 + Math.floor((s + k * SOCKETS) / sessions)));
-    const acctClosed = await runLoad({ host: '127.0.0.1', port: acctPort, packets: interims, durationMs: SECONDS * 1000, concurrency: Number(values.concurrency) });
-    report(`Interim-Update, ${values.concurrency} in flight`, acctClosed);
+    await phase(`Interim-Update, ${values.concurrency} in flight`, { host: '127.0.0.1', port: acctPort, packets: interims, durationMs: SECONDS * 1000, concurrency: Number(values.concurrency) });
     const interims2 = build(interimCount, (k, s) => accountingRequest(k, 1 + ((s + k * SOCKETS) % sessions), 'Interim-Update', 50 + Math.floor((s + k * SOCKETS) / sessions)));
-    const acctOpen = await runLoad({ host: '127.0.0.1', port: acctPort, packets: interims2, durationMs: SECONDS * 1000, rate: acctRate });
-    report(`Interim-Update at ${acctRate}/s`, acctOpen);
+    await phase(`Interim-Update at ${acctRate}/s`, { host: '127.0.0.1', port: acctPort, packets: interims2, durationMs: SECONDS * 1000, rate: acctRate });
   }
 }
 

@@ -44,9 +44,13 @@ export async function seedLoad(
       rows.push({ username: `user${i}`, password_enc: secrets.seal(`pass${i}`), status: i % 10 === 0 ? 'suspended' : 'active' });
     }
     await db.transaction(async (trx) => {
-      const existing = new Set(
-        (await trx('subscriptions').whereIn('username', rows.map((r) => r.username)).pluck('username')) as string[],
+      const current = new Map<string, { password_enc: string; status: string; plan_id: number; billing_type: string }>(
+        ((await trx('subscriptions')
+          .whereIn('username', rows.map((r) => r.username))
+          .select('username', 'password_enc', 'status', 'plan_id', 'billing_type')) as Array<{ username: string; password_enc: string; status: string; plan_id: number; billing_type: string }>)
+          .map((r) => [r.username, r]),
       );
+      const existing = new Set(current.keys());
       const fresh = rows.filter((r) => !existing.has(r.username));
       if (fresh.length) {
         const customers = await trx.raw(
@@ -61,7 +65,17 @@ export async function seedLoad(
           [planId, JSON.stringify(fresh.map((r, i) => ({ ...r, customer_id: ids[i] })))],
         );
       }
-      const old = rows.filter((r) => existing.has(r.username));
+      // Rewrite only what differs, so a second run leaves the table (and the server's index) alone.
+      const old = rows.filter((r) => {
+        const c = current.get(r.username);
+        if (!c) return false;
+        if (c.status !== r.status || Number(c.plan_id) !== planId || c.billing_type !== 'postpaid') return true;
+        try {
+          return secrets.open(c.password_enc) !== r.username.replace('user', 'pass');
+        } catch {
+          return true; // sealed with another key
+        }
+      });
       if (old.length) {
         await trx.raw(
           `UPDATE subscriptions s SET password_enc = t.password_enc, status = t.status, plan_id = ?, billing_type = 'postpaid'

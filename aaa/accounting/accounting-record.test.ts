@@ -96,6 +96,7 @@ describe('status types', () => {
       class: null,
       eventTime: RECEIVED,
       startTime: RECEIVED,
+      startIsEstimate: false,
       sessionTime: 0,
       inputOctets: 0,
       outputOctets: 0,
@@ -114,6 +115,7 @@ describe('status types', () => {
       ['Acct-Output-Packets', 21000],
     ])));
     assert.equal(r.kind, 'interim');
+    assert.equal(r.startIsEstimate, true, 'only a Start states the start time');
     assert.equal(r.sessionTime, 600);
     assert.equal(r.inputOctets, 1_000_000);
     assert.equal(r.outputOctets, 25_000_000);

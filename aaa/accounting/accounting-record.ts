@@ -68,6 +68,8 @@ export interface SessionRecord {
   eventTime: number;
   /** Epoch ms the session started. */
   startTime: number;
+  /** The start is estimated (this is not a Start): receive time − Acct-Session-Time. */
+  startIsEstimate: boolean;
   sessionTime: number;
   inputOctets: number;
   outputOctets: number;
@@ -158,6 +160,7 @@ export function parseAccountingRequest(
       class: classText(classValue),
       eventTime,
       startTime: eventTime - sessionTime * 1000,
+      startIsEstimate: kind !== 'start',
       sessionTime,
       inputOctets: (readInteger(p, A.inGigawords) ?? 0) * TWO_32 + (readInteger(p, A.inOctets) ?? 0),
       outputOctets: (readInteger(p, A.outGigawords) ?? 0) * TWO_32 + (readInteger(p, A.outOctets) ?? 0),

@@ -4,8 +4,9 @@
  * requests that arrive while a commit is running share the next one.
  *
  * One statement per batch: the session upsert (Start inserts; Interim updates or inserts when
- * the Start was lost; Stop closes) and the per-day usage deltas (new cumulative counter minus the
- * stored one, never a sum of interims) in a single round trip. Counters only grow (GREATEST), so
+ * the Start was lost; Stop closes). Per-day usage (the growth of the cumulative counters, never
+ * a sum of interims) is added by the database's triggers from what the upsert changed
+ * (migrations/…_accounting_usage.ts), exact even when several processes store one session. Counters only grow (GREATEST), so
  * a late or reordered Interim cannot roll them back; a stopped session stays stopped, except one
  * the stale sweep closed, which a later Interim reopens. Accounting-On/Off closes every open
  * session of that NAS started before the event (cause NAS-Reboot).
@@ -34,70 +35,50 @@ export interface AccountingWriter {
 }
 
 const UPSERT = `
-WITH input AS (
-  SELECT * FROM json_to_recordset(?::json) AS t(
-    session_key uuid, acct_session_id text, acct_multi_session_id text, username text, subscription_id bigint,
-    nas_id bigint, nas_ip_address inet, nas_identifier text, nas_port text, nas_port_type text,
-    calling_station_id text, called_station_id text, framed_ip_address inet, service_type text, class text,
-    start_time timestamptz, update_time timestamptz, stop_time timestamptz, session_time bigint,
-    input_octets bigint, output_octets bigint, input_packets bigint, output_packets bigint, terminate_cause text)
-),
-old AS (
-  SELECT s.session_key, s.input_octets, s.output_octets
-    FROM accounting_sessions s JOIN input i ON i.session_key = s.session_key
-),
-up AS (
-  INSERT INTO accounting_sessions AS s (
-    session_key, acct_session_id, acct_multi_session_id, username, subscription_id, nas_id, nas_ip_address,
-    nas_identifier, nas_port, nas_port_type, calling_station_id, called_station_id, framed_ip_address,
-    service_type, class, start_time, update_time, stop_time, session_time, input_octets, output_octets,
-    input_packets, output_packets, terminate_cause)
-  SELECT session_key, acct_session_id, acct_multi_session_id, username, subscription_id, nas_id, nas_ip_address,
-    nas_identifier, nas_port, nas_port_type, calling_station_id, called_station_id, framed_ip_address,
-    service_type, class, start_time, update_time, stop_time, session_time, input_octets, output_octets,
-    input_packets, output_packets, terminate_cause
-    FROM input
-  ON CONFLICT (session_key) DO UPDATE SET
-    subscription_id = coalesce(s.subscription_id, excluded.subscription_id),
-    acct_multi_session_id = coalesce(excluded.acct_multi_session_id, s.acct_multi_session_id),
-    nas_identifier = coalesce(excluded.nas_identifier, s.nas_identifier),
-    nas_port_type = coalesce(excluded.nas_port_type, s.nas_port_type),
-    calling_station_id = coalesce(excluded.calling_station_id, s.calling_station_id),
-    called_station_id = coalesce(excluded.called_station_id, s.called_station_id),
-    framed_ip_address = coalesce(excluded.framed_ip_address, s.framed_ip_address),
-    service_type = coalesce(excluded.service_type, s.service_type),
-    class = coalesce(s.class, excluded.class),
-    start_time = least(s.start_time, excluded.start_time),
-    update_time = greatest(s.update_time, excluded.update_time),
-    session_time = greatest(s.session_time, excluded.session_time),
-    input_octets = greatest(s.input_octets, excluded.input_octets),
-    output_octets = greatest(s.output_octets, excluded.output_octets),
-    input_packets = greatest(s.input_packets, excluded.input_packets),
-    output_packets = greatest(s.output_packets, excluded.output_packets),
-    stop_time = CASE
-      WHEN excluded.stop_time IS NOT NULL AND (s.stop_time IS NULL OR s.terminate_cause = '${STALE_CAUSE}') THEN excluded.stop_time
-      WHEN excluded.stop_time IS NULL AND s.terminate_cause = '${STALE_CAUSE}' AND excluded.update_time > s.stop_time THEN NULL
-      ELSE s.stop_time END,
-    terminate_cause = CASE
-      WHEN excluded.stop_time IS NOT NULL AND (s.stop_time IS NULL OR s.terminate_cause = '${STALE_CAUSE}') THEN excluded.terminate_cause
-      WHEN excluded.stop_time IS NULL AND s.terminate_cause = '${STALE_CAUSE}' AND excluded.update_time > s.stop_time THEN NULL
-      ELSE s.terminate_cause END
-  RETURNING s.session_key, s.subscription_id, s.input_octets, s.output_octets, s.update_time
-),
-delta AS (
-  SELECT up.subscription_id, (up.update_time AT TIME ZONE ?)::date AS day,
-         sum(greatest(up.input_octets - coalesce(old.input_octets, 0), 0))::bigint AS input_octets,
-         sum(greatest(up.output_octets - coalesce(old.output_octets, 0), 0))::bigint AS output_octets
-    FROM up LEFT JOIN old ON old.session_key = up.session_key
-   WHERE up.subscription_id IS NOT NULL
-   GROUP BY 1, 2
-)
-INSERT INTO usage_daily AS u (subscription_id, day, input_octets, output_octets)
-SELECT subscription_id, day, input_octets, output_octets FROM delta
- WHERE input_octets > 0 OR output_octets > 0
- ORDER BY subscription_id, day
-ON CONFLICT (subscription_id, day) DO UPDATE
-  SET input_octets = u.input_octets + excluded.input_octets, output_octets = u.output_octets + excluded.output_octets`;
+INSERT INTO accounting_sessions AS s (
+  session_key, acct_session_id, acct_multi_session_id, username, subscription_id, nas_id, nas_ip_address,
+  nas_identifier, nas_port, nas_port_type, calling_station_id, called_station_id, framed_ip_address,
+  service_type, class, start_time, start_is_estimate, update_time, stop_time, session_time, input_octets, output_octets,
+  input_packets, output_packets, terminate_cause)
+SELECT session_key, acct_session_id, acct_multi_session_id, username, subscription_id, nas_id, nas_ip_address,
+  nas_identifier, nas_port, nas_port_type, calling_station_id, called_station_id, framed_ip_address,
+  service_type, class, start_time, start_is_estimate, update_time, stop_time, session_time, input_octets, output_octets,
+  input_packets, output_packets, terminate_cause
+FROM json_to_recordset(?::json) AS t(
+  session_key uuid, acct_session_id text, acct_multi_session_id text, username text, subscription_id bigint,
+  nas_id bigint, nas_ip_address inet, nas_identifier text, nas_port text, nas_port_type text,
+  calling_station_id text, called_station_id text, framed_ip_address inet, service_type text, class text,
+  start_time timestamptz, start_is_estimate boolean, update_time timestamptz, stop_time timestamptz, session_time bigint,
+  input_octets bigint, output_octets bigint, input_packets bigint, output_packets bigint, terminate_cause text)
+ON CONFLICT (session_key) DO UPDATE SET
+  subscription_id = coalesce(s.subscription_id, excluded.subscription_id),
+  acct_multi_session_id = coalesce(excluded.acct_multi_session_id, s.acct_multi_session_id),
+  nas_identifier = coalesce(excluded.nas_identifier, s.nas_identifier),
+  nas_port_type = coalesce(excluded.nas_port_type, s.nas_port_type),
+  calling_station_id = coalesce(excluded.calling_station_id, s.calling_station_id),
+  called_station_id = coalesce(excluded.called_station_id, s.called_station_id),
+  framed_ip_address = coalesce(excluded.framed_ip_address, s.framed_ip_address),
+  service_type = coalesce(excluded.service_type, s.service_type),
+  class = coalesce(s.class, excluded.class),
+  -- Only a Start states when the session began; an Interim's estimate (receive time minus
+  -- Acct-Session-Time) jitters, and rewriting the indexed start_time would make every Interim a
+  -- non-HOT update that touches all the table's indexes.
+  start_time = CASE WHEN s.start_is_estimate AND NOT excluded.start_is_estimate THEN excluded.start_time ELSE s.start_time END,
+  start_is_estimate = s.start_is_estimate AND excluded.start_is_estimate,
+  update_time = greatest(s.update_time, excluded.update_time),
+  session_time = greatest(s.session_time, excluded.session_time),
+  input_octets = greatest(s.input_octets, excluded.input_octets),
+  output_octets = greatest(s.output_octets, excluded.output_octets),
+  input_packets = greatest(s.input_packets, excluded.input_packets),
+  output_packets = greatest(s.output_packets, excluded.output_packets),
+  stop_time = CASE
+    WHEN excluded.stop_time IS NOT NULL AND (s.stop_time IS NULL OR s.terminate_cause = '${STALE_CAUSE}') THEN excluded.stop_time
+    WHEN excluded.stop_time IS NULL AND s.terminate_cause = '${STALE_CAUSE}' AND excluded.update_time > s.stop_time THEN NULL
+    ELSE s.stop_time END,
+  terminate_cause = CASE
+    WHEN excluded.stop_time IS NOT NULL AND (s.stop_time IS NULL OR s.terminate_cause = '${STALE_CAUSE}') THEN excluded.terminate_cause
+    WHEN excluded.stop_time IS NULL AND s.terminate_cause = '${STALE_CAUSE}' AND excluded.update_time > s.stop_time THEN NULL
+    ELSE s.terminate_cause END`;
 
 const CLOSE_NAS = `
 UPDATE accounting_sessions
@@ -113,7 +94,9 @@ function merge(a: SessionRecord, b: SessionRecord): SessionRecord {
     kind: stopped ? 'stop' : b.kind,
     subscriptionId: a.subscriptionId ?? b.subscriptionId,
     class: a.class ?? b.class,
-    startTime: Math.min(a.startTime, b.startTime),
+    // A Start in the batch states the start; otherwise the earliest estimate.
+    startTime: !a.startIsEstimate ? a.startTime : !b.startIsEstimate ? b.startTime : Math.min(a.startTime, b.startTime),
+    startIsEstimate: a.startIsEstimate && b.startIsEstimate,
     eventTime: Math.max(a.eventTime, b.eventTime),
     sessionTime: Math.max(a.sessionTime, b.sessionTime),
     inputOctets: Math.max(a.inputOctets, b.inputOctets),
@@ -132,7 +115,7 @@ function toRow(r: SessionRecord): Record<string, unknown> {
     username: r.username, subscription_id: r.subscriptionId, nas_id: r.nasId, nas_ip_address: r.nasIpAddress,
     nas_identifier: r.nasIdentifier, nas_port: r.nasPort, nas_port_type: r.nasPortType,
     calling_station_id: r.callingStationId, called_station_id: r.calledStationId, framed_ip_address: r.framedIpAddress,
-    service_type: r.serviceType, class: r.class, start_time: new Date(r.startTime).toISOString(),
+    service_type: r.serviceType, class: r.class, start_time: new Date(r.startTime).toISOString(), start_is_estimate: r.startIsEstimate,
     update_time: new Date(r.eventTime).toISOString(), stop_time: r.kind === 'stop' ? new Date(r.eventTime).toISOString() : null,
     session_time: r.sessionTime, input_octets: r.inputOctets, output_octets: r.outputOctets,
     input_packets: r.inputPackets, output_packets: r.outputPackets, terminate_cause: r.terminateCause,
@@ -145,11 +128,10 @@ export function createAccountingWriter(opts: {
   db: Knex;
   log: Logger;
   metrics: RadiusMetrics;
-  timeZone: string;
   maxBatch?: number;
   lanes?: number;
 }): AccountingWriter {
-  const { db, log, metrics, timeZone, maxBatch = 1000, lanes: laneCount = 2 } = opts;
+  const { db, log, metrics, maxBatch = 1000, lanes: laneCount = 2 } = opts;
 
   async function store(records: AccountingRecord[]): Promise<void> {
     const nasRecords: NasRecord[] = [];
@@ -168,7 +150,7 @@ export function createAccountingWriter(opts: {
         const at = new Date(n.eventTime).toISOString();
         await q.raw(CLOSE_NAS, [at, n.nasIpAddress, at]);
       }
-      if (rows.length) await q.raw(UPSERT, [JSON.stringify(rows), timeZone]);
+      if (rows.length) await q.raw(UPSERT, [JSON.stringify(rows)]);
     };
     if (nasRecords.length) await db.transaction((trx) => run(trx));
     else await run(db); // one statement: it commits on its own

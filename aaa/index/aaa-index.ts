@@ -24,8 +24,8 @@ export interface NasEntry {
 }
 
 export interface SubscriptionEntry extends SubscriptionAccess {
-  /** Cleartext password, opened from passwordEnc on first use. */
-  password?: string;
+  /** Cleartext password, opened from passwordEnc on first use (null until then). */
+  password: string | null;
 }
 
 interface UsageEntry {
@@ -114,7 +114,9 @@ export class AaaIndex {
     for (const id of removedIds) this.removeSubscription(id);
     for (const s of rows) {
       this.removeSubscription(s.id);
-      const entry: SubscriptionEntry = { ...s };
+      // `password` is part of the shape from the start: adding it on first login would change
+      // the hidden class of 100,000 objects (and cost each a property backing store).
+      const entry: SubscriptionEntry = { ...s, password: null };
       this.byId.set(s.id, entry);
       this.byUsername.set(s.username, entry);
     }

@@ -191,6 +191,25 @@ export function createIndexSync(deps: IndexSyncDeps): IndexSync {
     }
   }
 
+  /**
+   * Opens the sealed passwords now rather than on each first login: after a restart every
+   * router reconnects its subscribers at once, and each first login would pay the AES-GCM cost
+   * then. Yields to the event loop every few thousand, so a reload never stalls RADIUS.
+   */
+  async function openPasswords(ids: number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i++) {
+      const entry = index.subscriptionById(ids[i]!);
+      if (entry) {
+        try {
+          index.password(entry);
+        } catch (err) {
+          log.error({ subscriptionId: entry.id, err: (err as Error).message }, 'cannot open subscriber password (wrong APP_SECRET_KEY?)');
+        }
+      }
+      if (i % 5000 === 4999) await new Promise(setImmediate);
+    }
+  }
+
   async function loadAll(): Promise<void> {
     const t0 = Date.now();
     await loadSettings();
@@ -203,6 +222,7 @@ export function createIndexSync(deps: IndexSyncDeps): IndexSync {
     const sessions = await loadOpenSessions(db);
     index.putOpenSessions([], sessions);
     await reloadUsage(index.quotaSubscriptionIds());
+    await openPasswords(subs.map((sub) => sub.id));
     unknown.clear();
     log.info({ ms: Date.now() - t0, ...index.sizes, openSessions: sessions.length }, 'AAA index loaded');
   }

@@ -166,7 +166,9 @@ export function createCoaClient({ timeoutMs = 1000, retries = 2, log, bindAddres
         s.close();
         reject(err);
       });
-      s.bind({ address: bindAddress, port: 0 }, () => {
+      // exclusive: in a cluster worker (RADIUS_PROCESSES > 1) the socket must be this process's
+      // own, or a CoA-ACK could be delivered to a sibling that never sent the request.
+      s.bind({ address: bindAddress, port: 0, exclusive: true }, () => {
         s.removeAllListeners('error');
         // After binding, a socket error (e.g. ICMP unreachable on some systems) loses only packets.
         s.on('error', (err) => log.warn({ err }, 'coa socket error'));

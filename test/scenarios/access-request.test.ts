@@ -291,15 +291,38 @@ describe('state changes and the post-auth log', () => {
     assert.equal(r.code, 'Access-Accept');
   });
 
-  test('every decision is in the post-auth log, with its reason and never the password', async () => {
+  test('by default the post-auth log keeps rejections and walled-garden decisions, with reasons and never the password', async () => {
     await pap('active', 'definitely-wrong');
+    await pap('suspended');
+    await pap('active');
     await stack.radius.flushPostAuth();
     const rows = await stack.c.db('post_auth_log').where({ username: subs.active!.username }).orderBy('id');
-    assert.ok(rows.some((r) => r.result === 'accept' && r.reason === 'active' && r.auth_type === 'pap'));
-    assert.ok(rows.some((r) => r.result === 'reject' && r.reason === 'bad_password'));
+    assert.ok(rows.some((r) => r.result === 'reject' && r.reason === 'bad_password' && r.auth_type === 'pap'));
+    assert.ok(!rows.some((r) => r.result === 'accept'), 'accepted logins are in accounting, not here');
+    const walled = await stack.c.db('post_auth_log').where({ username: subs.suspended!.username });
+    assert.ok(walled.some((r) => r.result === 'walled_garden' && r.reason === 'suspended'));
     const columns = Object.keys(rows[0]);
     assert.ok(!columns.some((c) => /pass/i.test(c)), `columns: ${columns.join(', ')}`);
     const all = JSON.stringify(await stack.c.db('post_auth_log').select());
     assert.ok(!all.includes('definitely-wrong') && !all.includes(subs.active!.password), 'no password in the log');
+  });
+
+  test('RADIUS_POST_AUTH_LOG=all logs accepted logins too', async () => {
+    const other = await startRadiusStack({
+      env: { RADIUS_POST_AUTH_LOG: 'all' },
+      before: async (c) => {
+        await createNas(c.db, { secret: SECRET });
+        subs.logged = await createSubscription(c.db, { password: 'logged-pw' });
+      },
+    });
+    try {
+      const r = await radclient({ port: other.radius.ports.authPort, secret: SECRET, type: 'auth', attributes: [`User-Name = "${subs.logged!.username}"`, 'User-Password = "logged-pw"', 'Message-Authenticator = 0x00'] });
+      assert.equal(r.code, 'Access-Accept');
+      await other.radius.flushPostAuth();
+      const rows = await other.c.db('post_auth_log').where({ username: subs.logged!.username });
+      assert.deepEqual(rows.map((x) => [x.result, x.reason]), [['accept', 'active']]);
+    } finally {
+      await other.stop();
+    }
   });
 });

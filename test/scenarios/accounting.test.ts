@@ -125,6 +125,14 @@ describe('lost packets', () => {
     assert.equal(s.stop_time, null);
     const started = new Date(s.start_time as string).getTime();
     assert.ok(Math.abs(Date.now() - 3600_000 - started) < 5000, 'start = now − session time');
+    assert.equal(s.start_is_estimate, true);
+    // Later Interims keep the estimate; the late Start replaces it.
+    await acct(session('s-2', 'Interim-Update', ['Acct-Session-Time = 3000']));
+    assert.equal(new Date((await row('s-2')).start_time as string).getTime(), started);
+    await acct(session('s-2', 'Start'));
+    const corrected = await row('s-2');
+    assert.equal(corrected.start_is_estimate, false);
+    assert.ok(Math.abs(Date.now() - new Date(corrected.start_time as string).getTime()) < 5000);
   });
 
   test('a Stop without a Start creates a closed session', async () => {
@@ -231,4 +239,36 @@ test('many Accounting-Requests at once share commits, and every one is stored', 
   const countAfter = await stack.histogramCount('radius_accounting_batch_size');
   const commits = countAfter - countBefore;
   assert.ok(commits > 0 && commits < n, `${n} requests in ${commits} commits`);
+});
+
+test('two radius processes storing the same session at once count its usage exactly once', async () => {
+  // Two writers on two connection pools: what two radius processes (or instances) behind one
+  // NAS that retransmits to both would do.
+  const { createAccountingWriter } = await import('../../aaa/accounting/accounting-writer.js');
+  const { createDb } = await import('../../lib/db.js');
+  const { createRadiusMetrics } = await import('../../aaa/metrics.js');
+  const { Registry } = await import('prom-client');
+  const { sessionKey } = await import('../../aaa/accounting/accounting-record.js');
+  const dbs = [createDb({ url: stack.c.testDb.url }), createDb({ url: stack.c.testDb.url })];
+  const writers = dbs.map((db) => createAccountingWriter({ db, log: stack.c.log, metrics: createRadiusMetrics(new Registry()) }));
+  const other = await createSubscription(stack.c.db);
+  const key = sessionKey(other.username, 'race-1', '127.0.0.1', '');
+  const at = Date.now();
+  const record = (round: number) => ({
+    kind: 'interim' as const, sessionKey: key, acctSessionId: 'race-1', acctMultiSessionId: null, username: other.username,
+    subscriptionId: other.id, nasId, nasIpAddress: '127.0.0.1', nasIdentifier: null, nasPort: null, nasPortType: null,
+    callingStationId: null, calledStationId: null, framedIpAddress: null, serviceType: null, class: null,
+    eventTime: at + round, startTime: at - 1000, startIsEstimate: true, sessionTime: round,
+    inputOctets: round * 1000, outputOctets: round * 3000, inputPackets: round, outputPackets: round, terminateCause: null,
+  });
+  try {
+    // Every round reaches both writers at the same time, as a retransmission to two servers would.
+    for (let round = 1; round <= 60; round++) await Promise.all(writers.map((w) => w.submit(record(round))));
+    const total = await stack.c.db('usage_daily').where({ subscription_id: other.id })
+      .sum({ input: 'input_octets', output: 'output_octets' }).first();
+    assert.deepEqual({ input: Number(total?.input), output: Number(total?.output) }, { input: 60_000, output: 180_000 });
+  } finally {
+    await Promise.all(writers.map((w) => w.close()));
+    await Promise.all(dbs.map((db) => db.destroy()));
+  }
 });

@@ -56,3 +56,44 @@ test('npm start on a fresh data directory answers the radclient line it prints, 
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('RADIUS_PROCESSES=2 runs the radius role in two processes on the same ports, with their metrics aggregated', { timeout: 120_000 }, async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-cluster-'));
+  const [auth, acct, http] = [await freePort(0), await freePort(0), await freePort(0)];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, RADIUS_AUTH_PORT: String(auth), RADIUS_ACCT_PORT: String(acct), PORT: String(http), LOG_FORMAT: 'json', RADIUS_PROCESSES: '2', DATABASE_URL: '', REDIS_URL: '', APP_SECRET_KEY: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+  child.stderr.on('data', (b: Buffer) => { out += b.toString(); });
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no radclient line printed:\n${out}`)), 90_000);
+      child.stdout.on('data', () => {
+        const m = /^\s*(echo .* \| radclient -x .*)$/m.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+    });
+    for (let i = 0; i < 6; i++) {
+      const reply = await new Promise<string>((resolve) => execFile('bash', ['-c', line], (_e, stdout) => resolve(stdout)));
+      assert.match(reply, /Received Access-Accept/, reply);
+    }
+    const health = (await (await fetch(`http://127.0.0.1:${http}/health`)).json()) as { roles: { radius: { processes: number; running: number } } };
+    assert.deepEqual(health.roles.radius, { ok: true, processes: 2, running: 2 });
+    const metrics = await (await fetch(`http://127.0.0.1:${http}/metrics`)).text();
+    assert.match(metrics, /^radius_requests_total\{type="access",result="accept"\} 6$/m, 'both processes counted, summed');
+  } finally {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, out.slice(-2000));
+    const pg = await readState<{ port: number }>(dataDir, 'postgres');
+    assert.ok(pg && !(await isListening(pg.port)), 'embedded PostgreSQL stopped after the workers');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
