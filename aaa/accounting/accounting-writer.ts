@@ -21,6 +21,11 @@ import { isNasRecord, type AccountingRecord, type NasRecord, type SessionRecord 
 
 export const STALE_CAUSE = 'Stale-Session';
 
+// A Stop closes an open session, or one the stale sweep closed; an Interim newer than the
+// sweep's stop reopens a swept session (it was alive after all).
+const CLOSES = `excluded.stop_time IS NOT NULL AND (s.stop_time IS NULL OR s.terminate_cause = '${STALE_CAUSE}')`;
+const REOPENS = `excluded.stop_time IS NULL AND s.terminate_cause = '${STALE_CAUSE}' AND excluded.update_time > s.stop_time`;
+
 interface Pending {
   record: AccountingRecord;
   resolve(): void;
@@ -71,14 +76,8 @@ ON CONFLICT (session_key) DO UPDATE SET
   output_octets = greatest(s.output_octets, excluded.output_octets),
   input_packets = greatest(s.input_packets, excluded.input_packets),
   output_packets = greatest(s.output_packets, excluded.output_packets),
-  stop_time = CASE
-    WHEN excluded.stop_time IS NOT NULL AND (s.stop_time IS NULL OR s.terminate_cause = '${STALE_CAUSE}') THEN excluded.stop_time
-    WHEN excluded.stop_time IS NULL AND s.terminate_cause = '${STALE_CAUSE}' AND excluded.update_time > s.stop_time THEN NULL
-    ELSE s.stop_time END,
-  terminate_cause = CASE
-    WHEN excluded.stop_time IS NOT NULL AND (s.stop_time IS NULL OR s.terminate_cause = '${STALE_CAUSE}') THEN excluded.terminate_cause
-    WHEN excluded.stop_time IS NULL AND s.terminate_cause = '${STALE_CAUSE}' AND excluded.update_time > s.stop_time THEN NULL
-    ELSE s.terminate_cause END`;
+  stop_time = CASE WHEN ${CLOSES} THEN excluded.stop_time WHEN ${REOPENS} THEN NULL ELSE s.stop_time END,
+  terminate_cause = CASE WHEN ${CLOSES} THEN excluded.terminate_cause WHEN ${REOPENS} THEN NULL ELSE s.terminate_cause END`;
 
 const CLOSE_NAS = `
 UPDATE accounting_sessions

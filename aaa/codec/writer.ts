@@ -54,36 +54,40 @@ export class PacketWriter {
     // Fast paths write in place: no intermediate Buffer for the common string and integer values.
     if (typeof value === 'string' && def.dataType === 'string') {
       const n = Buffer.byteLength(value, 'utf8');
-      this.buf.write(value, this.header(def, n), 'utf8');
+      this.buf.write(value, this.header(def.code, def.vendorId, n), 'utf8');
       return this;
     }
     if (typeof value === 'number' && (def.dataType === 'integer' || def.dataType === 'date') && value >= 0 && value <= 0xffffffff && Number.isInteger(value)) {
-      this.buf.writeUInt32BE(value, this.header(def, 4));
+      this.buf.writeUInt32BE(value, this.header(def.code, def.vendorId, 4));
       return this;
     }
     const bytes = encodeValue(def, value);
-    bytes.copy(this.buf, this.header(def, bytes.length));
+    bytes.copy(this.buf, this.header(def.code, def.vendorId, bytes.length));
     return this;
   }
 
-  /** Writes the attribute header (and Vendor-Specific wrapper) for a value of `n` octets; returns where the value goes. */
-  private header(def: AttributeDef, n: number): number {
+  /**
+   * Writes the header of attribute `type` (of `vendorId`, in its own Vendor-Specific wrapper, when
+   * not 0) for a value of `n` octets and moves past the value; returns where the value goes.
+   * @throws RangeError over 253 octets (247 for a vendor attribute) or past 4096 in all.
+   */
+  private header(type: number, vendorId: number, n: number): number {
     const b = this.buf;
     const at = this.pos;
-    if (!def.vendorId) {
-      if (n > 253) throw new RangeError(`${def.name}: value of ${n} octets exceeds 253`);
+    if (!vendorId) {
+      if (n > 253) throw new RangeError(`attribute ${type}: value of ${n} octets exceeds 253`);
       this.ensure(2 + n);
-      b[at] = def.code;
+      b[at] = type;
       b[at + 1] = 2 + n;
       this.pos = at + 2 + n;
       return at + 2;
     }
-    if (n > 247) throw new RangeError(`${def.name}: value of ${n} octets exceeds 247`);
+    if (n > 247) throw new RangeError(`vendor ${vendorId} attribute ${type}: value of ${n} octets exceeds 247`);
     this.ensure(8 + n);
     b[at] = VENDOR_SPECIFIC;
     b[at + 1] = 8 + n;
-    b.writeUInt32BE(def.vendorId, at + 2);
-    b[at + 6] = def.code;
+    b.writeUInt32BE(vendorId, at + 2);
+    b[at + 6] = type;
     b[at + 7] = 2 + n;
     this.pos = at + 8 + n;
     return at + 8;
@@ -91,28 +95,13 @@ export class PacketWriter {
 
   /** Adds a standard attribute from raw bytes (at most 253 octets, RFC 2865 §5). */
   addRaw(type: number, value: Buffer): this {
-    if (value.length > 253) throw new RangeError(`attribute ${type}: value of ${value.length} octets exceeds 253`);
-    this.ensure(2 + value.length);
-    this.buf[this.pos] = type;
-    this.buf[this.pos + 1] = 2 + value.length;
-    value.copy(this.buf, this.pos + 2);
-    this.pos += 2 + value.length;
+    value.copy(this.buf, this.header(type, 0, value.length));
     return this;
   }
 
-  /** Adds a vendor attribute in its own Vendor-Specific attribute (RFC 2865 §5.26 standard format). */
+  /** Adds a vendor attribute in its own Vendor-Specific attribute (RFC 2865 §5.26 standard format, at most 247 octets). */
   addVendor(vendorId: number, vendorType: number, value: Buffer): this {
-    if (value.length > 247) throw new RangeError(`vendor ${vendorId} attribute ${vendorType}: value exceeds 247 octets`);
-    const total = 8 + value.length;
-    this.ensure(total);
-    const b = this.buf;
-    b[this.pos] = VENDOR_SPECIFIC;
-    b[this.pos + 1] = total;
-    b.writeUInt32BE(vendorId, this.pos + 2);
-    b[this.pos + 6] = vendorType;
-    b[this.pos + 7] = 2 + value.length;
-    value.copy(b, this.pos + 8);
-    this.pos += total;
+    value.copy(this.buf, this.header(vendorType, vendorId, value.length));
     return this;
   }
 
