@@ -1,6 +1,6 @@
 /**
  * Test runner: starts one real stack for the whole run (embedded PostgreSQL and redis-server
- * under test-output/stack), migrates a template database once, then runs every `*.test.ts`
+ * under the system temp dir), migrates a template database once, then runs every `*.test.ts`
  * (or the files given as arguments) with node:test. Each test file clones the template into its
  * own database (test/helpers/database.ts), so files run in parallel without sharing rows.
  *
@@ -31,7 +31,9 @@ function findTests(dir: string, out: string[] = []): string[] {
 }
 
 const log = createLogger(process.env.TEST_STACK_LOG ?? 'warn', { stack: 'test' });
-const stackDir = path.join(ROOT, 'test-output', 'stack');
+// Under the system temp dir: as root, PostgreSQL runs as the `postgres` user, which may not be able
+// to enter the checkout (under /root, say).
+const stackDir = path.join(os.tmpdir(), `isp-test-stack-${process.getuid?.() ?? 'user'}`);
 const files = process.argv.slice(2).length ? process.argv.slice(2) : findTests(ROOT);
 
 const postgres = await startEmbeddedPostgres({ dataDir: stackDir, database: 'postgres', log });

@@ -65,12 +65,7 @@ export async function startEmbeddedPostgres(opts: {
   const urlFor = (db: string): string =>
     `postgres://postgres:${encodeURIComponent(state!.password)}@127.0.0.1:${state!.port}/${db}`;
 
-  if (process.getuid?.() === 0) {
-    // PostgreSQL runs as the `postgres` user, which must be able to enter DATA_DIR to reach its
-    // cluster (mkdtemp and some umasks make it 0700).
-    const mode = (await fs.stat(dataDir)).mode & 0o777;
-    if ((mode & 0o001) === 0) await fs.chmod(dataDir, mode | 0o011);
-  }
+  if (process.getuid?.() === 0) await ensureReachableByPostgres(dataDir);
   let owned: EmbeddedPostgres | null = null;
   if (await isRunningCluster(clusterDir, state.port)) {
     log.info({ port: state.port }, 'attached to the running embedded PostgreSQL');
@@ -112,6 +107,27 @@ export async function startEmbeddedPostgres(opts: {
       if (owned) await owned.stop();
     },
   };
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to enter DATA_DIR and
+ * every directory above it. DATA_DIR itself is ours to open up (mkdtemp and some umasks make it
+ * 0700); a parent we do not own is reported, not changed.
+ * @throws Error naming the directory and the fix
+ */
+async function ensureReachableByPostgres(dataDir: string): Promise<void> {
+  await fs.mkdir(dataDir, { recursive: true });
+  const mode = (await fs.stat(dataDir)).mode & 0o777;
+  if ((mode & 0o001) === 0) await fs.chmod(dataDir, mode | 0o011);
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    if (((await fs.stat(dir)).mode & 0o001) === 0) {
+      throw new Error(
+        `embedded PostgreSQL runs as the postgres user, which cannot enter ${dir}: ` +
+          `set DATA_DIR to a directory it can reach (e.g. /var/lib/isp-billing) or run "chmod o+x ${dir}"`,
+      );
+    }
+    if (dir === path.dirname(dir)) break;
+  }
 }
 
 async function isRunningCluster(clusterDir: string, port: number): Promise<boolean> {
