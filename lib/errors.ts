@@ -16,6 +16,3 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
-
-export const notFound = (what: string): AppError => new AppError('not_found', `${what} not found`, 404);
-export const badRequest = (message: string, code = 'bad_request'): AppError => new AppError(code, message, 400);

@@ -15,9 +15,3 @@ export function verifyChap(chapPassword: Buffer, challenge: Buffer, password: st
     .digest();
   return timingSafeEqual(expected, chapPassword.subarray(1));
 }
-
-/** The CHAP-Password value a client sends (for tests and benchmarks). */
-export function chapPasswordFor(ident: number, password: string, challenge: Buffer): Buffer {
-  const response = createHash('md5').update(Buffer.of(ident)).update(password, 'utf8').update(challenge).digest();
-  return Buffer.concat([Buffer.of(ident), response]);
-}

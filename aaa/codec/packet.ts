@@ -29,10 +29,6 @@ export const Code = {
   CoANAK: 45,
 } as const;
 
-export const CODE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
-  Object.entries(Code).map(([name, code]) => [code, name.replace(/([a-z])([A-Z])/g, '$1-$2')]),
-);
-
 export const HEADER_LENGTH = 20;
 /** RFC 2865 §3: maximum packet length. */
 export const MAX_PACKET_LENGTH = 4096;
