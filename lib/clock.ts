@@ -7,3 +7,17 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** A clock that stands still at `at` until moved with `set` or `advance(ms)`: billing scenarios run a month in a second. */
+export function settableClock(at: Date | string): Clock & { set(at: Date | string): void; advance(ms: number): void } {
+  let t = new Date(at).getTime();
+  return {
+    now: () => new Date(t),
+    set: (d) => {
+      t = new Date(d).getTime();
+    },
+    advance: (ms) => {
+      t += ms;
+    },
+  };
+}

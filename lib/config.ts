@@ -70,6 +70,31 @@ const schema = z.object({
   /** Load demo data (NAS, plans, customers) into an empty database on start. */
   DEMO_DATA: bool.default(true),
   ISP_TIME_ZONE: z.string().default('Asia/Jakarta'),
+  /** This server's public URL (payment return pages, links in messages); default http://HOST:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
+  // Payment gateways (absent keys: the gateway is off). *_URL overrides exist for tests and sandboxes.
+  MIDTRANS_SERVER_KEY: z.string().optional(),
+  MIDTRANS_CLIENT_KEY: z.string().optional(),
+  MIDTRANS_PRODUCTION: bool.default(false),
+  MIDTRANS_API_URL: z.string().url().optional(),
+  MIDTRANS_SNAP_URL: z.string().url().optional(),
+  XENDIT_SECRET_KEY: z.string().optional(),
+  XENDIT_CALLBACK_TOKEN: z.string().optional(),
+  XENDIT_API_URL: z.string().url().optional(),
+  // Notification channels (absent: the channel is off).
+  WHATSAPP_PROVIDER: z.enum(['none', 'cloud', 'fonnte']).default('none'),
+  WHATSAPP_CLOUD_TOKEN: z.string().optional(),
+  WHATSAPP_CLOUD_PHONE_NUMBER_ID: z.string().optional(),
+  WHATSAPP_CLOUD_API_URL: z.string().url().default('https://graph.facebook.com/v21.0'),
+  FONNTE_TOKEN: z.string().optional(),
+  FONNTE_API_URL: z.string().url().default('https://api.fonnte.com'),
+  SMS_GATEWAY_URL: z.string().url().optional(),
+  SMS_GATEWAY_TOKEN: z.string().optional(),
+  SMTP_URL: z.string().url().optional(),
+  SMTP_FROM: z.string().optional(),
+  TELEGRAM_BOT_TOKEN: z.string().optional(),
+  TELEGRAM_CHAT_ID: z.string().optional(),
+  TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** json: one JSON object per line (production); pretty: human-readable (default on a terminal). */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),

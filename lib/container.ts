@@ -11,6 +11,7 @@ import type { Logger } from './logger.js';
 import { createQueueFactory, type QueueFactory } from './queue.js';
 import { createRedis, type Redis } from './redis.js';
 import { createSecretBox, type SecretBox } from './secret-box.js';
+import { createSigner, type Signer } from './signer.js';
 
 export interface Container {
   config: Config;
@@ -22,6 +23,8 @@ export interface Container {
   redis: Redis;
   queues: QueueFactory;
   secrets: SecretBox;
+  /** Signs values we hand out and must recognise again (pay links, session cookies). */
+  signer: Signer;
   /** Prometheus registry served at /metrics. */
   metrics: Registry;
   close(): Promise<void>;
@@ -54,6 +57,7 @@ export function createContainer(opts: {
     redis,
     queues: createQueueFactory(redis, config.QUEUE_PREFIX),
     secrets: createSecretBox(opts.secretKey),
+    signer: createSigner(opts.secretKey),
     metrics,
     async close() {
       await this.queues.close();

@@ -5,6 +5,7 @@
  * roles and prints what to try. SIGTERM / SIGINT stop it gracefully.
  */
 import { startRadiusRole } from '../aaa/main.js';
+import { createBillingEngine } from '../billing/engine.js';
 import { startWorkerRole } from '../billing/main.js';
 import { loadConfig, type Config } from './config.js';
 import { createContainer, type Container } from './container.js';
@@ -15,6 +16,7 @@ import { createLogger } from './logger.js';
 import { migrateLatest } from './migrate.js';
 import type { RunningRole } from './role.js';
 import { resolveKey } from './secret-box.js';
+import { startWebRole } from './web-role.js';
 import { resolveDatabase, resolveRedis } from './services.js';
 import { isRadiusWorker, runRadiusWorker, startRadiusCluster } from './radius-cluster.js';
 
@@ -73,8 +75,9 @@ async function main(): Promise<void> {
       roles.push(await startRadiusRole(c));
     }
     const http = createHttpServer(c, () => roles, extraMetrics);
-    if (config.ROLE.includes('worker')) roles.push(await startWorkerRole(c));
-    if (config.ROLE.includes('web')) roles.push({ name: 'web', health: async () => ({ ok: true }), stop: async () => {} });
+    const engine = createBillingEngine(c);
+    if (config.ROLE.includes('worker')) roles.push(await startWorkerRole(c, engine));
+    if (config.ROLE.includes('web')) roles.push(startWebRole(c, http, engine));
     const port = await http.listen(config.HOST, config.PORT);
     cleanups.push(() => http.close());
     for (const r of roles) cleanups.push(() => r.stop());

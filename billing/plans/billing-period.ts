@@ -31,13 +31,15 @@ function ymd(y: number, m: number, d: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-function addDays(day: string, n: number): string {
+/** Local date `day` plus `n` days (YYYY-MM-DD). */
+export function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
 }
 
-function daysBetween(a: string, b: string): number {
+/** Days from local date `a` to `b` (negative when b is before a). */
+export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 }
 

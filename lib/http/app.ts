@@ -14,7 +14,7 @@ import type { RoleHealth, RunningRole } from '../role.js';
 export interface HttpServer {
   app: Koa;
   router: Router;
-  /** Listens on host:port; resolves with the bound port. */
+  /** Listens on host:port (mount every route first); resolves with the bound port. */
   listen(host: string, port: number): Promise<number>;
   close(): Promise<void>;
 }
@@ -77,25 +77,29 @@ export function createHttpServer(c: Container, roles: () => RunningRole[], extra
   });
 
   app.use(router.routes()).use(router.allowedMethods());
-  const server = http.createServer(app.callback());
+  // Created in listen(): app.callback() fixes the middleware list, and roles mount theirs first.
+  let server: http.Server | null = null;
 
   return {
     app,
     router,
     listen(host, port) {
+      const s = (server = http.createServer(app.callback()));
       return new Promise((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const addr = server.address();
+        s.once('error', reject);
+        s.listen(port, host, () => {
+          s.off('error', reject);
+          const addr = s.address();
           resolve(typeof addr === 'object' && addr ? addr.port : port);
         });
       });
     },
     close() {
+      const s = server;
+      if (!s) return Promise.resolve();
       return new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
+        s.close(() => resolve());
+        s.closeAllConnections();
       });
     },
   };

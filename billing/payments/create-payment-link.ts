@@ -1,0 +1,84 @@
+/**
+ * A link where the customer pays an invoice online (Midtrans Snap or Xendit Invoice). Each
+ * attempt gets its own order id — the invoice number and the attempt, `INV-2026-11-000123-2` —
+ * because Midtrans accepts an order_id once. A pending link for the same amount from the last
+ * day is reused rather than creating a new one on every click. The payment row is written before
+ * the gateway is asked, so a notification can never arrive for an order we do not know.
+ */
+import type { Clock } from '../../lib/clock.js';
+import type { Knex } from '../../lib/db.js';
+import { AppError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import { lockCustomer } from '../ledger/settle-open-invoices.js';
+import type { PaymentGateway, Provider } from './gateways/payment-gateway.js';
+
+export interface PaymentLinkDeps {
+  db: Knex;
+  gateways: Partial<Record<Provider, PaymentGateway>>;
+  clock: Clock;
+  log: Logger;
+  /** Where the gateway sends the customer back. */
+  returnUrl: string;
+}
+
+const REUSE_MS = 23 * 3600 * 1000;
+
+/** The configured gateways in order of preference (Midtrans first: QRIS and virtual accounts). */
+export function configuredProviders(gateways: Partial<Record<Provider, PaymentGateway>>): Provider[] {
+  return (['midtrans', 'xendit'] as const).filter((p) => gateways[p]);
+}
+
+/**
+ * @throws AppError `no_gateway` (503) when no gateway is configured, `invoice_not_open` (409)
+ *   when nothing is owed on the invoice, `gateway_unavailable` (502) when the gateway refused.
+ */
+export async function createPaymentLink(deps: PaymentLinkDeps, invoiceId: number, provider?: Provider): Promise<{ url: string; orderId: string }> {
+  const chosen = provider ?? configuredProviders(deps.gateways)[0];
+  const gateway = chosen ? deps.gateways[chosen] : undefined;
+  if (!chosen || !gateway) throw new AppError('no_gateway', 'online payment is not available', 503);
+  const now = deps.clock.now();
+
+  const prepared = await deps.db.transaction(async (trx) => {
+    const inv = await trx('invoices as i')
+      .join('customers as c', 'c.id', 'i.customer_id')
+      .where('i.id', invoiceId)
+      .first('i.id', 'i.customer_id', 'i.invoice_number', 'i.total', 'i.amount_paid', 'i.status', 'c.name', 'c.email', 'c.phone');
+    if (!inv || !['open', 'partially_paid', 'overdue'].includes(inv.status) || inv.total - inv.amount_paid <= 0 || !inv.invoice_number) {
+      throw new AppError('invoice_not_open', 'nothing is owed on this invoice', 409);
+    }
+    await lockCustomer(trx, inv.customer_id);
+    const amount = inv.total - inv.amount_paid;
+    const reusable = await trx('payments')
+      .where({ invoice_id: invoiceId, method: chosen, status: 'pending', amount })
+      .whereNotNull('payment_url')
+      .where('created_at', '>', new Date(now.getTime() - REUSE_MS))
+      .orderBy('id', 'desc')
+      .first('gateway_order_id', 'payment_url');
+    if (reusable) return { reuse: { url: String(reusable.payment_url), orderId: String(reusable.gateway_order_id) } };
+    const { rows } = await trx.raw('SELECT count(*)::int AS n FROM payments WHERE invoice_id = ? AND method = ?', [invoiceId, chosen]);
+    const orderId = `${String(inv.invoice_number).replaceAll('/', '-')}-${Number(rows[0].n) + 1}`;
+    const [payment] = await trx('payments')
+      .insert({ customer_id: inv.customer_id, invoice_id: invoiceId, amount, method: chosen, status: 'pending', gateway_order_id: orderId })
+      .returning('id');
+    return { paymentId: Number(payment.id), orderId, amount, invoice: inv };
+  });
+  if ('reuse' in prepared) return prepared.reuse!;
+
+  try {
+    const link = await gateway.createPayment({
+      orderId: prepared.orderId,
+      amount: prepared.amount,
+      invoiceNumber: String(prepared.invoice.invoice_number),
+      description: `Tagihan internet ${prepared.invoice.invoice_number}`,
+      customer: { name: String(prepared.invoice.name), email: prepared.invoice.email, phone: prepared.invoice.phone },
+      returnUrl: deps.returnUrl,
+      expiresInMinutes: 24 * 60,
+    });
+    await deps.db('payments').where({ id: prepared.paymentId }).update({ payment_url: link.url, gateway_reference: link.reference });
+    return { url: link.url, orderId: prepared.orderId };
+  } catch (err) {
+    await deps.db('payments').where({ id: prepared.paymentId }).update({ status: 'failed', note: 'gateway refused the payment link' });
+    deps.log.warn({ provider: chosen, orderId: prepared.orderId, err: (err as Error).message }, 'payment link not created');
+    throw new AppError('gateway_unavailable', 'the payment gateway is not available now; please try again', 502);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * The web role on the process's HTTP server: static files (/static, our own server only: the
+ * walled garden blocks CDNs), payment webhooks and pay links. The admin console and the portals
+ * mount here as they are built.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import serve from 'koa-static';
+import mount from 'koa-mount';
+import { BILLING_JOBS, type BillingEngine } from '../billing/engine.js';
+import { createPayRouter } from '../billing/payments/pay-routes.js';
+import { createWebhookRouter } from '../billing/webhooks/webhook-routes.js';
+import type { Container } from './container.js';
+import type { HttpServer } from './http/app.js';
+import { createViews } from './http/views.js';
+import { QUEUES } from './queue.js';
+import type { RunningRole } from './role.js';
+
+const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
+
+export function startWebRole(c: Container, http: HttpServer, engine: BillingEngine): RunningRole {
+  const views = createViews({ cache: c.config.NODE_ENV === 'production' });
+  const billing = c.queues.queue(QUEUES.billing);
+  http.app.use(mount('/static', serve(path.resolve(PUBLIC_DIR), { maxage: 24 * 3600 * 1000 })));
+  const webhooks = createWebhookRouter({
+    db: c.db,
+    gateways: engine.gateways,
+    log: c.log.child({ role: 'web' }),
+    received: async (eventId) => {
+      await billing.add(BILLING_JOBS.paymentEvent, { eventId }, { jobId: `payment-event-${eventId}`, attempts: 8, backoff: { type: 'exponential', delay: 5000 } });
+    },
+  });
+  const pay = createPayRouter({ db: c.db, engine, views });
+  http.app.use(webhooks.routes()).use(webhooks.allowedMethods());
+  http.app.use(pay.routes()).use(pay.allowedMethods());
+  return { name: 'web', health: async () => ({ ok: true }), stop: async () => {} };
+}
