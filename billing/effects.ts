@@ -4,7 +4,7 @@
  * dispatcher. Functions that change state push here; the caller commits, then calls `flush`.
  */
 import type { Queue } from 'bullmq';
-import { enqueueNasControl, type NasControlJob } from '../lib/jobs.js';
+import { enqueueNasControlMany, type NasControlJob } from '../lib/jobs.js';
 import type { Logger } from '../lib/logger.js';
 
 export interface Effects {
@@ -36,13 +36,11 @@ export function collectEffects(deps: { nasControl: Queue; kickNotifications: () 
     async flush() {
       const todo = jobs;
       jobs = [];
-      for (const { job, key } of todo) {
-        try {
-          await enqueueNasControl(deps.nasControl, job, key);
-        } catch (err) {
-          // The change is committed; the session keeps its old access until it reconnects.
-          deps.log.error({ err: (err as Error).message, subscriptionId: job.subscriptionId, reason: job.reason }, 'could not enqueue nas-control');
-        }
+      try {
+        await enqueueNasControlMany(deps.nasControl, todo);
+      } catch (err) {
+        // The change is committed; sessions keep their old access until they reconnect.
+        deps.log.error({ err: (err as Error).message, subscriptions: todo.length }, 'could not enqueue nas-control');
       }
       if (notify) {
         notify = false;

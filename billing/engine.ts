@@ -17,7 +17,8 @@ import { createFonnteChannel } from './notifications/channels/fonnte.js';
 import { createSmsHttpChannel } from './notifications/channels/sms-http.js';
 import { createTelegramChannel } from './notifications/channels/telegram.js';
 import { createWhatsAppCloudChannel } from './notifications/channels/whatsapp-cloud.js';
-import { createNotificationDispatcher, type NotificationDispatcher } from './notifications/dispatch.js';
+import { createNotificationDispatcher, type DispatchReport, type NotificationDispatcher } from './notifications/dispatch.js';
+import { relayStaffAlerts } from './notifications/relay-staff-alerts.js';
 import { loadTemplateOverrides } from './notifications/templates.js';
 import type { Notifier } from './notifier.js';
 import { createOutboxNotifier } from './outbox-notifier.js';
@@ -47,6 +48,8 @@ export interface BillingEngine {
   payUrl(invoiceId: number): string;
   /** The invoice id of a pay link token, or null when it was not ours. */
   invoiceOfPayToken(token: string): number | null;
+  /** Relays new staff alerts to the staff chat, then sends due outbox messages. */
+  dispatchNotifications(): Promise<DispatchReport & { staffAlerts: number }>;
   generateInvoices(): Promise<InvoiceRunResult>;
   runDunningPass(): Promise<DunningResult>;
   processPaymentEvent(eventId: number): Promise<EventOutcome>;
@@ -107,8 +110,8 @@ export function createBillingEngine(
     clock,
     channels: customerChannels,
     companyName: async () => (await loadBillingSettings(db)).companyName,
-    staffChatId: channels.telegram ? config.TELEGRAM_CHAT_ID : undefined,
   });
+  const staffChatId = channels.telegram ? config.TELEGRAM_CHAT_ID : undefined;
   const dispatcher = createNotificationDispatcher({ db, channels, clock, log, templateOverrides: () => loadTemplateOverrides(db) });
   const base = publicUrl(config);
   const payUrl = (invoiceId: number): string => `${base}/pay/${c.signer.sign('pay', String(invoiceId))}`;
@@ -140,6 +143,10 @@ export function createBillingEngine(
     invoiceOfPayToken(token) {
       const v = c.signer.verify('pay', token);
       return v && /^\d+$/.test(v) ? Number(v) : null;
+    },
+    async dispatchNotifications() {
+      const staffAlerts = await relayStaffAlerts(db, { chatId: staffChatId, companyName: (await loadBillingSettings(db)).companyName, now: clock.now() });
+      return { ...(await dispatcher.dispatchDue(500)), staffAlerts };
     },
     generateInvoices: () => withEffects((e) => generateInvoices({ db, clock, timeZone, notifier, effects: e, log, payUrl })),
     runDunningPass: () => withEffects((e) => runDunningPass({ db, clock, timeZone, notifier, effects: e, log, payUrl })),

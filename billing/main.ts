@@ -4,7 +4,8 @@
  * - dunning-pass at 09:00, when reminders are welcome;
  * - payment-event for each stored gateway notification (queued by the webhook), and a sweep every
  *   minute that retries events whose gateway was unreachable, with growing delays;
- * - notifications-dispatch every 15 seconds and whenever billing queues messages.
+ * - notifications-dispatch every 15 seconds and whenever billing queues messages: new staff alerts
+ *   go to the staff Telegram chat, then due outbox messages are sent.
  * BullMQ retries failed jobs with backoff and keeps the failed ones visible for a week; a
  * SIGTERM lets running jobs finish before the process exits.
  */
@@ -51,7 +52,7 @@ export async function startWorkerRole(c: Container, engine: BillingEngine = crea
           return { swept: ids.length };
         }
         case BILLING_JOBS.notificationsDispatch:
-          return engine.dispatcher.dispatchDue(500);
+          return engine.dispatchNotifications();
         default:
           throw new Error(`unknown billing job ${job.name}`);
       }

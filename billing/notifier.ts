@@ -1,5 +1,6 @@
 /**
- * What billing tells customers and staff, as data. The notification module turns each message
+ * What billing tells customers, as data (staff hear through staff_alerts, relayed to Telegram by
+ * notifications/relay-staff-alerts.ts). The notification module turns each message
  * into outbox rows (one per suitable channel, formatted in the customer's language) inside the
  * same transaction as the change, so a message exists exactly when the change committed.
  */
@@ -27,6 +28,4 @@ export interface CustomerMessage {
 export interface Notifier {
   /** Queues the messages; returns how many outbox rows were created. */
   customers(trx: Knex.Transaction, messages: CustomerMessage[]): Promise<number>;
-  /** Queues a staff alert (Telegram). */
-  staff(trx: Knex.Transaction, message: string, idempotencyKey: string): Promise<void>;
 }

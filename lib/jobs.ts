@@ -28,11 +28,28 @@ export interface NasControlResult {
   failed: number;
 }
 
+const nasControlJobId = (job: NasControlJob, idempotencyKey: string | number): string =>
+  `sub-${job.subscriptionId}-${String(idempotencyKey).replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+
 /**
  * Enqueues a nas-control job once per `idempotencyKey` (e.g. the subscription's version after the
  * change): BullMQ ignores a second add with the same job id, so a retried transaction or a
  * duplicate webhook does not send a second CoA.
  */
 export async function enqueueNasControl(queue: Queue, job: NasControlJob, idempotencyKey: string | number): Promise<void> {
-  await queue.add('apply', job, { jobId: `sub-${job.subscriptionId}-${String(idempotencyKey).replace(/[^A-Za-z0-9_.-]/g, '_')}` });
+  await queue.add('apply', job, { jobId: nasControlJobId(job, idempotencyKey) });
+}
+
+/**
+ * The same for many jobs (a dunning step that suspends thousands), in pipelined batches of
+ * `batch` (one Redis round trip each). Throws on a Redis error; batches before it stay queued.
+ */
+export async function enqueueNasControlMany(
+  queue: Queue,
+  entries: ReadonlyArray<{ job: NasControlJob; key: string | number }>,
+  batch = 1000,
+): Promise<void> {
+  for (let i = 0; i < entries.length; i += batch) {
+    await queue.addBulk(entries.slice(i, i + batch).map(({ job, key }) => ({ name: 'apply', data: job, opts: { jobId: nasControlJobId(job, key) } })));
+  }
 }

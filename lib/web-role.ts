@@ -24,6 +24,7 @@ export function startWebRole(c: Container, http: HttpServer, engine: BillingEngi
   http.app.use(mount('/static', serve(path.resolve(PUBLIC_DIR), { maxage: 24 * 3600 * 1000 })));
   const webhooks = createWebhookRouter({
     db: c.db,
+    clock: c.clock,
     gateways: engine.gateways,
     log: c.log.child({ role: 'web' }),
     received: async (eventId) => {

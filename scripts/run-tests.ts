@@ -31,9 +31,12 @@ function findTests(dir: string, out: string[] = []): string[] {
 }
 
 const log = createLogger(process.env.TEST_STACK_LOG ?? 'warn', { stack: 'test' });
-// Under the system temp dir: as root, PostgreSQL runs as the `postgres` user, which may not be able
-// to enter the checkout (under /root, say).
-const stackDir = path.join(os.tmpdir(), `isp-test-stack-${process.getuid?.() ?? 'user'}`);
+// A fresh stack per run, under the system temp dir (as root, PostgreSQL runs as the `postgres`
+// user, which may not be able to enter the checkout under /root), so two runs at once (two
+// terminals, parallel agents) never share a cluster or drop each other's template.
+// TEST_STACK_DIR keeps one across runs instead (faster start; one run at a time).
+const ownStack = !process.env.TEST_STACK_DIR;
+const stackDir = process.env.TEST_STACK_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'isp-test-stack-'));
 const files = process.argv.slice(2).length ? process.argv.slice(2) : findTests(ROOT);
 
 const postgres = await startEmbeddedPostgres({ dataDir: stackDir, database: 'postgres', log });
@@ -68,4 +71,5 @@ const child = spawn(
 const code: number = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 await redis.stop();
 await postgres.stop();
+if (ownStack) fs.rmSync(stackDir, { recursive: true, force: true });
 process.exit(code);

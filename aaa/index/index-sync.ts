@@ -71,6 +71,7 @@ export function createIndexSync(deps: IndexSyncDeps): IndexSync {
   let pending = emptyPending();
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> = Promise.resolve();
+  let probes: Promise<unknown> = Promise.resolve();
   let reconnectDelay = 500;
   const unknown = new Map<string, number>();
 
@@ -299,7 +300,11 @@ export function createIndexSync(deps: IndexSyncDeps): IndexSync {
     async settled() {
       // PostgreSQL delivers the notifications committed so far before the reply to a query on
       // the listening connection, so after this round trip they have all been received.
-      await client?.query('SELECT 1');
+      // One query at a time on that connection (pg queues concurrent ones but deprecates it):
+      // each caller's round trip starts after its call, behind any already in flight.
+      const roundTrip = probes.then(() => client?.query('SELECT 1'));
+      probes = roundTrip.catch(() => undefined);
+      await roundTrip;
       while (timer || pending.full) await new Promise((r) => setTimeout(r, COALESCE_MS));
       await flushing;
     },

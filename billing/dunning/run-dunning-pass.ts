@@ -8,7 +8,7 @@
  * - soft_limit: active subscriptions drop to the soft-limit rate (a CoA reaches the router);
  * - suspend: subscriptions go to the walled garden (a Disconnect reaches the router).
  * A customer's "promise to pay" (customers.promise_to_pay_until) holds late fees, soft limits and
- * suspensions until that date; reminders still go out. Set-based: one statement per step, so the
+ * suspensions until that date; reminders still go out. Set-based: a few statements per step, so the
  * pass over 100,000 subscriptions takes seconds. Scheduled downgrades take effect here too.
  */
 import type { Clock } from '../../lib/clock.js';
@@ -82,15 +82,29 @@ export async function runDunningPass(deps: DunningDeps): Promise<DunningResult> 
 
 async function runStep(trx: Knex.Transaction, step: Step, today: string, now: Date, deps: DunningDeps): Promise<number> {
   const holdsForPromise = step.action !== 'reminder';
+  // The invoices (i, of customer c) whose day for this step has come.
+  const due = `i.status IN ('open', 'partially_paid', 'overdue')
+          AND i.due_date + ?::int <= ?::date
+          AND (NOT ?::boolean OR i.due_date + ?::int >= ?::date - ?::int)
+          AND (NOT ?::boolean OR c.promise_to_pay_until IS NULL OR c.promise_to_pay_until < ?::date)`;
+  const dueBindings = [step.offset_days, today, step.action === 'reminder', step.offset_days, today, REMINDER_GRACE_DAYS, holdsForPromise, today];
+  // The customers' money lock first, in id order, as every payment takes it (the customer, then
+  // its invoices and subscriptions): a payment arriving during the pass waits for this step, or
+  // this step for it, instead of the two deadlocking. An invoice paid meanwhile is not acted on.
+  await trx.raw(
+    `SELECT c.id FROM customers c
+      WHERE EXISTS (SELECT 1 FROM invoices i WHERE i.customer_id = c.id AND ${due}
+                       AND NOT EXISTS (SELECT 1 FROM dunning_actions a WHERE a.invoice_id = i.id AND a.dunning_step_id = ?))
+      ORDER BY c.id
+        FOR UPDATE`,
+    [...dueBindings, step.id],
+  );
   const { rows } = await trx.raw(
     `WITH acted AS (
        INSERT INTO dunning_actions (invoice_id, dunning_step_id, executed_at)
        SELECT i.id, ?, ?
          FROM invoices i JOIN customers c ON c.id = i.customer_id
-        WHERE i.status IN ('open', 'partially_paid', 'overdue')
-          AND i.due_date + ?::int <= ?::date
-          AND (NOT ?::boolean OR i.due_date + ?::int >= ?::date - ?::int)
-          AND (NOT ?::boolean OR c.promise_to_pay_until IS NULL OR c.promise_to_pay_until < ?::date)
+        WHERE ${due}
        ON CONFLICT DO NOTHING
        RETURNING invoice_id
      )
@@ -100,7 +114,7 @@ async function runStep(trx: Knex.Transaction, step: Step, today: string, now: Da
        LEFT JOIN subscriptions s ON s.id = i.subscription_id
        LEFT JOIN plans p ON p.id = s.plan_id
       ORDER BY i.id`,
-    [step.id, now, step.offset_days, today, step.action === 'reminder', step.offset_days, today, REMINDER_GRACE_DAYS, holdsForPromise, today],
+    [step.id, now, ...dueBindings],
   );
   const acted = rows as Acted[];
   if (!acted.length) return 0;

@@ -95,9 +95,10 @@ export function candidateFor(s: SubscriptionRow, today: string, settings: Billin
     period = periodContaining(target, plan.cycle, s.anchor_day, s.start_date, plan.days);
   }
   if (period.end <= s.start_date) return null;
-  // A period that has already begun is billed only as a new subscription's first period; an
-  // older subscription's current period was billed before (or predates this system).
-  if (period.start <= today && s.start_date < period.start) return null;
+  // A period that began before today is billed only as a new subscription's first period; an
+  // older subscription's current period was billed before (or predates this system). One that
+  // begins today is billed today (a lead time of 0 days).
+  if (period.start < today && s.start_date < period.start) return null;
   const start = period.start < s.start_date ? s.start_date : period.start;
   const charge = start === period.start ? plan.price : prorate(plan.price, daysBetween(start, period.end), daysBetween(period.start, period.end));
   const dueDate = s.billing_type === 'prepaid' ? start : addDays(start, settings.postpaidDueDays);

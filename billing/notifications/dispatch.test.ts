@@ -12,7 +12,8 @@ import { createSmsHttpChannel } from './channels/sms-http.js';
 import { createTelegramChannel } from './channels/telegram.js';
 import { createWhatsAppCloudChannel } from './channels/whatsapp-cloud.js';
 import { createNotificationDispatcher, retryDelayMs, type DispatcherOptions } from './dispatch.js';
-import { enqueueNotification, notifyCustomer, notifyStaff } from './enqueue.js';
+import { chooseTargets, enqueueNotifications, type CustomerContact, type OutboxEntry } from './enqueue.js';
+import type { TemplateName } from './templates.js';
 import { loadTemplateOverrides } from './templates.js';
 
 const WA_TOKEN = 'wa-secret-token-0001';
@@ -47,6 +48,16 @@ function dispatcher(over: Partial<DispatcherOptions> = {}) {
   return createNotificationDispatcher({ db: t.db, channels, clock, log, ...over });
 }
 
+/** One outbox row, due at the clock's now unless `notBefore`. */
+const put = (e: OutboxEntry): Promise<number> => enqueueNotifications(t.db, [e], clock.now());
+
+/** A customer message on each suitable channel, keyed `${idempotencyKey}:${channel}`, in Indonesian. */
+async function toCustomer(m: { customer: CustomerContact & { id: number }; template: TemplateName; payload: Record<string, string>; idempotencyKey: string; channels: ChannelName[] }): Promise<void> {
+  for (const target of chooseTargets(m.customer, m.channels)) {
+    await put({ ...target, idempotencyKey: `${m.idempotencyKey}:${target.channel}`, customerId: m.customer.id, template: m.template, locale: 'id', payload: m.payload });
+  }
+}
+
 async function outbox(key: string) {
   return t.db('notification_outbox').where({ idempotency_key: key }).first();
 }
@@ -78,10 +89,10 @@ beforeEach(async () => {
 
 describe('sending', () => {
   test('due rows are sent once and marked sent; a later row waits for its time', async () => {
-    await notifyCustomer(t.db, { customer: { id: customerId, phone: '081234567890' }, template: 'invoice_issued', payload: payload(), idempotencyKey: 'inv-1', channels: ['whatsapp'] });
-    await notifyCustomer(t.db, { customer: { id: customerId, phone: '081234567891' }, template: 'payment_reminder', payload: payload(), idempotencyKey: 'inv-1-rem', channels: ['sms'] });
-    await notifyStaff(t.db, { template: 'staff_alert', payload: { message: 'CoA gagal' }, idempotencyKey: 'alert-1', chatId: '-100200' });
-    await enqueueNotification(t.db, { idempotencyKey: 'later', channel: 'sms', recipient: '6281234567892', template: 'payment_reminder', locale: 'id', payload: payload(), notBefore: new Date(clock.at + 3_600_000) });
+    await toCustomer({ customer: { id: customerId, phone: '081234567890' }, template: 'invoice_issued', payload: payload(), idempotencyKey: 'inv-1', channels: ['whatsapp'] });
+    await toCustomer({ customer: { id: customerId, phone: '081234567891' }, template: 'payment_reminder', payload: payload(), idempotencyKey: 'inv-1-rem', channels: ['sms'] });
+    await put({ idempotencyKey: 'alert-1:telegram', channel: 'telegram', recipient: '-100200', template: 'staff_alert', locale: 'id', payload: { message: 'CoA gagal' } });
+    await put({ idempotencyKey: 'later', channel: 'sms', recipient: '6281234567892', template: 'payment_reminder', locale: 'id', payload: payload(), notBefore: new Date(clock.at + 3_600_000) });
 
     assert.deepEqual(await dispatcher().dispatchDue(), { sent: 3, failed: 0, retried: 0 });
     assert.deepEqual(await dispatcher().dispatchDue(), { sent: 0, failed: 0, retried: 0 });
@@ -103,13 +114,13 @@ describe('sending', () => {
   });
 
   test('the limit caps one pass', async () => {
-    for (let i = 0; i < 5; i++) await enqueueNotification(t.db, { idempotencyKey: `cap-${i}`, channel: 'sms', recipient: '6281234567890', template: 'payment_reminder', locale: 'id', payload: payload(i) });
+    for (let i = 0; i < 5; i++) await put({ idempotencyKey: `cap-${i}`, channel: 'sms', recipient: '6281234567890', template: 'payment_reminder', locale: 'id', payload: payload(i) });
     assert.deepEqual(await dispatcher().dispatchDue(2), { sent: 2, failed: 0, retried: 0 });
     assert.deepEqual(await dispatcher().dispatchDue(), { sent: 3, failed: 0, retried: 0 });
   });
 
   test('each send is logged with template, channel and customer id, never the text, number or token', async () => {
-    await notifyCustomer(t.db, { customer: { id: customerId, phone: '081234567890' }, template: 'invoice_issued', payload: payload(), idempotencyKey: 'log-1', channels: ['whatsapp'] });
+    await toCustomer({ customer: { id: customerId, phone: '081234567890' }, template: 'invoice_issued', payload: payload(), idempotencyKey: 'log-1', channels: ['whatsapp'] });
     await dispatcher().dispatchDue();
     const sent = logLines.filter((l) => l.msg === 'notification sent');
     assert.equal(sent.length, 1);
@@ -121,7 +132,7 @@ describe('sending', () => {
 
   test('a staff-edited template from message_templates is used', async () => {
     await t.db('message_templates').insert({ template: 'payment_reminder', locale: 'id', subject: 'Pengingat', body: 'Halo {{customerName}}, tagihan {{invoiceNumber}} {{amount}} belum dibayar.' });
-    await enqueueNotification(t.db, { idempotencyKey: 'edited', channel: 'sms', recipient: '6281234567890', template: 'payment_reminder', locale: 'id', payload: payload(7) });
+    await put({ idempotencyKey: 'edited', channel: 'sms', recipient: '6281234567890', template: 'payment_reminder', locale: 'id', payload: payload(7) });
     await dispatcher({ templateOverrides: () => loadTemplateOverrides(t.db) }).dispatchDue();
     assert.equal((sms.requests[0]!.body as { text: string }).text, 'Halo Budi Santoso, tagihan INV-2026-11-000007 Rp 150.000 belum dibayar.');
   });
@@ -129,7 +140,7 @@ describe('sending', () => {
 
 describe('failures', () => {
   test('500 then 429 are retried with exponential backoff, then sent', async () => {
-    await enqueueNotification(t.db, { idempotencyKey: 'retry', channel: 'whatsapp', recipient: '6281234567890', customerId, template: 'invoice_issued', locale: 'id', payload: payload() });
+    await put({ idempotencyKey: 'retry', channel: 'whatsapp', recipient: '6281234567890', customerId, template: 'invoice_issued', locale: 'id', payload: payload() });
     wa.failNext(500);
     wa.failNext(429);
     const start = clock.at;
@@ -159,7 +170,7 @@ describe('failures', () => {
   });
 
   test('gives up after maxAttempts', async () => {
-    await enqueueNotification(t.db, { idempotencyKey: 'down', channel: 'sms', recipient: '6281234567890', template: 'payment_reminder', locale: 'id', payload: payload() });
+    await put({ idempotencyKey: 'down', channel: 'sms', recipient: '6281234567890', template: 'payment_reminder', locale: 'id', payload: payload() });
     sms.failNext(503, 10);
     const d = dispatcher({ maxAttempts: 3 });
     const reports = [];
@@ -181,7 +192,7 @@ describe('failures', () => {
   });
 
   test('a permanent refusal (400) fails at once', async () => {
-    await enqueueNotification(t.db, { idempotencyKey: 'unknown-template', channel: 'whatsapp', recipient: '6281234567890', template: 'suspended', locale: 'en', payload: payload() });
+    await put({ idempotencyKey: 'unknown-template', channel: 'whatsapp', recipient: '6281234567890', template: 'suspended', locale: 'en', payload: payload() });
     wa.failNext(400);
     assert.deepEqual(await dispatcher().dispatchDue(), { sent: 0, failed: 1, retried: 0 });
     const row = await outbox('unknown-template');
@@ -193,21 +204,21 @@ describe('failures', () => {
   });
 
   test('a row for a channel this server has not configured fails with a clear error', async () => {
-    await notifyCustomer(t.db, { customer: { id: customerId, email: 'budi@example.co.id' }, template: 'invoice_issued', payload: payload(), idempotencyKey: 'no-smtp', channels: ['email'] });
+    await toCustomer({ customer: { id: customerId, email: 'budi@example.co.id' }, template: 'invoice_issued', payload: payload(), idempotencyKey: 'no-smtp', channels: ['email'] });
     assert.deepEqual(await dispatcher().dispatchDue(), { sent: 0, failed: 1, retried: 0 });
     const row = await outbox('no-smtp:email');
     assert.deepEqual([row.status, row.last_error], ['failed', 'channel email is not configured on this server']);
   });
 
   test('a message its template cannot render fails at once, without a send', async () => {
-    await enqueueNotification(t.db, { idempotencyKey: 'no-amount', channel: 'sms', recipient: '6281234567890', template: 'invoice_issued', locale: 'id', payload: { customerName: 'Budi' } });
+    await put({ idempotencyKey: 'no-amount', channel: 'sms', recipient: '6281234567890', template: 'invoice_issued', locale: 'id', payload: { customerName: 'Budi' } });
     assert.deepEqual(await dispatcher().dispatchDue(), { sent: 0, failed: 1, retried: 0 });
     assert.equal((await outbox('no-amount')).last_error, 'template: template invoice_issued: missing invoiceNumber, amount, dueDate');
     assert.equal(sms.requests.length, 0);
   });
 
   test('a row whose last attempt was interrupted (claimed maxAttempts times) fails without another send', async () => {
-    await enqueueNotification(t.db, { idempotencyKey: 'crashed', channel: 'sms', recipient: '6281234567890', template: 'payment_reminder', locale: 'id', payload: payload() });
+    await put({ idempotencyKey: 'crashed', channel: 'sms', recipient: '6281234567890', template: 'payment_reminder', locale: 'id', payload: payload() });
     await t.db('notification_outbox').where({ idempotency_key: 'crashed' }).update({ attempts: 3 });
     assert.deepEqual(await dispatcher({ maxAttempts: 3 }).dispatchDue(), { sent: 0, failed: 1, retried: 0 });
     assert.match((await outbox('crashed')).last_error, /gave up after 3 attempts/);
@@ -215,7 +226,7 @@ describe('failures', () => {
   });
 
   test('a claimed row is hidden from other workers for the lease, then picked up again', async () => {
-    await enqueueNotification(t.db, { idempotencyKey: 'lease', channel: 'sms', recipient: '6281234567890', template: 'payment_reminder', locale: 'id', payload: payload() });
+    await put({ idempotencyKey: 'lease', channel: 'sms', recipient: '6281234567890', template: 'payment_reminder', locale: 'id', payload: payload() });
     sms.stallNext();
     const stuck = createNotificationDispatcher({ db: t.db, channels: { sms: createSmsHttpChannel({ url: `${sms.url}/send`, token: SMS_TOKEN, timeoutMs: 300 }) }, clock, log, leaseMs: 120_000 });
     const first = stuck.dispatchDue();
@@ -230,7 +241,7 @@ describe('concurrency', () => {
   test('two dispatchers on the same database never send a row twice', async () => {
     const N = 40;
     for (let i = 0; i < N; i++) {
-      await enqueueNotification(t.db, { idempotencyKey: `bulk-${i}`, channel: 'sms', recipient: `628123456${String(i).padStart(4, '0')}`, template: 'invoice_issued', locale: 'id', payload: payload(i) });
+      await put({ idempotencyKey: `bulk-${i}`, channel: 'sms', recipient: `628123456${String(i).padStart(4, '0')}`, template: 'invoice_issued', locale: 'id', payload: payload(i) });
     }
     sms.latencyMs = 20;
     // Two pools, as two worker processes would have.

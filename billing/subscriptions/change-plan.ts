@@ -5,6 +5,9 @@
  *   at once; the router gets the new rate through nas-control.
  * - downgrade (same price or cheaper): at the end of the current period, when the invoice run
  *   already bills the new plan; nothing is refunded.
+ * A period the invoice run already billed ahead (it bills up to `leadDays` before a period
+ * starts) was billed on the old plan: an upgrade also charges the difference for it, a downgrade
+ * waits until it ends.
  * `quotePlanChange` computes the same without writing anything, for the staff's preview.
  */
 import type { Clock } from '../../lib/clock.js';
@@ -13,7 +16,7 @@ import { AppError } from '../../lib/errors.js';
 import { basisPoints, prorate } from '../../lib/money.js';
 import type { Effects } from '../effects.js';
 import { invoicePrefix, reserveInvoiceNumbers } from '../invoices/invoice-number.js';
-import { settleOpenInvoices } from '../ledger/settle-open-invoices.js';
+import { lockCustomer, settleOpenInvoices } from '../ledger/settle-open-invoices.js';
 import { addDays, daysBetween, localDate, periodContaining, type BillingCycle } from '../plans/billing-period.js';
 import { loadBillingSettings } from '../settings/billing-settings.js';
 import { applyPaidInvoices } from './apply-paid-invoices.js';
@@ -22,7 +25,11 @@ export interface PlanQuote {
   kind: 'upgrade' | 'downgrade';
   /** Local date the change takes effect. */
   effective: string;
-  /** Prorated lines (upgrade only): credit for the old plan (negative), charge for the new. */
+  /**
+   * Upgrade only: credit for the unused part of the old plan (negative) and charge for the new,
+   * prorated by days; then, per period already billed ahead, its plan charge credited and the
+   * new plan's price charged.
+   */
   lines: Array<{ description: string; amount: number }>;
   /** Σ lines (rupiah), before tax. */
   amount: number;
@@ -30,16 +37,70 @@ export interface PlanQuote {
 
 interface PlanRow { id: number; name: string; price: number; billing_cycle: BillingCycle; cycle_days: number | null }
 
-/** The quote for moving from `from` to `to` on `today` within `period` [start, end). */
-export function quotePlanChange(from: PlanRow, to: PlanRow, period: { start: string; end: string }, today: string): PlanQuote {
-  if (to.price <= from.price) return { kind: 'downgrade', effective: period.end, lines: [], amount: 0 };
+/** A later period the invoice run already billed (lead window): its span and its plan line. */
+export interface BilledAhead {
+  /** [start, end) local dates. */
+  start: string;
+  end: string;
+  planId: number | null;
+  planName: string;
+  /** What its plan line charged, rupiah. */
+  amount: number;
+}
+
+interface QuoteLine { description: string; amount: number; planId: number | null; periodStart: string; periodEnd: string }
+
+function ddmmyyyy(day: string): string {
+  return `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+}
+
+function quote(from: PlanRow, to: PlanRow, period: { start: string; end: string }, today: string, ahead: BilledAhead[]): Omit<PlanQuote, 'lines'> & { lines: QuoteLine[] } {
+  if (to.price <= from.price) {
+    // The periods already invoiced stay as billed: the new plan starts after the last of them.
+    const effective = ahead.reduce((end, a) => (a.end > end ? a.end : end), period.end);
+    return { kind: 'downgrade', effective, lines: [], amount: 0 };
+  }
   const left = daysBetween(today, period.end);
   const total = daysBetween(period.start, period.end);
-  const lines = [
-    { description: `Sisa paket ${from.name} / Unused ${from.name} (${left}/${total} hari)`, amount: -prorate(from.price, left, total) },
-    { description: `Paket ${to.name} (${left}/${total} hari)`, amount: prorate(to.price, left, total) },
+  const lines: QuoteLine[] = [
+    { description: `Sisa paket ${from.name} / Unused ${from.name} (${left}/${total} hari)`, amount: -prorate(from.price, left, total), planId: from.id, periodStart: today, periodEnd: period.end },
+    { description: `Paket ${to.name} (${left}/${total} hari)`, amount: prorate(to.price, left, total), planId: to.id, periodStart: today, periodEnd: period.end },
   ];
-  return { kind: 'upgrade', effective: today, lines, amount: lines[0]!.amount + lines[1]!.amount };
+  for (const a of ahead) {
+    const span = `${ddmmyyyy(a.start)} – ${ddmmyyyy(addDays(a.end, -1))}`;
+    lines.push(
+      { description: `Paket ${a.planName} (${span}) sudah ditagih / already billed`, amount: -a.amount, planId: a.planId, periodStart: a.start, periodEnd: a.end },
+      { description: `Paket ${to.name} (${span})`, amount: to.price, planId: to.id, periodStart: a.start, periodEnd: a.end },
+    );
+  }
+  return { kind: 'upgrade', effective: today, lines, amount: lines.reduce((sum, l) => sum + l.amount, 0) };
+}
+
+/**
+ * The quote for moving from `from` to `to` on `today` within `period` [start, end), with the
+ * later periods already invoiced (`ahead`, see billedAhead).
+ */
+export function quotePlanChange(from: PlanRow, to: PlanRow, period: { start: string; end: string }, today: string, ahead: BilledAhead[] = []): PlanQuote {
+  return shown(quote(from, to, period, today, ahead));
+}
+
+/** A quote as staff see it (the lines without their plan and period). */
+function shown(q: ReturnType<typeof quote>): PlanQuote {
+  return { ...q, lines: q.lines.map((l) => ({ description: l.description, amount: l.amount })) };
+}
+
+/** The subscription's live recurring invoices for periods starting on or after `from`, with their plan line. */
+async function billedAhead(db: Knex | Knex.Transaction, subscriptionId: number, from: string): Promise<BilledAhead[]> {
+  const { rows } = await db.raw(
+    `SELECT i.period_start AS start, i.period_end AS "end", l.plan_id AS "planId", coalesce(p.name, l.description) AS "planName", l.amount
+       FROM invoices i
+       JOIN invoice_lines l ON l.invoice_id = i.id AND l.position = 1
+       LEFT JOIN plans p ON p.id = l.plan_id
+      WHERE i.subscription_id = ? AND i.kind = 'recurring' AND i.status <> 'void' AND i.period_start >= ?::date
+      ORDER BY i.period_start`,
+    [subscriptionId, from],
+  );
+  return rows as BilledAhead[];
 }
 
 async function load(db: Knex | Knex.Transaction, subscriptionId: number, planId: number, timeZone: string) {
@@ -59,7 +120,8 @@ async function load(db: Knex | Knex.Transaction, subscriptionId: number, planId:
 export async function previewPlanChange(deps: { db: Knex; clock: Clock; timeZone: string }, subscriptionId: number, planId: number): Promise<PlanQuote> {
   const { sub, from, to } = await load(deps.db, subscriptionId, planId, deps.timeZone);
   const today = localDate(deps.clock.now(), deps.timeZone);
-  return quotePlanChange(from, to, periodContaining(today, from.billing_cycle, sub.anchor_day, sub.start_date, from.cycle_days), today);
+  const period = periodContaining(today, from.billing_cycle, sub.anchor_day, sub.start_date, from.cycle_days);
+  return quotePlanChange(from, to, period, today, await billedAhead(deps.db, subscriptionId, period.end));
 }
 
 /**
@@ -74,16 +136,21 @@ export async function changePlan(
   const now = deps.clock.now();
   const today = localDate(now, deps.timeZone);
   return deps.db.transaction(async (trx) => {
+    // The customer's money lock first, then the subscription: the order every payment takes
+    // (a payment locks the customer, then updates the subscription's paid-until), so the two
+    // cannot deadlock.
+    const owner = await trx('subscriptions').where({ id: subscriptionId }).first('customer_id');
+    if (owner) await lockCustomer(trx, Number(owner.customer_id));
     await trx.raw('SELECT id FROM subscriptions WHERE id = ? FOR UPDATE', [subscriptionId]);
     const { sub, from, to } = await load(trx, subscriptionId, planId, deps.timeZone);
     const period = periodContaining(today, from.billing_cycle, sub.anchor_day, sub.start_date, from.cycle_days);
-    const quote = quotePlanChange(from, to, period, today);
-    if (quote.kind === 'downgrade') {
-      await trx('subscriptions').where({ id: subscriptionId }).update({ next_plan_id: to.id, next_plan_effective: quote.effective, version: trx.raw('version + 1') });
-      return { ...quote, invoiceId: null };
+    const detailed = quote(from, to, period, today, await billedAhead(trx, subscriptionId, period.end));
+    if (detailed.kind === 'downgrade') {
+      await trx('subscriptions').where({ id: subscriptionId }).update({ next_plan_id: to.id, next_plan_effective: detailed.effective, version: trx.raw('version + 1') });
+      return { ...shown(detailed), invoiceId: null };
     }
     const settings = await loadBillingSettings(trx);
-    const subtotal = Math.max(0, quote.amount);
+    const subtotal = Math.max(0, detailed.amount);
     const tax = settings.taxBasisPoints && subtotal > 0 ? basisPoints(subtotal, settings.taxBasisPoints) : 0;
     const [number] = await reserveInvoiceNumbers(trx, invoicePrefix(settings.invoicePrefix, today), 1);
     const [inv] = await trx('invoices')
@@ -96,9 +163,9 @@ export async function changePlan(
       .returning('id');
     const invoiceId = Number(inv.id);
     await trx('invoice_lines').insert(
-      quote.lines.map((l, i) => ({
+      detailed.lines.map((l, i) => ({
         invoice_id: invoiceId, position: i + 1, kind: 'proration', description: l.description, quantity: 1,
-        unit_amount: l.amount, amount: l.amount, plan_id: i === 0 ? from.id : to.id, period_start: today, period_end: period.end,
+        unit_amount: l.amount, amount: l.amount, plan_id: l.planId, period_start: l.periodStart, period_end: l.periodEnd,
       })),
     );
     if (subtotal + tax > 0) {
@@ -111,6 +178,6 @@ export async function changePlan(
     deps.effects.accessChanged({ subscriptionId, reason: 'plan_changed' }, `v${changed.version}`);
     const paid = await settleOpenInvoices(trx, sub.customer_id, today, now);
     await applyPaidInvoices(trx, paid, { today, now, effects: deps.effects });
-    return { ...quote, invoiceId };
+    return { ...shown(detailed), invoiceId };
   });
 }

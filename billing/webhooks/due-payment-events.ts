@@ -16,11 +16,12 @@ export async function duePaymentEvents(db: Knex, now: Date): Promise<number[]> {
   if (gaveUp.length) {
     await db('staff_alerts').insert(
       (gaveUp as Array<{ id: number; provider: string; order_id: string; last_error: string | null }>).map((e) => ({
+        alert_key: `payment_event_unconfirmed:${e.id}`,
         kind: 'payment_event_unconfirmed',
         message: `Payment notification ${e.order_id} (${e.provider}) could not be confirmed with the gateway after ${MAX_ATTEMPTS} attempts; check it by hand.`,
         details: JSON.stringify({ eventId: e.id, lastError: e.last_error }),
       })),
-    );
+    ).onConflict('alert_key').ignore();
   }
   const { rows } = await db.raw(
     `SELECT id FROM payment_events

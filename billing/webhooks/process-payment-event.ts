@@ -6,8 +6,11 @@
  * - duplicates never reach here twice (the inbox is unique on provider + event key), and a
  *   second event for a settled payment finds it settled and changes nothing;
  * - out of order ("pending" after "settlement") is harmless: the gateway's current status rules;
+ *   a "paid" notification the status API does not confirm yet (still pending) is retried later;
  * - concurrent processing of two events of one order serialises on the payment row lock;
  * - an amount other than the one asked is not credited: the payment is flagged and staff alerted;
+ * - a settled payment the gateway later reports refunded or charged back: staff alerted (once),
+ *   the ledger untouched (a person decides what the customer owes);
  * - an order id we never issued (another shop on the same gateway account) is ignored and logged;
  * - the gateway's status API down: the event stays `received`, attempts counted, retried later.
  */
@@ -35,10 +38,15 @@ export interface PaymentEventDeps {
 
 export type EventOutcome = 'credited' | 'already_settled' | 'pending' | 'failed' | 'flagged' | 'unknown_order' | 'retry' | 'gone';
 
+/** Inserts a staff alert once per `key` (staff_alerts.alert_key); the worker relays it to Telegram. */
+async function alertStaff(db: Knex | Knex.Transaction, key: string, kind: string, message: string, details: Record<string, unknown>): Promise<void> {
+  await db('staff_alerts').insert({ alert_key: key, kind, message, details: JSON.stringify(details) }).onConflict('alert_key').ignore();
+}
+
 /** Processes event `eventId`; never throws for a gateway outage (returns `retry`), throws for a database failure. */
 export async function processPaymentEvent(deps: PaymentEventDeps, eventId: number): Promise<EventOutcome> {
   const { db, log } = deps;
-  const event = await db('payment_events').where({ id: eventId }).first('id', 'provider', 'order_id', 'status', 'payload');
+  const event = await db('payment_events').where({ id: eventId }).first('id', 'provider', 'order_id', 'status', 'claims_paid');
   if (!event || event.status !== 'received') return 'gone';
   const provider = event.provider as Provider;
   const gateway = deps.gateways[provider];
@@ -52,24 +60,38 @@ export async function processPaymentEvent(deps: PaymentEventDeps, eventId: numbe
     return 'unknown_order';
   }
 
+  const retryLater = async (why: string): Promise<'retry'> => {
+    await db('payment_events').where({ id: eventId }).update({ attempts: db.raw('attempts + 1'), last_error: why.slice(0, 500) });
+    log.warn({ provider, orderId: event.order_id, why }, 'payment notification not confirmed yet; will retry');
+    return 'retry';
+  };
   let confirmed;
   try {
     confirmed = await gateway.fetchStatus(String(event.order_id), payment.gateway_reference ?? null);
   } catch (err) {
-    await db('payment_events').where({ id: eventId }).update({ attempts: db.raw('attempts + 1'), last_error: (err as Error).message.slice(0, 500) });
-    log.warn({ provider, orderId: event.order_id, err: (err as Error).message }, 'gateway status API unavailable; will retry');
-    return 'retry';
+    return retryLater((err as Error).message);
   }
   if (!confirmed) {
     await finish('ignored', 'the gateway does not know this order');
     return 'unknown_order';
   }
+  if (confirmed.status === 'pending' && event.claims_paid) {
+    return retryLater(`the notification says paid, the ${provider} status API still says pending`);
+  }
 
   const now = deps.clock.now();
   const today = localDate(now, deps.timeZone);
+  let flagged = '';
   const outcome = await db.transaction(async (trx): Promise<EventOutcome> => {
     const p = await trx('payments').where({ id: payment.id }).forUpdate().first('id', 'customer_id', 'invoice_id', 'amount', 'status', 'flagged_reason');
-    if (p.status === 'settled') return 'already_settled';
+    if (p.status === 'settled') {
+      if (confirmed.status !== 'refunded') return 'already_settled';
+      await alertStaff(trx, `payment_reversed:${p.id}`, 'payment_reversed',
+        `Payment ${event.order_id} (${provider}, ${formatRupiah(Number(p.amount))}) was credited and is now refunded or charged back at the gateway; the customer's balance still counts it. Check it.`,
+        { paymentId: p.id, orderId: event.order_id, provider, amount: p.amount });
+      flagged = 'refunded after settlement';
+      return 'flagged';
+    }
     if (p.flagged_reason) return 'flagged'; // staff were told once; they decide
     if (confirmed.status === 'pending') return 'pending';
     if (confirmed.status !== 'settled') {
@@ -79,12 +101,9 @@ export async function processPaymentEvent(deps: PaymentEventDeps, eventId: numbe
     if (confirmed.amount !== Number(p.amount)) {
       const reason = `gateway reports ${formatRupiah(confirmed.amount)}, the order asked ${formatRupiah(Number(p.amount))}`;
       await trx('payments').where({ id: p.id }).update({ flagged_reason: reason, gateway_reference: confirmed.reference, gateway_payment_type: confirmed.paymentType });
-      await trx('staff_alerts').insert({
-        kind: 'payment_amount_mismatch',
-        message: `Payment ${event.order_id} (${provider}): ${reason}. Not credited; check it.`,
-        details: JSON.stringify({ paymentId: p.id, orderId: event.order_id, provider, expected: p.amount, reported: confirmed.amount }),
-      });
-      await deps.notifier.staff(trx, `Pembayaran ${event.order_id} (${provider}): ${reason}. Tidak dikreditkan, mohon dicek.`, `amount_mismatch:${p.id}`);
+      await alertStaff(trx, `payment_amount_mismatch:${p.id}`, 'payment_amount_mismatch', `Payment ${event.order_id} (${provider}): ${reason}. Not credited; check it.`,
+        { paymentId: p.id, orderId: event.order_id, provider, expected: p.amount, reported: confirmed.amount });
+      flagged = 'amount mismatch';
       return 'flagged';
     }
     await trx('payments').where({ id: p.id }).update({
@@ -100,7 +119,7 @@ export async function processPaymentEvent(deps: PaymentEventDeps, eventId: numbe
     if (await deps.notifier.customers(trx, paymentMessages(p.customer_id, p.id, Number(p.amount), reactivated, invoiceNumber))) deps.effects.notificationsQueued();
     return 'credited';
   });
-  await finish(outcome === 'flagged' ? 'failed' : 'processed', outcome === 'flagged' ? 'amount mismatch' : null);
+  await finish(outcome === 'flagged' ? 'failed' : 'processed', outcome === 'flagged' ? flagged || 'flagged for staff' : null);
   log.info({ provider, orderId: event.order_id, outcome }, 'payment notification processed');
   return outcome;
 }

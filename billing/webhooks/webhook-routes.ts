@@ -6,6 +6,7 @@
  * forged or wrongly signed notification gets 401, changes nothing, and is logged.
  */
 import Router from '@koa/router';
+import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
 import { pgText } from '../../lib/pg-text.js';
@@ -15,6 +16,7 @@ const MAX_BODY = 256 * 1024;
 
 export interface WebhookDeps {
   db: Knex;
+  clock: Clock;
   gateways: Partial<Record<Provider, PaymentGateway>>;
   log: Logger;
   /** Hands a newly stored event to the workers (a queue job); errors are logged, the sweeper retries. */
@@ -56,9 +58,9 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
       return;
     }
     const { rows } = await deps.db.raw(
-      `INSERT INTO payment_events (provider, event_key, order_id, payload) VALUES (?, ?, ?, ?::jsonb)
+      `INSERT INTO payment_events (provider, event_key, order_id, claims_paid, payload, received_at) VALUES (?, ?, ?, ?, ?::jsonb, ?)
        ON CONFLICT (provider, event_key) DO NOTHING RETURNING id`,
-      [provider, pgText(verified.eventKey), pgText(verified.orderId), JSON.stringify(verified.payload)],
+      [provider, pgText(verified.eventKey), pgText(verified.orderId), verified.claimsPaid, JSON.stringify(verified.payload), deps.clock.now()],
     );
     const id = (rows as Array<{ id: number }>)[0]?.id;
     if (id !== undefined) {

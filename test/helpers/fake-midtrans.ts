@@ -17,7 +17,11 @@
  *   'not_found'` reproduces that, the default reports `pending` at once.
  * - HTTP notification (docs.midtrans.com/docs/https-notification-webhooks): `notify` POSTs the
  *   status JSON with `status_message: "midtrans payment notification"`, signed
- *   `SHA512(order_id + status_code + gross_amount + serverKey)` (hex).
+ *   `SHA512(order_id + status_code + gross_amount + serverKey)` (hex). `notification` builds that
+ *   body without sending it and `deliver` POSTs a body as is, so a test can keep a notification
+ *   of an earlier state (a late `pending`) or send two at once.
+ * - `addTransaction`: an order created on the same merchant account by someone else (another
+ *   shop or app), which Midtrans knows and notifies about but this server never issued.
  * - `setDown(true)`: every API answers 503 (the SDK rejects with a MidtransError);
  *   `setDown('hang')`: requests are accepted and never answered (exercises client timeouts).
  */
@@ -87,8 +91,17 @@ export interface FakeMidtrans {
     opts?: { fraudStatus?: 'accept' | 'challenge' | 'deny'; paymentType?: string },
   ): FakeMidtransTransaction;
   setDown(down: boolean | 'hang'): void;
+  /** Adds a pending transaction created outside this server (same merchant account, same server key). */
+  addTransaction(orderId: string, grossAmount: number): FakeMidtransTransaction;
   /** The status JSON the Core API returns for the order (signed). */
   statusBody(orderId: string): Record<string, string>;
+  /**
+   * The HTTP notification body for the order's current state, signed; `overrides` are applied
+   * after signing (an `undefined` value drops the field).
+   */
+  notification(orderId: string, overrides?: Record<string, unknown>): Record<string, unknown>;
+  /** POSTs `body` (JSON-encoded unless a string) to `webhookUrl` as Midtrans does. */
+  deliver(webhookUrl: string, body: Record<string, unknown> | string): Promise<{ status: number; body: string; sent: string }>;
   /**
    * POSTs the HTTP notification for the order's current state to `webhookUrl`. `overrides` are
    * applied after signing, so they forge a field or a signature; an `undefined` value drops it.
@@ -188,21 +201,45 @@ export async function startFakeMidtrans(opts: FakeMidtransOptions): Promise<Fake
       }
     }
     if (errors.length) return send(res, 400, { error_messages: errors });
-    const token = crypto.randomUUID();
-    transactions.set(orderId as string, {
-      orderId: orderId as string,
+    const { token } = addTransaction(orderId as string, gross as number, body);
+    send(res, 201, { token, redirect_url: `${url}/snap/v4/redirection/${token}` });
+  }
+
+  function addTransaction(orderId: string, grossAmount: number, request: Record<string, unknown>): FakeMidtransTransaction {
+    const tx: FakeMidtransTransaction = {
+      orderId,
       transactionId: crypto.randomUUID(),
-      token,
-      grossAmount: gross as number,
+      token: crypto.randomUUID(),
+      grossAmount,
       status: 'pending',
       fraudStatus: 'accept',
       paymentType: 'bank_transfer',
       chosen: false,
       transactionTime: wib(now()),
       settlementTime: null,
-      request: body,
+      request,
+    };
+    transactions.set(orderId, tx);
+    return tx;
+  }
+
+  function notification(orderId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+    const body: Record<string, unknown> = { ...statusBody(orderId), status_message: 'midtrans payment notification' };
+    for (const [k, v] of Object.entries(overrides)) {
+      if (v === undefined) delete body[k];
+      else body[k] = v;
+    }
+    return body;
+  }
+
+  async function deliver(webhookUrl: string, body: Record<string, unknown> | string): Promise<{ status: number; body: string; sent: string }> {
+    const sent = typeof body === 'string' ? body : JSON.stringify(body);
+    const res = await fetch(webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'Veritrans' },
+      body: sent,
     });
-    send(res, 201, { token, redirect_url: `${url}/snap/v4/redirection/${token}` });
+    return { status: res.status, body: await res.text(), sent };
   }
 
   const server = http.createServer((req, res) => {
@@ -287,20 +324,15 @@ export async function startFakeMidtrans(opts: FakeMidtransOptions): Promise<Fake
     setDown(d) {
       down = d;
     },
+    addTransaction(orderId, grossAmount) {
+      if (transactions.has(orderId)) throw new Error(`fake midtrans: order ${orderId} exists`);
+      return addTransaction(orderId, grossAmount, { transaction_details: { order_id: orderId, gross_amount: grossAmount } });
+    },
     statusBody,
+    notification,
+    deliver,
     async notify(orderId, webhookUrl, overrides = {}) {
-      const body: Record<string, unknown> = { ...statusBody(orderId), status_message: 'midtrans payment notification' };
-      for (const [k, v] of Object.entries(overrides)) {
-        if (v === undefined) delete body[k];
-        else body[k] = v;
-      }
-      const sent = JSON.stringify(body);
-      const res = await fetch(webhookUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'Veritrans' },
-        body: sent,
-      });
-      return { status: res.status, body: await res.text(), sent };
+      return deliver(webhookUrl, notification(orderId, overrides));
     },
     close() {
       server.closeAllConnections();

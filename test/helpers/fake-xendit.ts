@@ -15,7 +15,8 @@
  *   `payment_channel` (e.g. BCA, QRIS), `payment_destination`, `bank_code`.
  * - Invoice callback (developers.xendit.co/api-reference/#invoice-callback): `notify` POSTs the
  *   callback body (id, external_id, user_id, status, amount, paid_amount, payment_method,
- *   payment_channel, ...) with the `x-callback-token` header.
+ *   payment_channel, ...) with the `x-callback-token` header; `deliver` POSTs a body kept from an
+ *   earlier state (a late callback) or sends two at once.
  * - `setDown(true)`: every API answers 503 `SERVER_ERROR`; `setDown('hang')`: never answers.
  */
 import crypto from 'node:crypto';
@@ -97,6 +98,12 @@ export interface FakeXendit {
     idOrExternalId: string,
     webhookUrl: string,
     opts?: { token?: string | null; overrides?: Record<string, unknown> },
+  ): Promise<{ status: number; body: string; sent: string }>;
+  /** POSTs a callback `body` (JSON-encoded unless a string) with `x-callback-token` as `notify` does. */
+  deliver(
+    webhookUrl: string,
+    body: Record<string, unknown> | string,
+    opts?: { token?: string | null },
   ): Promise<{ status: number; body: string; sent: string }>;
   close(): Promise<void>;
 }
@@ -274,6 +281,19 @@ export async function startFakeXendit(opts: FakeXenditOptions): Promise<FakeXend
     return body;
   }
 
+  async function deliver(
+    webhookUrl: string,
+    body: Record<string, unknown> | string,
+    o: { token?: string | null } = {},
+  ): Promise<{ status: number; body: string; sent: string }> {
+    const token = o.token === undefined ? opts.callbackToken : o.token;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token !== null) headers['x-callback-token'] = token;
+    const sent = typeof body === 'string' ? body : JSON.stringify(body);
+    const res = await fetch(webhookUrl, { method: 'POST', headers, body: sent });
+    return { status: res.status, body: await res.text(), sent };
+  }
+
   return {
     url,
     invoices,
@@ -313,13 +333,9 @@ export async function startFakeXendit(opts: FakeXenditOptions): Promise<FakeXend
         if (v === undefined) delete body[k];
         else body[k] = v;
       }
-      const token = o.token === undefined ? opts.callbackToken : o.token;
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
-      if (token !== null) headers['x-callback-token'] = token;
-      const sent = JSON.stringify(body);
-      const res = await fetch(webhookUrl, { method: 'POST', headers, body: sent });
-      return { status: res.status, body: await res.text(), sent };
+      return deliver(webhookUrl, body, { token: o.token });
     },
+    deliver,
     close() {
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));

@@ -288,6 +288,7 @@ export function createMidtransGateway(opts: MidtransOptions): PaymentGateway {
         eventKey: `${transaction_id}:${transaction_status}`,
         orderId: order_id!,
         reference: transaction_id!,
+        claimsPaid: mapMidtransStatus(transaction_status!, typeof body.fraud_status === 'string' ? body.fraud_status : null) === 'settled',
         payload: body,
       };
     },

@@ -50,6 +50,11 @@ export interface VerifiedNotification {
   orderId: string;
   /** The gateway's reference when the notification carries it (Xendit invoice id). */
   reference: string | null;
+  /**
+   * The notification says the order is paid. When the status API still says pending (the gateway
+   * lagging behind its own notification), the event is retried rather than closed.
+   */
+  claimsPaid: boolean;
   payload: unknown;
 }
 

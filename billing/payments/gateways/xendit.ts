@@ -210,7 +210,7 @@ export function createXenditGateway(opts: XenditOptions): PaymentGateway {
       if (typeof id !== 'string' || !id || typeof external_id !== 'string' || !external_id || typeof status !== 'string' || !status) {
         return null;
       }
-      return { eventKey: `${id}:${status}`, orderId: external_id, reference: id, payload: body };
+      return { eventKey: `${id}:${status}`, orderId: external_id, reference: id, claimsPaid: mapXenditStatus(status) === 'settled', payload: body };
     },
 
     /**

@@ -1,0 +1,474 @@
+/**
+ * Payment notifications against every bad input, on the real stack (web app, billing worker,
+ * PostgreSQL, Redis, fake Midtrans and Xendit through their official SDKs). Each subscriber is on
+ * a 150.000 plan, billed for December, overdue and suspended by the dunning pass on 18 December;
+ * each test pays one of them through a gateway and looks at what staff and the customer would
+ * see: the invoice, the payment, the ledger, the subscription, staff alerts and the webhook
+ * inbox (payment_events). Whatever arrives — forged, wrong amount, an order we never issued,
+ * twice, twice at once, out of order, while the gateway's status API is down — a payment is
+ * credited exactly once, and only when the gateway confirms the amount asked.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BILLING_JOBS } from '../../billing/engine.js';
+import { addDays } from '../../billing/plans/billing-period.js';
+import { duePaymentEvents } from '../../billing/webhooks/due-payment-events.js';
+import { QUEUES } from '../../lib/queue.js';
+import { createCustomer, createPlan, createSubscription } from '../helpers/factories.js';
+import { startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
+import { midtransSignature } from '../helpers/fake-midtrans.js';
+
+const PRICE = 150_000;
+const NAMES = [
+  'm-forged', 'x-forged', 'm-amount', 'x-amount', 'm-dup', 'x-dup', 'm-same', 'm-capture', 'x-paid-settled',
+  'm-late', 'x-late', 'm-down', 'x-down', 'm-hang', 'x-hang', 'm-lag', 'm-refund',
+] as const;
+type Name = (typeof NAMES)[number];
+interface Sub { id: number; customerId: number; invoiceId: number }
+
+let stack: BillingStack;
+const subs = {} as Record<Name, Sub>;
+
+/** 09:00 in Jakarta on local date `day`. */
+const at = (day: string): string => `${day}T02:00:00Z`;
+/** The web app's webhook for a gateway. */
+const url = (provider: string): string => `${stack.baseUrl}/webhooks/${provider}`;
+
+/** Polls `check` until it returns something truthy; throws after `ms`. */
+async function until<T>(what: string, check: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((res) => setTimeout(res, 25));
+  }
+}
+
+interface EventRow { id: number; event_key: string; status: string; attempts: number; last_error: string | null; received_at: Date }
+
+/** The inbox rows of an order, oldest first. */
+const events = (orderId: string): Promise<EventRow[]> =>
+  stack.c.db('payment_events').where({ order_id: orderId }).orderBy('id').select('id', 'event_key', 'status', 'attempts', 'last_error', 'received_at');
+
+/** Waits until the worker is done with every stored event of the order (none still `received`). */
+const handled = (orderId: string, count = 1): Promise<EventRow[]> =>
+  until(`${count} handled event(s) of ${orderId}`, async () => {
+    const rows = await events(orderId);
+    return rows.length >= count && rows.every((e) => e.status !== 'received') && rows;
+  });
+
+/** What staff see of a customer's money and access. */
+async function books(customerId: number): Promise<Record<string, unknown[]>> {
+  const { db } = stack.c;
+  return {
+    invoices: await db('invoices').where({ customer_id: customerId }).orderBy('id').select('id', 'status', 'total', 'amount_paid', 'paid_at', 'version'),
+    payments: await db('payments').where({ customer_id: customerId }).orderBy('id').select('id', 'gateway_order_id', 'status', 'amount', 'flagged_reason', 'settled_at'),
+    ledger: await db('ledger_entries').where({ customer_id: customerId }).orderBy('id').select('id', 'entry_type', 'amount', 'payment_id'),
+    subscriptions: await db('subscriptions').where({ customer_id: customerId }).orderBy('id').select('id', 'status', 'paid_until', 'version'),
+  };
+}
+
+/** Rows of `table` matching `where`. */
+const count = async (table: string, where: Record<string, unknown> = {}): Promise<number> =>
+  Number((await stack.c.db(table).where(where).count<Array<{ count: string }>>('* as count'))[0]!.count);
+
+/** The invoice paid once by `orderId`: one settled payment, one ledger payment entry, the subscription active again. */
+async function assertCreditedOnce(s: Sub, orderId: string): Promise<void> {
+  const { db } = stack.c;
+  const invoice = await db('invoices').where({ id: s.invoiceId }).first('status', 'amount_paid');
+  assert.deepEqual(invoice, { status: 'paid', amount_paid: PRICE });
+  const payments = await db('payments').where({ customer_id: s.customerId }).select('id', 'gateway_order_id', 'status', 'amount', 'flagged_reason');
+  assert.deepEqual(payments.map((p) => [p.gateway_order_id, p.status, p.amount, p.flagged_reason]), [[orderId, 'settled', PRICE, null]]);
+  const credits = await db('ledger_entries').where({ customer_id: s.customerId, entry_type: 'payment' }).select('amount', 'payment_id');
+  assert.deepEqual(credits, [{ amount: PRICE, payment_id: payments[0]!.id }], 'exactly one payment in the ledger');
+  const balance = await db('ledger_entries').where({ customer_id: s.customerId }).sum<Array<{ sum: string }>>('amount as sum');
+  assert.equal(Number(balance[0]!.sum), 0, 'the customer owes nothing and holds no credit');
+  assert.equal((await db('subscriptions').where({ id: s.id }).first('status')).status, 'active');
+}
+
+/** Nothing paid: the invoice still overdue, no money in the ledger, still in the walled garden. */
+async function assertNotCredited(s: Sub): Promise<void> {
+  const { db } = stack.c;
+  assert.deepEqual(await db('invoices').where({ id: s.invoiceId }).first('status', 'amount_paid'), { status: 'overdue', amount_paid: 0 });
+  assert.equal(await count('ledger_entries', { customer_id: s.customerId, entry_type: 'payment' }), 0, 'no payment in the ledger');
+  assert.equal(await count('payments', { customer_id: s.customerId, status: 'settled' }), 0);
+  assert.equal((await db('subscriptions').where({ id: s.id }).first('status')).status, 'suspended');
+}
+
+/** Runs the worker's `payment-events-sweep` job and waits for it; returns how many events it picked up. */
+async function sweep(): Promise<number> {
+  const queue = stack.c.queues.queue(QUEUES.billing);
+  const job = await queue.add(BILLING_JOBS.paymentEventsSweep, {});
+  const done = await until('the sweep job', async () => {
+    const j = await queue.getJob(job.id!);
+    if (j?.failedReason) throw new Error(`sweep failed: ${j.failedReason}`);
+    return j?.finishedOn ? j : undefined;
+  });
+  return (done.returnvalue as { swept: number }).swept;
+}
+
+before(async () => {
+  stack = await startBillingStack({ start: at('2026-11-20') });
+  const { db } = stack.c;
+  const plan = await createPlan(db, { name: 'Rumahan 10 Mbps', price: PRICE });
+  for (const name of NAMES) {
+    const customer = await createCustomer(db, { name: `Pelanggan ${name}` });
+    const s = await createSubscription(db, { customerId: customer.id, planId: plan.id, anchorDay: 1 });
+    await db('subscriptions').where({ id: s.id }).update({ started_at: '2026-10-01T00:00:00+07:00' });
+    subs[name] = { id: s.id, customerId: customer.id, invoiceId: 0 };
+  }
+  for (let day = '2026-11-20'; day <= '2026-12-18'; day = addDays(day, 1)) {
+    stack.clock.set(at(day));
+    await stack.engine.generateInvoices();
+    await stack.engine.runDunningPass();
+  }
+  stack.clock.set('2026-12-18T05:00:00Z');
+  for (const s of Object.values(subs)) {
+    const invoices = await db('invoices').where({ subscription_id: s.id }).select('id', 'status', 'total');
+    assert.deepEqual(invoices.map((i) => [i.status, i.total]), [['overdue', PRICE]]);
+    s.invoiceId = Number(invoices[0].id);
+    assert.equal((await db('subscriptions').where({ id: s.id }).first('status')).status, 'suspended');
+  }
+});
+
+after(async () => {
+  await stack?.stop();
+});
+
+test('Midtrans: a wrongly signed, unsigned, tampered or malformed notification gets 401 and changes nothing', async () => {
+  const s = subs['m-forged'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  // The order really is paid at Midtrans: only the signature stands between a forgery and a credit.
+  stack.midtrans.pay(orderId);
+  const genuine = stack.midtrans.notification(orderId);
+  const before = await books(s.customerId);
+  const eventsBefore = await count('payment_events');
+  const forgeries: Array<[string, Record<string, unknown> | string]> = [
+    ['a wrong signature', { ...genuine, signature_key: 'ab'.repeat(64) }],
+    ['signed with another server key', { ...genuine, signature_key: midtransSignature(orderId, '200', String(genuine.gross_amount), 'SB-Mid-server-guessed') }],
+    ['no signature', { ...genuine, signature_key: undefined }],
+    ['a signature that is not hex', { ...genuine, signature_key: 'z'.repeat(128) }],
+    ['a tampered gross_amount', { ...genuine, gross_amount: '1500000.00' }],
+    ['a tampered status_code', { ...genuine, status_code: '201' }],
+    ['another order id under this signature', { ...genuine, order_id: `${orderId}0` }],
+    ['a body that is not JSON', '{"order_id": '],
+    ['an empty body', ''],
+  ];
+  for (const [what, body] of forgeries) {
+    const res = await stack.midtrans.deliver(url('midtrans'), typeof body === 'string' ? body : JSON.parse(JSON.stringify(body)) as Record<string, unknown>);
+    assert.equal(res.status, 401, what);
+    assert.deepEqual(JSON.parse(res.body), { error: 'invalid signature' }, what);
+  }
+  assert.equal(await count('payment_events'), eventsBefore, 'no forged notification reached the inbox');
+  assert.deepEqual(await books(s.customerId), before, 'invoice, payment, ledger and subscription untouched');
+  await assertNotCredited(s);
+
+  // The genuine notification, sent after the forgeries, is not mistaken for a duplicate of one.
+  assert.equal((await stack.midtrans.deliver(url('midtrans'), genuine)).status, 200);
+  await handled(orderId);
+  await assertCreditedOnce(s, orderId);
+});
+
+test('Xendit: a wrong, missing or empty x-callback-token gets 401 and changes nothing', async () => {
+  const s = subs['x-forged'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'xendit');
+  stack.xendit.pay(orderId);
+  const body = stack.xendit.callbackBody(orderId);
+  const before = await books(s.customerId);
+  const eventsBefore = await count('payment_events');
+  const token = stack.c.config.XENDIT_CALLBACK_TOKEN!;
+  for (const [what, t] of [['a wrong token', 'not-the-token'], ['no token', null], ['an empty token', ''], ['the token with a suffix', `${token}x`], ['the token in another case', token.toUpperCase()]] as const) {
+    const res = await stack.xendit.deliver(url('xendit'), body, { token: t });
+    assert.equal(res.status, 401, what);
+  }
+  assert.equal(await count('payment_events'), eventsBefore, 'no forged callback reached the inbox');
+  assert.deepEqual(await books(s.customerId), before);
+  await assertNotCredited(s);
+
+  assert.equal((await stack.xendit.deliver(url('xendit'), body)).status, 200);
+  await handled(orderId);
+  await assertCreditedOnce(s, orderId);
+});
+
+test('Midtrans reports a gross amount other than the order asked: flagged for staff, not credited', async () => {
+  const s = subs['m-amount'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  stack.midtrans.pay(orderId, { amount: 100_000 });
+  assert.equal((await stack.midtrans.notify(orderId, url('midtrans'))).status, 200);
+  const [event] = await handled(orderId);
+  assert.equal(event!.status, 'failed');
+  assert.equal(event!.last_error, 'amount mismatch');
+  const payment = await stack.c.db('payments').where({ gateway_order_id: orderId }).first('id', 'status', 'flagged_reason');
+  assert.equal(payment.status, 'pending', 'not settled');
+  assert.equal(payment.flagged_reason, 'gateway reports Rp 100.000, the order asked Rp 150.000');
+  const alerts = await stack.c.db('staff_alerts').where({ kind: 'payment_amount_mismatch' }).whereRaw(`details->>'orderId' = ?`, [orderId]).select('message', 'details');
+  assert.equal(alerts.length, 1, 'staff alerted once');
+  assert.match(alerts[0].message, new RegExp(`${orderId}.*Rp 100\\.000.*Rp 150\\.000`));
+  assert.deepEqual([alerts[0].details.expected, alerts[0].details.reported], [PRICE, 100_000]);
+  await assertNotCredited(s);
+
+  // Midtrans notifying again later (a new status of the same order) still credits nothing: staff decide.
+  stack.midtrans.setStatus(orderId, 'capture', { fraudStatus: 'accept' });
+  assert.equal((await stack.midtrans.notify(orderId, url('midtrans'))).status, 200);
+  await handled(orderId, 2);
+  await assertNotCredited(s);
+  assert.equal(await count('staff_alerts', { kind: 'payment_amount_mismatch' }), 1);
+});
+
+test('Xendit reports a paid amount other than the invoice asked: flagged for staff, not credited', async () => {
+  const s = subs['x-amount'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'xendit');
+  stack.xendit.pay(orderId, { amount: 200_000 });
+  assert.equal((await stack.xendit.notify(orderId, url('xendit'))).status, 200);
+  const [event] = await handled(orderId);
+  assert.equal(event!.status, 'failed');
+  const payment = await stack.c.db('payments').where({ gateway_order_id: orderId }).first('status', 'flagged_reason');
+  assert.equal(payment.status, 'pending');
+  assert.equal(payment.flagged_reason, 'gateway reports Rp 200.000, the order asked Rp 150.000');
+  assert.equal(await stack.c.db('staff_alerts').where({ kind: 'payment_amount_mismatch' }).whereRaw(`details->>'orderId' = ?`, [orderId]).count('* as n').first().then((r) => Number(r!.n)), 1);
+  await assertNotCredited(s);
+});
+
+test('a correctly signed notification for an order we never issued is answered 200, ignored, and credits nothing', async () => {
+  const paymentsBefore = await count('payments');
+  const ledgerBefore = await count('ledger_entries');
+  const paidBefore = await count('invoices', { status: 'paid' });
+  // Another shop on the same Midtrans merchant account.
+  stack.midtrans.addTransaction('TOKO-LAIN-2026-0042', PRICE);
+  stack.midtrans.pay('TOKO-LAIN-2026-0042');
+  const m = await stack.midtrans.notify('TOKO-LAIN-2026-0042', url('midtrans'));
+  assert.equal(m.status, 200, 'answered so that Midtrans stops retrying');
+  const [mEvent] = await handled('TOKO-LAIN-2026-0042');
+  assert.deepEqual([mEvent!.status, mEvent!.last_error], ['ignored', 'unknown order id']);
+
+  // A Xendit callback with the right token for an external_id we never issued.
+  const x = await stack.xendit.deliver(url('xendit'), {
+    id: 'f'.repeat(24), external_id: 'TOKO-LAIN-77', user_id: '5f9a3b1c2d4e5f6a7b8c9d0e', status: 'PAID', merchant_name: 'Toko Lain',
+    amount: PRICE, paid_amount: PRICE, payment_method: 'BANK_TRANSFER', payment_channel: 'BCA', currency: 'IDR', paid_at: '2026-12-18T05:00:00.000Z',
+  });
+  assert.equal(x.status, 200);
+  const [xEvent] = await handled('TOKO-LAIN-77');
+  assert.deepEqual([xEvent!.status, xEvent!.last_error], ['ignored', 'unknown order id']);
+
+  assert.equal(await count('payments'), paymentsBefore, 'no payment recorded for an unknown order');
+  assert.equal(await count('ledger_entries'), ledgerBefore, 'nothing credited to anyone');
+  assert.equal(await count('invoices', { status: 'paid' }), paidBefore);
+});
+
+test('Midtrans delivering the same notification twice, one after the other, credits once', async () => {
+  const s = subs['m-dup'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  stack.midtrans.pay(orderId);
+  assert.equal((await stack.midtrans.notify(orderId, url('midtrans'))).status, 200);
+  await handled(orderId);
+  await assertCreditedOnce(s, orderId);
+  for (let i = 0; i < 2; i++) {
+    const again = await stack.midtrans.notify(orderId, url('midtrans'));
+    assert.equal(again.status, 200, 'a redelivery is acknowledged, or Midtrans keeps retrying');
+  }
+  const rows = await handled(orderId);
+  assert.equal(rows.length, 1, 'the redeliveries were not stored again');
+  await assertCreditedOnce(s, orderId);
+});
+
+test('Xendit delivering the same callback twice, one after the other, credits once', async () => {
+  const s = subs['x-dup'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'xendit');
+  stack.xendit.pay(orderId);
+  assert.equal((await stack.xendit.notify(orderId, url('xendit'))).status, 200);
+  await handled(orderId);
+  assert.equal((await stack.xendit.notify(orderId, url('xendit'))).status, 200);
+  assert.equal((await handled(orderId)).length, 1);
+  await assertCreditedOnce(s, orderId);
+});
+
+test('Midtrans delivering one notification several times at once credits once', async () => {
+  const s = subs['m-same'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  stack.midtrans.pay(orderId);
+  const body = stack.midtrans.notification(orderId);
+  const answers = await Promise.all([1, 2, 3, 4].map(() => stack.midtrans.deliver(url('midtrans'), body)));
+  assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200]);
+  assert.equal((await handled(orderId)).length, 1, 'stored once');
+  await assertCreditedOnce(s, orderId);
+});
+
+test('Midtrans capture and settlement of one card payment arriving at once credit once', async () => {
+  const s = subs['m-capture'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  stack.midtrans.setStatus(orderId, 'capture', { fraudStatus: 'accept', paymentType: 'credit_card' });
+  const capture = stack.midtrans.notification(orderId);
+  stack.midtrans.setStatus(orderId, 'settlement', { paymentType: 'credit_card' });
+  const settlement = stack.midtrans.notification(orderId);
+  const answers = await Promise.all([capture, settlement, capture, settlement].map((b) => stack.midtrans.deliver(url('midtrans'), b)));
+  assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200]);
+  const rows = await handled(orderId, 2);
+  assert.deepEqual(rows.map((e) => e.event_key.split(':')[1]).sort(), ['capture', 'settlement'], 'two events, each stored once');
+  assert.deepEqual(rows.map((e) => e.status), ['processed', 'processed']);
+  await assertCreditedOnce(s, orderId);
+});
+
+test('Xendit PAID and SETTLED callbacks of one invoice arriving at once credit once', async () => {
+  const s = subs['x-paid-settled'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'xendit');
+  stack.xendit.pay(orderId, { paymentMethod: 'QR_CODE', paymentChannel: 'QRIS' });
+  const paid = stack.xendit.callbackBody(orderId);
+  stack.xendit.settle(orderId);
+  const settled = stack.xendit.callbackBody(orderId);
+  const answers = await Promise.all([paid, settled, paid, settled].map((b) => stack.xendit.deliver(url('xendit'), b)));
+  assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200]);
+  const rows = await handled(orderId, 2);
+  assert.deepEqual(rows.map((e) => e.event_key.split(':')[1]).sort(), ['PAID', 'SETTLED']);
+  await assertCreditedOnce(s, orderId);
+  assert.equal((await stack.c.db('payments').where({ gateway_order_id: orderId }).first('gateway_payment_type')).gateway_payment_type, 'QRIS');
+});
+
+test('Midtrans settlement first, a late pending after it: still paid, nothing reverted', async () => {
+  const s = subs['m-late'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  const pending = stack.midtrans.notification(orderId); // sent when the customer chose a VA, delivered late
+  assert.equal(pending.transaction_status, 'pending');
+  stack.midtrans.pay(orderId, { paymentType: 'bank_transfer' });
+  assert.equal((await stack.midtrans.notify(orderId, url('midtrans'))).status, 200);
+  await handled(orderId);
+  await assertCreditedOnce(s, orderId);
+  const settledBefore = await books(s.customerId);
+
+  assert.equal((await stack.midtrans.deliver(url('midtrans'), pending)).status, 200);
+  const rows = await handled(orderId, 2);
+  assert.deepEqual(rows.map((e) => [e.event_key.split(':')[1], e.status]), [['settlement', 'processed'], ['pending', 'processed']]);
+  assert.deepEqual(await books(s.customerId), settledBefore, 'the late pending changed nothing');
+  await assertCreditedOnce(s, orderId);
+});
+
+test('a settlement notification the status API does not confirm yet (still pending) is retried, then credited once', async () => {
+  const s = subs['m-lag'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  stack.midtrans.pay(orderId);
+  const settlement = stack.midtrans.notification(orderId);
+  stack.midtrans.setStatus(orderId, 'pending'); // the status API lags behind its own notification
+  assert.equal((await stack.midtrans.deliver(url('midtrans'), settlement)).status, 200);
+  const event = await until('an unconfirmed attempt', async () => (await events(orderId)).find((e) => e.attempts > 0));
+  assert.equal(event.status, 'received', 'kept for another try, not closed as pending');
+  assert.match(event.last_error ?? '', /still says pending/);
+  await assertNotCredited(s);
+
+  stack.midtrans.pay(orderId);
+  await sweep();
+  const [done] = await handled(orderId);
+  assert.equal(done!.status, 'processed');
+  await assertCreditedOnce(s, orderId);
+});
+
+test('a settled payment the gateway later refunds or charges back: one staff alert, the books untouched', async () => {
+  const s = subs['m-refund'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  stack.midtrans.pay(orderId);
+  assert.equal((await stack.midtrans.notify(orderId, url('midtrans'))).status, 200);
+  await handled(orderId);
+  await assertCreditedOnce(s, orderId);
+  const paidBooks = await books(s.customerId);
+
+  stack.midtrans.setStatus(orderId, 'refund');
+  assert.equal((await stack.midtrans.notify(orderId, url('midtrans'))).status, 200);
+  stack.midtrans.setStatus(orderId, 'partial_refund');
+  assert.equal((await stack.midtrans.notify(orderId, url('midtrans'))).status, 200);
+  const rows = await handled(orderId, 3);
+  assert.deepEqual(rows.map((e) => e.event_key.split(':')[1]), ['settlement', 'refund', 'partial_refund']);
+  const alerts = await stack.c.db('staff_alerts').where({ kind: 'payment_reversed' }).whereRaw(`details->>'orderId' = ?`, [orderId]).select('message');
+  assert.equal(alerts.length, 1, 'one alert however many reversal notifications');
+  assert.match(alerts[0].message, new RegExp(`${orderId}.*Rp 150\\.000.*refunded or charged back`));
+  assert.deepEqual(await books(s.customerId), paidBooks, 'a person decides; nothing is reversed automatically');
+});
+
+test('Xendit PAID first, a late PENDING after it: still paid, nothing reverted', async () => {
+  const s = subs['x-late'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'xendit');
+  const pending = stack.xendit.callbackBody(orderId);
+  stack.xendit.pay(orderId);
+  assert.equal((await stack.xendit.notify(orderId, url('xendit'))).status, 200);
+  await handled(orderId);
+  const paidBooks = await books(s.customerId);
+  assert.equal((await stack.xendit.deliver(url('xendit'), pending)).status, 200);
+  await handled(orderId, 2);
+  assert.deepEqual(await books(s.customerId), paidBooks);
+  await assertCreditedOnce(s, orderId);
+});
+
+/**
+ * The gateway's status API unreachable: the notification is still acknowledged and kept, the
+ * attempt counted, nothing credited; it is not due again before its backoff. Once the API is
+ * back the worker's sweep job credits it exactly once — alone, or (`race`) racing two more
+ * processors of the same event, as when the queue job's own retry and the sweep coincide.
+ */
+async function statusApiDown(s: Sub, provider: 'midtrans' | 'xendit', down: true | 'hang', error: RegExp, race: boolean): Promise<void> {
+  const { db } = stack.c;
+  const gateway = stack[provider];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, provider);
+  if (provider === 'midtrans') stack.midtrans.pay(orderId);
+  else stack.xendit.pay(orderId);
+  gateway.setDown(down);
+  try {
+    const t0 = Date.now();
+    const res = provider === 'midtrans' ? await stack.midtrans.notify(orderId, url(provider)) : await stack.xendit.notify(orderId, url(provider));
+    assert.equal(res.status, 200, 'acknowledged: the notification is stored, not lost');
+    assert.ok(Date.now() - t0 < 2000, `answered at once, not after the gateway (${Date.now() - t0} ms)`);
+    const event = await until('a failed attempt', async () => (await events(orderId)).find((e) => e.attempts > 0), 15_000);
+    assert.equal(event.status, 'received', 'still waiting, not given up');
+    assert.match(event.last_error ?? '', error);
+    for (const secret of [stack.c.config.MIDTRANS_SERVER_KEY!, stack.c.config.XENDIT_SECRET_KEY!]) assert.ok(!event.last_error!.includes(secret), 'no key in the error');
+    await assertNotCredited(s);
+    assert.equal((await db('payments').where({ gateway_order_id: orderId }).first('status')).status, 'pending');
+
+    const receivedAt = new Date(event.received_at).getTime();
+    const backoff = 30_000 * 2 ** event.attempts;
+    assert.ok(!(await duePaymentEvents(db, new Date(receivedAt + backoff - 1000))).includes(event.id), 'not due before its backoff');
+    assert.ok((await duePaymentEvents(db, new Date(receivedAt + 3600_000))).includes(event.id), 'due again within the hour');
+  } finally {
+    gateway.setDown(false);
+  }
+  // The sweep runs on the worker's clock: an hour later, the event is due again.
+  stack.clock.advance(3600_000);
+  const [event] = await events(orderId);
+  if (race) {
+    const [, ...outcomes] = await Promise.all([sweep(), stack.engine.processPaymentEvent(event!.id), stack.engine.processPaymentEvent(event!.id)]);
+    for (const o of outcomes) assert.ok(['credited', 'already_settled', 'gone'].includes(o), o);
+  } else {
+    assert.ok((await sweep()) >= 1, 'the sweep picked it up');
+  }
+  const [done] = await handled(orderId);
+  assert.equal(done!.status, 'processed');
+  await assertCreditedOnce(s, orderId);
+}
+
+test('Midtrans status API answering 503: acknowledged, kept, retried by the sweep, credited once', async () => {
+  await statusApiDown(subs['m-down'], 'midtrans', true, /^midtrans get status: HTTP 503/, false);
+});
+
+test('Xendit status API answering 503: acknowledged, kept, credited once by the sweep racing two other processors', async () => {
+  await statusApiDown(subs['x-down'], 'xendit', true, /^xendit get invoice: HTTP 503/, true);
+});
+
+test('Midtrans and Xendit status APIs not answering at all: the clients time out, the events are kept and credited once later', async () => {
+  await Promise.all([
+    statusApiDown(subs['m-hang'], 'midtrans', 'hang', /^midtrans get status: no response .*timeout/, true),
+    statusApiDown(subs['x-hang'], 'xendit', 'hang', /^xendit get invoice: no answer within 10000 ms/, false),
+  ]);
+});
+
+test('a notification over 256 KiB gets 413, an unknown gateway 404; neither is stored', async () => {
+  const eventsBefore = await count('payment_events');
+  const big = JSON.stringify({ order_id: 'X', padding: 'x'.repeat(300 * 1024) });
+  const tooBig = await fetch(url('midtrans'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
+  assert.equal(tooBig.status, 413);
+  const tooBigX = await stack.xendit.deliver(url('xendit'), big);
+  assert.equal(tooBigX.status, 413);
+  // Chunked, without a Content-Length to refuse it by.
+  const chunked = await fetch(url('midtrans'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: new Blob([big]).stream(), duplex: 'half' } as RequestInit);
+  assert.equal(chunked.status, 413);
+  const unknown = await fetch(url('tripay'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  assert.equal(unknown.status, 404);
+  assert.deepEqual(await unknown.json(), { error: 'unknown payment gateway' });
+  assert.equal(await count('payment_events'), eventsBefore);
+});
