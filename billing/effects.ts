@@ -1,9 +1,13 @@
 /**
  * Side effects of a billing transaction that must happen only after it commits (DESIGN.md §6):
  * nas-control jobs for subscriptions whose access changed, and a nudge to the notification
- * dispatcher. Functions that change state push here; the caller commits, then calls `flush`.
+ * dispatcher. State changes run in `effects.transaction`, push here, and what they pushed is
+ * kept only when that transaction commits (a rolled-back suspension must not reach the router:
+ * its retry commits a new version under the same job id, which BullMQ would then ignore). The
+ * use case calls `flush` at the end.
  */
 import type { Queue } from 'bullmq';
+import type { Knex } from '../lib/db.js';
 import { enqueueNasControlMany, type NasControlJob } from '../lib/jobs.js';
 import type { Logger } from '../lib/logger.js';
 
@@ -12,6 +16,11 @@ export interface Effects {
   accessChanged(job: NasControlJob, key: string | number): void;
   /** Messages were queued in the outbox. */
   notificationsQueued(): void;
+  /**
+   * Runs `fn` in a database transaction; what `fn` pushed here is dropped if it rolls back.
+   * Transactions on one collector run one after another, never at once.
+   */
+  transaction<T>(db: Knex, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T>;
 }
 
 export interface EffectSink extends Effects {
@@ -29,6 +38,16 @@ export function collectEffects(deps: { nasControl: Queue; kickNotifications: () 
     },
     notificationsQueued() {
       notify = true;
+    },
+    async transaction(db, fn) {
+      const mark = { jobs: jobs.length, notify };
+      try {
+        return await db.transaction(fn);
+      } catch (err) {
+        jobs.length = mark.jobs;
+        notify = mark.notify;
+        throw err;
+      }
     },
     get pending() {
       return { nasControl: jobs.length, notify };

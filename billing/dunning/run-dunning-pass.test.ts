@@ -301,3 +301,20 @@ async function waitForLockWaiters(b: BillingTest, n: number): Promise<void> {
     await new Promise((res) => setTimeout(res, 10));
   }
 }
+
+test('a prepaid renewal left unpaid is reminded, never fined, slowed or suspended', async (t) => {
+  const s = await setup(t);
+  const prepaid = await subscriber(s.b.db, { planId: s.planId, startDate: '2026-10-01', billingType: 'prepaid', paidUntil: new Date('2026-11-30T17:00:00Z') });
+  await s.b.engine.generateInvoices(); // 24 Nov
+  const { id: invoice, due_date: due } = await s.b.db('invoices').where({ subscription_id: prepaid.id }).first('id', 'due_date');
+  assert.equal(due, '2026-12-01', 'prepaid: due when the period starts');
+  await walk(s.b, '2026-11-25', '2026-12-20');
+  assert.deepEqual(await invoiceState(s.b, invoice), ['overdue', 150_000, 0], 'no late fee added');
+  assert.equal(await statusOf(s.b, prepaid.id), 'active', 'access ended with its paid period already; no suspension');
+  assert.deepEqual(await s.b.nasControlJobs(prepaid.id), []);
+  assert.deepEqual((await outboxOf(s.b.db, prepaid.customerId)).map((m) => [m.template, m.day]), [
+    ['invoice_issued', '2026-11-24'],
+    ['payment_reminder', '2026-11-28'],
+    ['payment_reminder', '2026-12-02'],
+  ]);
+});

@@ -8,7 +8,8 @@
  * - soft_limit: active subscriptions drop to the soft-limit rate (a CoA reaches the router);
  * - suspend: subscriptions go to the walled garden (a Disconnect reaches the router).
  * A customer's "promise to pay" (customers.promise_to_pay_until) holds late fees, soft limits and
- * suspensions until that date; reminders still go out. Set-based: a few statements per step, so the
+ * suspensions until that date; reminders still go out. A prepaid renewal invoice only gets
+ * reminders: its access ends with the paid period anyway (the radius role's walled garden). Set-based: a few statements per step, so the
  * pass over 100,000 subscriptions takes seconds. Scheduled downgrades take effect here too.
  */
 import type { Clock } from '../../lib/clock.js';
@@ -69,25 +70,29 @@ export async function runDunningPass(deps: DunningDeps): Promise<DunningResult> 
     .whereIn('status', ['open', 'partially_paid'])
     .where('due_date', '<', today)
     .update({ status: 'overdue', version: db.raw('version + 1') });
-  const planChanges = await db.transaction((trx) => applyScheduledPlanChanges(trx, today, deps.effects));
+  const planChanges = await deps.effects.transaction(db, (trx) => applyScheduledPlanChanges(trx, today, deps.effects));
 
   const steps = (await db('dunning_steps').where({ is_active: true }).orderBy([{ column: 'offset_days' }, { column: 'id' }])) as Step[];
   const actions: Record<number, number> = {};
   for (const step of steps) {
-    actions[step.id] = await db.transaction((trx) => runStep(trx, step, today, now, deps));
+    actions[step.id] = await deps.effects.transaction(db, (trx) => runStep(trx, step, today, now, deps));
   }
   deps.log.info({ today, overdue, planChanges, actions }, 'dunning pass');
   return { today, overdue, planChanges, actions };
 }
 
 async function runStep(trx: Knex.Transaction, step: Step, today: string, now: Date, deps: DunningDeps): Promise<number> {
-  const holdsForPromise = step.action !== 'reminder';
+  // Late fee, soft limit, suspension: held by a promise to pay, and never for a prepaid renewal
+  // (its access already ended with its paid period; it is reminded, not fined).
+  const enforcing = step.action !== 'reminder';
   // The invoices (i, of customer c) whose day for this step has come.
   const due = `i.status IN ('open', 'partially_paid', 'overdue')
           AND i.due_date + ?::int <= ?::date
           AND (NOT ?::boolean OR i.due_date + ?::int >= ?::date - ?::int)
-          AND (NOT ?::boolean OR c.promise_to_pay_until IS NULL OR c.promise_to_pay_until < ?::date)`;
-  const dueBindings = [step.offset_days, today, step.action === 'reminder', step.offset_days, today, REMINDER_GRACE_DAYS, holdsForPromise, today];
+          AND (NOT ?::boolean OR c.promise_to_pay_until IS NULL OR c.promise_to_pay_until < ?::date)
+          AND (NOT ?::boolean OR i.subscription_id IS NULL
+               OR EXISTS (SELECT 1 FROM subscriptions ps WHERE ps.id = i.subscription_id AND ps.billing_type = 'postpaid'))`;
+  const dueBindings = [step.offset_days, today, step.action === 'reminder', step.offset_days, today, REMINDER_GRACE_DAYS, enforcing, today, enforcing];
   // The customers' money lock first, in id order, as every payment takes it (the customer, then
   // its invoices and subscriptions): a payment arriving during the pass waits for this step, or
   // this step for it, instead of the two deadlocking. An invoice paid meanwhile is not acted on.

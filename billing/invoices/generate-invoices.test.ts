@@ -300,7 +300,46 @@ test('credit the customer holds pays the new invoice at issue; less credit leave
   assert.equal(part!.status, 'partially_paid');
   assert.equal(part!.amount_paid, 100_000);
   assert.equal(await ledgerSum(b.db, poor.customerId), -50_000, '50,000 left to pay');
+  const [issued] = await b.db('notification_outbox').where({ customer_id: poor.customerId, template: 'invoice_issued' }).select('payload');
+  assert.equal(issued.payload.amount, 'Rp 50.000', 'the message asks for what is left, not the whole 150,000');
   assert.deepEqual(await ledgerInvariantViolations(b.db), []);
+});
+
+test('runs missed for longer than the lead time: the period that began meanwhile is still billed, an imported one is not', async (t) => {
+  const b = await start(t, '2026-11-24');
+  const plan = await createPlan(b.db, { price: 150_000 });
+  const billedHere = await subscriber(b.db, { planId: plan.id, startDate: '2026-10-01' });
+  await b.engine.generateInvoices(); // December, on 24 Nov
+  // The worker is down from 25 Nov to 3 Jan: January's lead window (25 Dec - 1 Jan) passes unseen.
+  b.setDay('2027-01-03');
+  const imported = await subscriber(b.db, { planId: plan.id, startDate: '2025-06-01' }); // billed elsewhere until now
+  await b.engine.generateInvoices();
+  const periods = (await invoicesOfSubscription(b.db, billedHere.id)).map((i) => [i.period_start, i.issue_date, i.due_date]);
+  // January's is due 10 days from the day it was issued, not from 1 January: the customer gets the usual time.
+  assert.deepEqual(periods, [['2026-12-01', '2026-11-24', '2026-12-11'], ['2027-01-01', '2027-01-03', '2027-01-13']]);
+  assert.deepEqual(await invoicesOfSubscription(b.db, imported.id), [], 'January predates its billing here');
+  b.setDay('2027-01-25');
+  await b.engine.generateInvoices();
+  assert.deepEqual((await invoicesOfSubscription(b.db, imported.id)).map((i) => i.period_start), ['2027-02-01'], 'billed from the next period on');
+});
+
+test('prepaid: an unpaid renewal is not followed by another one; paying it lets the next come', async (t) => {
+  const b = await start(t, '2026-11-24');
+  const plan = await createPlan(b.db, { name: 'Prabayar', price: 100_000 });
+  const s = await subscriber(b.db, { planId: plan.id, startDate: '2026-10-01', billingType: 'prepaid', paidUntil: new Date(jakartaMidnight('2026-12-01')) });
+  await b.engine.generateInvoices();
+  for (const day of ['2026-12-25', '2027-01-25', '2027-02-22']) {
+    b.setDay(day);
+    await b.engine.generateInvoices();
+  }
+  const [december, ...more] = await invoicesOfSubscription(b.db, s.id);
+  assert.equal(december!.status, 'open', 'unpaid (no dunning pass ran to mark it overdue)');
+  assert.deepEqual(more, [], 'no January, February or March renewal while December is unpaid: no debt piles up');
+  assert.equal(await ledgerSum(b.db, s.customerId), -100_000);
+
+  await b.engine.recordStaffPayment({ customerId: s.customerId, amount: 100_000, method: 'cash', receivedBy: null });
+  await b.engine.generateInvoices();
+  assert.deepEqual((await invoicesOfSubscription(b.db, s.id)).map((i) => [i.period_start, i.status]), [['2026-12-01', 'paid'], ['2027-03-01', 'open']]);
 });
 
 test('prepaid: renewed from balance before access ends; without balance the invoice waits and access lapses at paid-until', async (t) => {
@@ -341,11 +380,14 @@ test('prepaid N-day cycle (7 days): back-to-back weeks renewed from balance', as
   // Started 2 Nov: weeks 2–8, 9–15, 16–22, 23–29, 30 Nov – 6 Dec.
   const s = await subscriber(b.db, { planId: plan.id, startDate: '2026-11-02', billingType: 'prepaid', paidUntil: new Date(jakartaMidnight('2026-11-23')) });
   await b.engine.recordStaffPayment({ customerId: s.customerId, amount: 60_000, method: 'cash', receivedBy: null });
-  await b.engine.generateInvoices();
-  b.setDay('2026-11-23');
-  await b.engine.generateInvoices();
-  b.setDay('2026-11-30');
-  await b.engine.generateInvoices();
+  // The run runs daily. A 7-day cycle allows a lead of 6 days (shorter than a period, so none is
+  // skipped): each week is billed 6 days before it starts.
+  const issued: string[] = [];
+  for (let day = '2026-11-20'; day <= '2026-12-01'; day = addDays(day, 1)) {
+    b.setDay(day);
+    if ((await b.engine.generateInvoices()).created) issued.push(day);
+  }
+  assert.deepEqual(issued, ['2026-11-20', '2026-11-24', '2026-12-01']);
   const invs = await invoicesOfSubscription(b.db, s.id);
   assert.deepEqual(invs.map((i) => [i.period_start, i.period_end, i.status, i.amount_paid]), [
     ['2026-11-23', '2026-11-30', 'paid', 25_000],
@@ -355,6 +397,39 @@ test('prepaid N-day cycle (7 days): back-to-back weeks renewed from balance', as
   ]);
   assert.equal(new Date((await b.db('subscriptions').where({ id: s.id }).first('paid_until')).paid_until).toISOString(), jakartaMidnight('2026-12-07'));
   assert.equal(await ledgerSum(b.db, s.customerId), -15_000);
+});
+
+test('a new subscription on a 7-day plan: its first week is billed, not skipped by the 7-day lead', async (t) => {
+  const b = await start(t, '2026-11-20');
+  const plan = await createPlan(b.db, { name: 'Mingguan', price: 25_000, billingCycle: 'days', cycleDays: 7 });
+  const s = await subscriber(b.db, { planId: plan.id, startDate: '2026-11-20', billingType: 'prepaid' });
+  await b.engine.recordStaffPayment({ customerId: s.customerId, amount: 50_000, method: 'cash', receivedBy: null });
+  for (let day = '2026-11-20'; day <= '2026-11-22'; day = addDays(day, 1)) {
+    b.setDay(day);
+    await b.engine.generateInvoices();
+  }
+  assert.deepEqual((await invoicesOfSubscription(b.db, s.id)).map((i) => [i.period_start, i.issue_date, i.due_date, i.total]), [
+    ['2026-11-20', '2026-11-20', '2026-11-20', 25_000],
+    ['2026-11-27', '2026-11-21', '2026-11-27', 25_000],
+  ]);
+});
+
+test('a subscription entered with a start date long past (an import) is billed from its next period, not for one that began months ago', async (t) => {
+  const b = await start(t, '2026-11-24');
+  const yearly = await createPlan(b.db, { name: 'Tahunan', price: 1_500_000, billingCycle: 'yearly' });
+  const monthly = await createPlan(b.db, { price: 150_000 });
+  const imported = await subscriber(b.db, { planId: yearly.id, startDate: '2026-01-10', anchorDay: 10 });
+  const lateEntry = await subscriber(b.db, { planId: monthly.id, startDate: '2026-11-10', anchorDay: 1 }); // staff typed it in two weeks late
+  await b.engine.generateInvoices();
+  assert.deepEqual(await invoicesOfSubscription(b.db, imported.id), [], 'the year that began on 10 Jan was billed elsewhere');
+  // 10–30 Nov is 21 of 30 days: 150,000 × 21 / 30 = 105,000; due 10 days from today, not from 10 Nov.
+  assert.deepEqual((await invoicesOfSubscription(b.db, lateEntry.id)).map((i) => [i.period_start, i.total, i.due_date]), [
+    ['2026-11-10', 105_000, '2026-12-04'],
+    ['2026-12-01', 150_000, '2026-12-11'], // and December, which starts within the lead time
+  ]);
+  b.setDay('2027-01-03');
+  await b.engine.generateInvoices();
+  assert.deepEqual((await invoicesOfSubscription(b.db, imported.id)).map((i) => [i.period_start, i.period_end, i.total]), [['2027-01-10', '2028-01-10', 1_500_000]]);
 });
 
 test('terminated subscriptions are not billed; suspended ones still are', async (t) => {

@@ -1,7 +1,9 @@
 /**
- * The invoice run: invoices every subscription (not terminated) whose next billing period starts
- * within `leadDays` (and a new subscription's first period, prorated from its start), exactly once per period even when the run runs twice or on two workers at
- * once (the unique index on subscription + period start; the losing insert does nothing).
+ * The invoice run: invoices every subscription (not terminated) for each period from where its
+ * billing stands up to the one that starts within `leadDays` (see candidatesFor: a new
+ * subscription's first period prorated, periods a stopped worker missed caught up, imports billed
+ * from their next period), exactly once per period even when the run runs twice or on two
+ * workers at once (the unique index on subscription + period start; the losing insert does nothing).
  *
  * Set-based, in batches of 1,000 subscriptions per transaction:
  * 1. lock the subscriptions' unbilled pending charges (one-off fees, discounts);
@@ -9,11 +11,10 @@
  *    first, partial period), pending charges, tax (PPN in basis points, when configured);
  * 3. reserve gapless numbers for exactly the invoices inserted, and number them;
  * 4. insert lines and ledger entries (−total), mark the pending charges billed;
- * 5. apply credit where the customer holds some (prepaid renewals from balance);
- * 6. queue "invoice issued" messages.
+ * 5. apply credit where the customer holds some (prepaid renewals from balance), customers in id order;
+ * 6. queue "invoice issued" messages for what is still owed.
  *
- * Periods: billing/plans/billing-period.ts, in the ISP time zone. Postpaid invoices fall due
- * `postpaidDueDays` after the period starts; prepaid ones when it starts.
+ * Periods: billing/plans/billing-period.ts, in the ISP time zone.
  */
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
@@ -78,34 +79,73 @@ interface Candidate {
   /** Plan charge for [start, end), rupiah (prorated when the period is partial). */
   charge: number;
   fullPrice: number;
+  prepaid: boolean;
 }
 
 function ddmmyyyy(day: string): string {
   return `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 }
 
-/** The period to invoice for one subscription on local date `today`, or null. */
-export function candidateFor(s: SubscriptionRow, today: string, settings: BillingSettings): Candidate | null {
-  const target = addDays(today, settings.leadDays);
-  let plan = { id: s.plan_id, name: s.plan_name, price: s.price, cycle: s.billing_cycle, days: s.cycle_days };
-  let period = periodContaining(target, plan.cycle, s.anchor_day, s.start_date, plan.days);
-  // A scheduled downgrade in force by then bills the new plan.
-  if (s.next_plan_id !== null && s.next_plan_effective !== null && s.next_plan_effective <= period.start && s.next_price !== null && s.next_cycle !== null) {
-    plan = { id: s.next_plan_id, name: s.next_name ?? s.plan_name, price: s.next_price, cycle: s.next_cycle, days: s.next_cycle_days };
-    period = periodContaining(target, plan.cycle, s.anchor_day, s.start_date, plan.days);
-  }
-  if (period.end <= s.start_date) return null;
-  // A period that began before today is billed only as a new subscription's first period; an
-  // older subscription's current period was billed before (or predates this system). One that
-  // begins today is billed today (a lead time of 0 days).
-  if (period.start < today && s.start_date < period.start) return null;
-  const start = period.start < s.start_date ? s.start_date : period.start;
-  const charge = start === period.start ? plan.price : prorate(plan.price, daysBetween(start, period.end), daysBetween(period.start, period.end));
-  const dueDate = s.billing_type === 'prepaid' ? start : addDays(start, settings.postpaidDueDays);
-  return {
-    subscriptionId: s.id, customerId: s.customer_id, planId: plan.id, planName: plan.name,
-    start, end: period.end, dueDate, charge, fullPrice: plan.price,
+/** A subscription with no invoice that started longer ago than this is an import, billed elsewhere until now. */
+const NEW_SUBSCRIPTION_DAYS = 31;
+/** At most this many periods per subscription in one run (a worker down for months catches up over several runs). */
+const MAX_PERIODS_PER_RUN = 12;
+
+/**
+ * The lead time a cycle allows: shorter than its shortest period, so a period is never jumped
+ * over (a new subscription on a 7-day plan would otherwise get its first week free).
+ */
+function leadFor(leadDays: number, cycle: BillingCycle, cycleDays: number | null): number {
+  const shortest = cycle === 'days' ? (cycleDays ?? 1) : cycle === 'monthly' ? 28 : cycle === 'quarterly' ? 89 : 365;
+  return Math.min(leadDays, shortest - 1);
+}
+
+/**
+ * The periods to invoice for one subscription on local date `today`, oldest first: every period
+ * from where billing stands up to the one that starts within the lead time.
+ * - Where billing stands: the end of the last recurring invoice (void ones count: staff cancelled
+ *   that period, it is not billed again); with none, the start date of a new subscription (its
+ *   first, partial period prorated by days), or for an import (started more than 31 days ago)
+ *   the first period that starts today or later; never before paid_until (paid up to then).
+ * - So periods whose invoice run was missed (the worker was down) are still billed; except for
+ *   prepaid, whose access ended with its last paid period: it renews from the next period.
+ * - A scheduled downgrade bills the new plan from its effective date.
+ * - Due: when the period starts (prepaid) or `postpaidDueDays` later (postpaid), counted from
+ *   today when the period already began, so the customer always gets the usual time to pay.
+ * @param billedUntil end (exclusive, local date) of the last recurring invoice, or null.
+ * @param paidUntil the local date subscriptions.paid_until falls on, or null.
+ */
+export function candidatesFor(s: SubscriptionRow, today: string, settings: BillingSettings, billedUntil: string | null, paidUntil: string | null = null): Candidate[] {
+  const current = { id: s.plan_id, name: s.plan_name, price: s.price, cycle: s.billing_cycle, days: s.cycle_days };
+  const planFrom = (day: string): typeof current =>
+    s.next_plan_id !== null && s.next_plan_effective !== null && s.next_plan_effective <= day && s.next_price !== null && s.next_cycle !== null
+      ? { id: s.next_plan_id, name: s.next_name ?? s.plan_name, price: s.next_price, cycle: s.next_cycle, days: s.next_cycle_days }
+      : current;
+  const target = addDays(today, leadFor(settings.leadDays, current.cycle, current.days));
+  const nextBoundary = (): string => {
+    const p = periodContaining(today, current.cycle, s.anchor_day, s.start_date, current.days);
+    return p.start === today ? today : p.end;
   };
+  let from: string;
+  if (billedUntil !== null) from = billedUntil > s.start_date ? billedUntil : s.start_date;
+  else if (s.start_date >= addDays(today, -NEW_SUBSCRIPTION_DAYS)) from = s.start_date;
+  else from = nextBoundary();
+  if (paidUntil !== null && paidUntil > from) from = paidUntil;
+  if (s.billing_type === 'prepaid' && billedUntil !== null && from < today) from = nextBoundary();
+  const out: Candidate[] = [];
+  while (from <= target && out.length < MAX_PERIODS_PER_RUN) {
+    const plan = planFrom(from);
+    const period = periodContaining(from, plan.cycle, s.anchor_day, s.start_date, plan.days);
+    const charge = from === period.start ? plan.price : prorate(plan.price, daysBetween(from, period.end), daysBetween(period.start, period.end));
+    const dueFrom = from < today ? today : from;
+    out.push({
+      subscriptionId: s.id, customerId: s.customer_id, planId: plan.id, planName: plan.name, start: from, end: period.end,
+      dueDate: s.billing_type === 'prepaid' ? dueFrom : addDays(dueFrom, settings.postpaidDueDays),
+      charge, fullPrice: plan.price, prepaid: s.billing_type === 'prepaid',
+    });
+    from = period.end;
+  }
+  return out;
 }
 
 /** Runs the invoice run for the local date of `clock.now()`. */
@@ -120,39 +160,42 @@ export async function generateInvoices(deps: InvoiceRunDeps): Promise<InvoiceRun
             to_char(s.started_at AT TIME ZONE ?, 'YYYY-MM-DD') AS start_date,
             p.id AS plan_id, p.name AS plan_name, p.price, p.billing_cycle, p.cycle_days,
             s.next_plan_id, to_char(s.next_plan_effective, 'YYYY-MM-DD') AS next_plan_effective,
-            np.name AS next_name, np.price AS next_price, np.billing_cycle AS next_cycle, np.cycle_days AS next_cycle_days
+            np.name AS next_name, np.price AS next_price, np.billing_cycle AS next_cycle, np.cycle_days AS next_cycle_days,
+            to_char(b.billed_until, 'YYYY-MM-DD') AS billed_until, b.unpaid,
+            to_char(s.paid_until AT TIME ZONE ?, 'YYYY-MM-DD') AS paid_until_date
        FROM subscriptions s
        JOIN plans p ON p.id = s.plan_id
        LEFT JOIN plans np ON np.id = s.next_plan_id
-      WHERE s.status <> 'terminated'`,
-    [deps.timeZone],
+       LEFT JOIN (SELECT subscription_id, max(period_end) AS billed_until,
+                         bool_or(status IN ('open', 'partially_paid', 'overdue')) AS unpaid
+                    FROM invoices WHERE kind = 'recurring' GROUP BY subscription_id) b ON b.subscription_id = s.id
+      WHERE s.status <> 'terminated'
+      ORDER BY s.id`,
+    [deps.timeZone, deps.timeZone],
   );
-  const candidates: Candidate[] = [];
-  for (const s of rows as SubscriptionRow[]) {
-    const c = candidateFor(s, today, settings);
-    if (c) candidates.push(c);
+  // Rank k holds each subscription's k-th period: a batch never holds one subscription twice.
+  const ranks: Candidate[][] = [];
+  let count = 0;
+  for (const s of rows as Array<SubscriptionRow & { billed_until: string | null; unpaid: boolean | null; paid_until_date: string | null }>) {
+    let periods = candidatesFor(s, today, settings, s.billed_until, s.paid_until_date);
+    // Prepaid: one renewal at a time, and none while one is unpaid (its access has ended; it is
+    // reminded, not run into debt period after period).
+    if (s.billing_type === 'prepaid') periods = s.unpaid ? [] : periods.slice(0, 1);
+    periods.forEach((c, k) => (ranks[k] ??= []).push(c));
+    count += periods.length;
   }
-  if (!candidates.length) return { candidates: 0, created: 0, paidFromBalance: 0 };
-
-  // Skip what is already invoiced (the unique index still guarantees it under a race).
-  const earliest = candidates.reduce((m, c) => (c.start < m ? c.start : m), candidates[0]!.start);
-  const { rows: existing } = await db.raw(
-    `SELECT subscription_id, to_char(period_start, 'YYYY-MM-DD') AS period_start FROM invoices
-      WHERE kind = 'recurring' AND status <> 'void' AND period_start >= ?`,
-    [earliest],
-  );
-  const done = new Set((existing as Array<{ subscription_id: number; period_start: string }>).map((r) => `${r.subscription_id}:${r.period_start}`));
-  const todo = candidates.filter((c) => !done.has(`${c.subscriptionId}:${c.start}`));
 
   let created = 0;
   let paidFromBalance = 0;
-  for (let i = 0; i < todo.length; i += BATCH) {
-    const r = await db.transaction((trx) => invoiceBatch(trx, todo.slice(i, i + BATCH), settings, today, now, deps));
-    created += r.created;
-    paidFromBalance += r.paid;
+  for (const rank of ranks) {
+    for (let i = 0; i < rank.length; i += BATCH) {
+      const r = await deps.effects.transaction(db, (trx) => invoiceBatch(trx, rank.slice(i, i + BATCH), settings, today, now, deps));
+      created += r.created;
+      paidFromBalance += r.paid;
+    }
   }
-  if (created) log.info({ today, created, paidFromBalance, candidates: candidates.length }, 'invoice run');
-  return { candidates: candidates.length, created, paidFromBalance };
+  if (created) log.info({ today, created, paidFromBalance, candidates: count }, 'invoice run');
+  return { candidates: count, created, paidFromBalance };
 }
 
 async function invoiceBatch(
@@ -248,26 +291,31 @@ async function invoiceBatch(
     `SELECT c.id FROM unnest(?::bigint[]) AS c(id)
       WHERE (SELECT coalesce(sum(amount), 0) FROM ledger_entries WHERE customer_id = c.id)
           + (SELECT coalesce(sum(total - amount_paid), 0) FROM invoices
-              WHERE customer_id = c.id AND status IN ('open', 'partially_paid', 'overdue')) > 0`,
+              WHERE customer_id = c.id AND status IN ('open', 'partially_paid', 'overdue')) > 0
+      ORDER BY c.id`,
     [[...new Set(made.map((d) => d.c.customerId))]],
   );
   let paid = 0;
-  const paidIds = new Set<number>();
   for (const { id } of withCredit as Array<{ id: number }>) {
     const settled = await settleOpenInvoices(trx, Number(id), today, now);
-    for (const p of settled) paidIds.add(p.id);
     paid += settled.length;
     await applyPaidInvoices(trx, settled, { today, now, effects: deps.effects });
+  }
+  // What is still owed after credit: the message asks for that (nothing when credit paid it all).
+  const owed = new Map(made.map((d) => [ids.get(d.c.subscriptionId)!, d.total]));
+  if (withCredit.length) {
+    const { rows: after } = await trx.raw('SELECT id, total - amount_paid AS owed FROM invoices WHERE id = ANY(?::bigint[])', [[...owed.keys()]]);
+    for (const r of after as Array<{ id: number; owed: number }>) owed.set(Number(r.id), Number(r.owed));
   }
 
   const messages: CustomerMessage[] = made
     .map((d, i) => ({ d, id: ids.get(d.c.subscriptionId)!, number: numbers[i]! }))
-    .filter(({ d, id }) => d.total > 0 && !paidIds.has(id))
+    .filter(({ id }) => owed.get(id)! > 0)
     .map(({ d, id, number }) => ({
       customerId: d.c.customerId,
       template: 'invoice_issued' as const,
       idempotencyKey: `invoice_issued:${id}`,
-      data: { invoiceNumber: number, amount: d.total, dueDate: d.c.dueDate, planName: d.c.planName, payUrl: deps.payUrl(id) },
+      data: { invoiceNumber: number, amount: owed.get(id)!, dueDate: d.c.dueDate, planName: d.c.planName, payUrl: deps.payUrl(id) },
     }));
   if (messages.length && (await deps.notifier.customers(trx, messages)) > 0) deps.effects.notificationsQueued();
   return { created: made.length, paid };

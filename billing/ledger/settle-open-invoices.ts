@@ -25,9 +25,14 @@ export function openStatus(amountPaid: number, dueDate: string | null, today: st
   return amountPaid > 0 ? 'partially_paid' : 'open';
 }
 
-/** Takes the customer's money lock for the rest of the transaction. */
-export async function lockCustomer(trx: Knex.Transaction, customerId: number): Promise<void> {
-  await trx.raw('SELECT id FROM customers WHERE id = ? FOR UPDATE', [customerId]);
+/**
+ * Takes the customer's money lock for the rest of the transaction. Every use case that writes a
+ * customer's ledger takes it first (several customers: in id order), so they queue, never deadlock.
+ * @returns false when there is no such customer.
+ */
+export async function lockCustomer(trx: Knex.Transaction, customerId: number): Promise<boolean> {
+  const { rows } = await trx.raw('SELECT id FROM customers WHERE id = ? FOR UPDATE', [customerId]);
+  return rows.length > 0;
 }
 
 /** Σ of the customer's ledger: positive = credit the customer holds, negative = what they owe. */

@@ -183,3 +183,12 @@ test('naming an invoice that is not this customer\'s open invoice is refused and
   assert.equal(await ledgerSum(s.b.db, other.customerId), 0);
   assert.equal(await ledgerSum(s.b.db, s.sub.customerId), 0);
 });
+
+test('a customer that does not exist is refused with a clear error and nothing is stored', async (t) => {
+  const s = await setup(t);
+  await assert.rejects(
+    s.b.engine.recordStaffPayment({ customerId: 987_654, amount: 150_000, method: 'cash', receivedBy: s.cashier }),
+    (err: unknown) => err instanceof AppError && err.code === 'customer_not_found' && err.status === 404,
+  );
+  assert.equal(Number((await s.b.db('payments').count({ n: '*' }).first())!.n), 0);
+});

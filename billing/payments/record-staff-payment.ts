@@ -38,6 +38,7 @@ export interface PaymentOutcome {
 
 /**
  * @throws AppError `invalid_amount` (400) for a non-positive or non-integer amount,
+ *   `customer_not_found` (404),
  *   `invoice_not_open` (409) when the named invoice is not this customer's open invoice.
  */
 export async function recordStaffPayment(
@@ -48,8 +49,8 @@ export async function recordStaffPayment(
   assertRupiah(input.amount);
   const now = deps.clock.now();
   const today = localDate(now, deps.timeZone);
-  return deps.db.transaction(async (trx) => {
-    await lockCustomer(trx, input.customerId);
+  return deps.effects.transaction(deps.db, async (trx) => {
+    if (!(await lockCustomer(trx, input.customerId))) throw new AppError('customer_not_found', 'no such customer', 404);
     let invoiceNumber: string | null = null;
     if (input.invoiceId) {
       const inv = await trx('invoices').where({ id: input.invoiceId, customer_id: input.customerId }).whereIn('status', ['open', 'partially_paid', 'overdue']).first('invoice_number');

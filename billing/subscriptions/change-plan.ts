@@ -135,7 +135,7 @@ export async function changePlan(
 ): Promise<PlanQuote & { invoiceId: number | null }> {
   const now = deps.clock.now();
   const today = localDate(now, deps.timeZone);
-  return deps.db.transaction(async (trx) => {
+  return deps.effects.transaction(deps.db, async (trx) => {
     // The customer's money lock first, then the subscription: the order every payment takes
     // (a payment locks the customer, then updates the subscription's paid-until), so the two
     // cannot deadlock.

@@ -19,7 +19,7 @@ import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
 import { formatRupiah } from '../../lib/money.js';
 import type { Effects } from '../effects.js';
-import { settleOpenInvoices } from '../ledger/settle-open-invoices.js';
+import { lockCustomer, settleOpenInvoices } from '../ledger/settle-open-invoices.js';
 import type { Notifier } from '../notifier.js';
 import type { PaymentGateway, Provider } from '../payments/gateways/payment-gateway.js';
 import { paymentMessages } from '../payments/payment-messages.js';
@@ -53,7 +53,7 @@ export async function processPaymentEvent(deps: PaymentEventDeps, eventId: numbe
   const finish = (status: 'processed' | 'ignored' | 'failed', error: string | null = null): Promise<number> =>
     db('payment_events').where({ id: eventId }).update({ status, processed_at: deps.clock.now(), last_error: error });
 
-  const payment = await db('payments').where({ gateway_order_id: event.order_id, method: provider }).first('id', 'gateway_reference');
+  const payment = await db('payments').where({ gateway_order_id: event.order_id, method: provider }).first('id', 'customer_id', 'gateway_reference');
   if (!payment || !gateway) {
     await finish('ignored', payment ? `gateway ${provider} is not configured` : 'unknown order id');
     log.warn({ provider, orderId: event.order_id }, 'payment notification for an order we did not issue; ignored');
@@ -82,7 +82,10 @@ export async function processPaymentEvent(deps: PaymentEventDeps, eventId: numbe
   const now = deps.clock.now();
   const today = localDate(now, deps.timeZone);
   let flagged = '';
-  const outcome = await db.transaction(async (trx): Promise<EventOutcome> => {
+  const outcome = await deps.effects.transaction(db, async (trx): Promise<EventOutcome> => {
+    // The customer first, as every use case that touches a ledger does (a payment's customer
+    // never changes): two settlements, or a settlement and a staff payment, queue instead of deadlocking.
+    await lockCustomer(trx, Number(payment.customer_id));
     const p = await trx('payments').where({ id: payment.id }).forUpdate().first('id', 'customer_id', 'invoice_id', 'amount', 'status', 'flagged_reason');
     if (p.status === 'settled') {
       if (confirmed.status !== 'refunded') return 'already_settled';
