@@ -9,6 +9,8 @@ import type { Config } from '../lib/config.js';
 import type { Container } from '../lib/container.js';
 import { QUEUES } from '../lib/queue.js';
 import { runDunningPass, type DunningResult } from './dunning/run-dunning-pass.js';
+import { setAccessByStaff, type StaffAccessAction, type StaffAccessOutcome } from './subscriptions/set-access-by-staff.js';
+import type { AuditActor } from '../lib/audit.js';
 import { collectEffects, type EffectSink } from './effects.js';
 import { generateInvoices, type InvoiceRunResult } from './invoices/generate-invoices.js';
 import type { ChannelName, NotificationChannel } from './notifications/channel.js';
@@ -57,6 +59,8 @@ export interface BillingEngine {
   createPaymentLink(invoiceId: number, provider?: Provider): Promise<{ url: string; orderId: string }>;
   previewPlanChange(subscriptionId: number, planId: number): Promise<PlanQuote>;
   changePlan(subscriptionId: number, planId: number): Promise<PlanQuote & { invoiceId: number | null }>;
+  /** Staff suspends or reactivates a subscription (audited; the router is told after commit). */
+  setAccessByStaff(input: { subscriptionId: number; action: StaffAccessAction; actor: AuditActor }): Promise<StaffAccessOutcome>;
 }
 
 /** Gateways whose keys are configured. */
@@ -155,5 +159,6 @@ export function createBillingEngine(
     createPaymentLink: (invoiceId, provider) => createPaymentLink({ db, gateways, clock, log, returnUrl: `${base}/pay/done` }, invoiceId, provider),
     previewPlanChange: (subscriptionId, planId) => previewPlanChange({ db, clock, timeZone }, subscriptionId, planId),
     changePlan: (subscriptionId, planId) => withEffects((e) => changePlan({ db, clock, timeZone, effects: e }, subscriptionId, planId)),
+    setAccessByStaff: (input) => withEffects((e) => setAccessByStaff({ db, effects: e }, input)),
   };
 }

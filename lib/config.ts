@@ -95,6 +95,14 @@ const schema = z.object({
   TELEGRAM_BOT_TOKEN: z.string().optional(),
   TELEGRAM_CHAT_ID: z.string().optional(),
   TELEGRAM_API_URL: z.string().url().default('https://api.telegram.org'),
+  // Staff console.
+  /** bcrypt cost of staff passwords (2^N rounds; 12 ≈ 0.3 s a sign-in here, what OWASP suggests as a minimum is 10). */
+  PASSWORD_HASH_ROUNDS: z.coerce.number().int().min(4).max(15).default(12),
+  /** A staff session ends after this many hours without a request. */
+  STAFF_SESSION_IDLE_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  /** Failed sign-ins in a row that lock a staff account for STAFF_LOCKOUT_MINUTES. */
+  STAFF_LOCKOUT_FAILURES: z.coerce.number().int().min(3).max(100).default(5),
+  STAFF_LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** json: one JSON object per line (production); pretty: human-readable (default on a terminal). */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),

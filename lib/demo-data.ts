@@ -3,7 +3,7 @@
  * plans, customers and one subscription in each state. Loaded only into an empty database and
  * only when DEMO_DATA is not false. Secrets and passwords are random and printed, never fixed.
  */
-import { randomBytes } from 'node:crypto';
+import { randomCredential } from './credentials.js';
 import type { Knex } from './db.js';
 import type { SecretBox } from './secret-box.js';
 
@@ -38,7 +38,7 @@ export async function loadDemoData(db: Knex, secrets: SecretBox, now: Date): Pro
     await trx('nas').insert({
       name: DEMO_NAS_NAME,
       ip_address: '127.0.0.1',
-      secret_enc: secrets.seal(randomBytes(12).toString('base64url')),
+      secret_enc: secrets.seal(randomCredential(16)),
       description: 'Created on first start so radclient on this machine can play the router. Delete it in production.',
     });
     const planIds: number[] = [];
@@ -52,7 +52,7 @@ export async function loadDemoData(db: Knex, secrets: SecretBox, now: Date): Pro
         customer_id: customer.id,
         plan_id: planIds[s.plan],
         username: s.username,
-        password_enc: secrets.seal(randomBytes(6).toString('base64url')),
+        password_enc: secrets.seal(randomCredential(8)),
         status: s.status,
         anchor_day: Math.min(28, now.getUTCDate()),
       });
@@ -62,7 +62,7 @@ export async function loadDemoData(db: Knex, secrets: SecretBox, now: Date): Pro
       customer_id: prepaid.id,
       plan_id: planIds[3],
       username: 'demo-prepaid',
-      password_enc: secrets.seal(randomBytes(6).toString('base64url')),
+      password_enc: secrets.seal(randomCredential(8)),
       service_type: 'hotspot',
       billing_type: 'prepaid',
       paid_until: new Date(now.getTime() + 24 * 3600 * 1000),

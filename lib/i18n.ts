@@ -1,17 +1,32 @@
 /**
- * Indonesian and English texts of the pages and messages, from views/locales/{id,en}.json.
+ * Indonesian and English texts of the pages and messages, from views/locales/{id,en}.json and
+ * one folder per area (views/locales/admin/{id,en}.json, ...); a key defined twice throws at load.
  * A key missing in English falls back to Indonesian; a key missing everywhere is a bug and throws.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { VIEWS_DIR } from './http/views.js';
+import { fileURLToPath } from 'node:url';
 
 export type Locale = 'id' | 'en';
 export const LOCALES: readonly Locale[] = ['id', 'en'];
 
-const catalogs = Object.fromEntries(
-  LOCALES.map((l) => [l, JSON.parse(fs.readFileSync(path.join(VIEWS_DIR, 'locales', `${l}.json`), 'utf8')) as Record<string, string>]),
-) as Record<Locale, Record<string, string>>;
+const LOCALES_DIR = fileURLToPath(new URL('../views/locales', import.meta.url));
+
+function loadCatalog(locale: Locale): Record<string, string> {
+  const areas = fs.readdirSync(LOCALES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const files = [path.join(LOCALES_DIR, `${locale}.json`), ...areas.map((a) => path.join(LOCALES_DIR, a, `${locale}.json`))];
+  const out: Record<string, string> = {};
+  for (const file of files) {
+    if (!fs.existsSync(file)) continue;
+    for (const [k, v] of Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>)) {
+      if (k in out) throw new Error(`text ${k} defined twice (${file})`);
+      out[k] = v;
+    }
+  }
+  return out;
+}
+
+const catalogs = Object.fromEntries(LOCALES.map((l) => [l, loadCatalog(l)])) as Record<Locale, Record<string, string>>;
 
 /** The text for `key` in `locale`. @throws Error for an unknown key. */
 export function t(locale: Locale, key: string): string {

@@ -18,6 +18,7 @@ import type { RunningRole } from './role.js';
 import { resolveKey } from './secret-box.js';
 import { startWebRole } from './web-role.js';
 import { resolveDatabase, resolveRedis } from './services.js';
+import { ensureFirstAdmin } from '../admin/auth/first-admin.js';
 import { isRadiusWorker, runRadiusWorker, startRadiusCluster } from './radius-cluster.js';
 
 async function main(): Promise<void> {
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
       await loadDemoData(c.db, c.secrets, c.clock.now());
       log.info('loaded demo data (set DEMO_DATA=false to start empty)');
     }
+
+    if (config.ROLE.includes('web')) await ensureFirstAdmin(c.db, config.PASSWORD_HASH_ROUNDS, log);
 
     const roles: RunningRole[] = [];
     let extraMetrics: (() => Promise<string>) | undefined;

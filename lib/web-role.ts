@@ -1,12 +1,16 @@
 /**
  * The web role on the process's HTTP server: static files (/static, our own server only: the
- * walled garden blocks CDNs), payment webhooks and pay links. The admin console and the portals
- * mount here as they are built.
+ * walled garden blocks CDNs), payment webhooks, pay links and the staff console (/admin). The
+ * portals mount here as they are built.
  */
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import serve from 'koa-static';
 import mount from 'koa-mount';
+import { createStaffSessions } from '../admin/auth/staff-sessions.js';
+import { createAdminRender } from '../admin/render.js';
+import { mountAdmin } from '../admin/routes.js';
 import { BILLING_JOBS, type BillingEngine } from '../billing/engine.js';
 import { createPayRouter } from '../billing/payments/pay-routes.js';
 import { createWebhookRouter } from '../billing/webhooks/webhook-routes.js';
@@ -17,11 +21,14 @@ import { QUEUES } from './queue.js';
 import type { RunningRole } from './role.js';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
+// htmx from its npm package, served by us: the walled garden and offline ISPs cannot reach a CDN.
+const HTMX_DIR = path.dirname(createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js'));
 
 export function startWebRole(c: Container, http: HttpServer, engine: BillingEngine): RunningRole {
   const views = createViews({ cache: c.config.NODE_ENV === 'production' });
   const billing = c.queues.queue(QUEUES.billing);
   http.app.use(mount('/static', serve(path.resolve(PUBLIC_DIR), { maxage: 24 * 3600 * 1000 })));
+  http.app.use(mount('/static/vendor/htmx', serve(HTMX_DIR, { maxage: 24 * 3600 * 1000 })));
   const webhooks = createWebhookRouter({
     db: c.db,
     clock: c.clock,
@@ -34,5 +41,12 @@ export function startWebRole(c: Container, http: HttpServer, engine: BillingEngi
   const pay = createPayRouter({ db: c.db, engine, views });
   http.app.use(webhooks.routes()).use(webhooks.allowedMethods());
   http.app.use(pay.routes()).use(pay.allowedMethods());
+  mountAdmin(http.app, {
+    db: c.db, redis: c.redis, clock: c.clock, config: c.config, log: c.log.child({ role: 'web', area: 'admin' }), secrets: c.secrets, engine,
+    sessions: createStaffSessions({ redis: c.redis, prefix: c.config.QUEUE_PREFIX, idleSeconds: c.config.STAFF_SESSION_IDLE_HOURS * 3600 }),
+    render: createAdminRender(views, c.config.ISP_TIME_ZONE),
+    prefix: c.config.QUEUE_PREFIX,
+    secureCookies: (c.config.PUBLIC_URL ?? '').startsWith('https:'),
+  });
   return { name: 'web', health: async () => ({ ok: true }), stop: async () => {} };
 }

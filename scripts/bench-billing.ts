@@ -1,5 +1,5 @@
 /**
- * `npm run bench:billing [-- --subscriptions 100000 --keep]`
+ * `npm run bench:billing [-- --subscriptions 100000 --keep --explain-slower-than 5]`
  *
  * Seeds N postpaid subscriptions (one customer each, with a phone number so every step queues a
  * message) in a scratch database `isp_bench_billing` beside the configured one (DATABASE_URL, or
@@ -10,6 +10,8 @@
  * - the daily dunning pass from that day to the suspension day (reminders, overdue marking, the
  *   soft limit and the suspension of all N with their nas-control jobs), then the heaviest day
  *   again (nothing more: idempotent).
+ * `--explain-slower-than S` has PostgreSQL log the plan of every statement slower than S seconds
+ * (auto_explain), to see why a pass was slow.
  * Prints seconds per run. The scratch database is dropped at the end unless `--keep`; the Redis
  * keys live under their own queue prefix and are removed too.
  */
@@ -30,6 +32,7 @@ const { values } = parseArgs({
   options: {
     subscriptions: { type: 'string', default: '100000' },
     keep: { type: 'boolean', default: false },
+    'explain-slower-than': { type: 'string' },
   },
 });
 const N = Number(values.subscriptions);
@@ -47,13 +50,21 @@ const config = loadConfig({
 const log = createLogger('warn', { script: 'bench:billing' }, config.LOG_FORMAT);
 const say = (msg: string): void => void process.stdout.write(`${msg}\n`);
 
-const database = await resolveDatabase(config, log);
+// With --explain-slower-than, the embedded PostgreSQL's own log (where auto_explain writes) is shown.
+const database = await resolveDatabase(config, values['explain-slower-than'] === undefined ? log : createLogger('debug', { script: 'bench:billing' }, config.LOG_FORMAT));
 const redis = await resolveRedis(config, log);
 const url = new URL(database.url);
 const admin = new pg.Client({ connectionString: database.url });
 await admin.connect();
 await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
 await admin.query(`CREATE DATABASE ${BENCH_DB}`);
+const explainAfter = values['explain-slower-than'];
+if (explainAfter !== undefined) {
+  const ms = Math.round(Number(explainAfter) * 1000);
+  if (!Number.isFinite(ms) || ms < 0) throw new Error('--explain-slower-than takes seconds');
+  await admin.query(`ALTER DATABASE ${BENCH_DB} SET session_preload_libraries = 'auto_explain'`);
+  await admin.query(`ALTER DATABASE ${BENCH_DB} SET auto_explain.log_min_duration = ${ms}`);
+}
 url.pathname = `/${BENCH_DB}`;
 
 const clock = settableClock('2026-11-24T02:00:00Z');

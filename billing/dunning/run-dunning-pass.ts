@@ -12,6 +12,7 @@
  * reminders: its access ends with the paid period anyway (the radius role's walled garden). Set-based: a few statements per step, so the
  * pass over 100,000 subscriptions takes seconds. Scheduled downgrades take effect here too.
  */
+import { analyzeAfterBulk } from '../../lib/analyze-after-bulk.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
@@ -74,8 +75,12 @@ export async function runDunningPass(deps: DunningDeps): Promise<DunningResult> 
 
   const steps = (await db('dunning_steps').where({ is_active: true }).orderBy([{ column: 'offset_days' }, { column: 'id' }])) as Step[];
   const actions: Record<number, number> = {};
+  await analyzeAfterBulk(db, ['invoices'], overdue);
   for (const step of steps) {
     actions[step.id] = await deps.effects.transaction(db, (trx) => runStep(trx, step, today, now, deps));
+    // The next step's anti-join reads dunning_actions: with the statistics of before this step
+    // (say, an empty table) the planner picks a nested loop over a seq scan, quadratic in rows.
+    await analyzeAfterBulk(db, ['dunning_actions', 'invoices', 'subscriptions'], actions[step.id]!);
   }
   deps.log.info({ today, overdue, planChanges, actions }, 'dunning pass');
   return { today, overdue, planChanges, actions };
@@ -93,6 +98,9 @@ async function runStep(trx: Knex.Transaction, step: Step, today: string, now: Da
           AND (NOT ?::boolean OR i.subscription_id IS NULL
                OR EXISTS (SELECT 1 FROM subscriptions ps WHERE ps.id = i.subscription_id AND ps.billing_type = 'postpaid'))`;
   const dueBindings = [step.offset_days, today, step.action === 'reminder', step.offset_days, today, REMINDER_GRACE_DAYS, enforcing, today, enforcing];
+  // No "not acted yet" test in the INSERT below: there it would read the table the statement
+  // writes, and a nested-loop plan rescans every row inserted so far (60 s instead of 8 s for
+  // 100,000 invoices in bench:billing); ON CONFLICT DO NOTHING already acts once.
   // The customers' money lock first, in id order, as every payment takes it (the customer, then
   // its invoices and subscriptions): a payment arriving during the pass waits for this step, or
   // this step for it, instead of the two deadlocking. An invoice paid meanwhile is not acted on.

@@ -16,6 +16,7 @@
  *
  * Periods: billing/plans/billing-period.ts, in the ISP time zone.
  */
+import { analyzeAfterBulk } from '../../lib/analyze-after-bulk.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
@@ -194,6 +195,7 @@ export async function generateInvoices(deps: InvoiceRunDeps): Promise<InvoiceRun
       paidFromBalance += r.paid;
     }
   }
+  await analyzeAfterBulk(db, ['invoices', 'invoice_lines', 'ledger_entries'], created);
   if (created) log.info({ today, created, paidFromBalance, candidates: count }, 'invoice run');
   return { candidates: count, created, paidFromBalance };
 }

@@ -4,6 +4,7 @@
  * oldest due), partial amounts allowed. Invoices paid in full move their subscriptions' paid-until
  * and lift a dunning suspension; the router hears of it after commit.
  */
+import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import { AppError } from '../../lib/errors.js';
@@ -26,6 +27,8 @@ export interface StaffPaymentInput {
   receivedBy: number | null;
   reference?: string | null;
   note?: string | null;
+  /** The staff member entering it from the console: the payment is audited in its transaction. */
+  actor?: AuditActor;
 }
 
 export interface PaymentOutcome {
@@ -68,6 +71,12 @@ export async function recordStaffPayment(
       customer_id: input.customerId, entry_type: 'payment', amount: input.amount, payment_id: paymentId,
       created_by: input.receivedBy, description: input.method === 'cash' ? 'Pembayaran tunai' : 'Transfer bank',
     });
+    if (input.actor) {
+      await recordAudit(trx, input.actor, {
+        action: 'payment_recorded', objectType: 'payment', objectId: paymentId,
+        after: { customerId: input.customerId, invoiceId: input.invoiceId ?? null, amount: input.amount, method: input.method, reference: input.reference ?? null, note: input.note ?? null },
+      });
+    }
     const paid = await settleOpenInvoices(trx, input.customerId, today, now, input.invoiceId ?? null);
     const { reactivated } = await applyPaidInvoices(trx, paid, { today, now, effects: deps.effects });
     const queued = await deps.notifier.customers(trx, paymentMessages(input.customerId, paymentId, input.amount, reactivated, invoiceNumber));

@@ -10,7 +10,6 @@
  * `add` prints the shared secret (generated when not given) and the RouterOS script to paste.
  * `--routeros-6`: the router runs RouterOS before 7.15 and cannot send Message-Authenticator.
  */
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { routerOsScript } from '../../aaa/nas/routeros-script.js';
@@ -19,6 +18,7 @@ import { loadConfig } from '../config.js';
 import { createDb } from '../db.js';
 import { createLogger } from '../logger.js';
 import { migrateLatest } from '../migrate.js';
+import { randomCredential } from '../credentials.js';
 import { createSecretBox, resolveKey } from '../secret-box.js';
 import { resolveDatabase } from '../services.js';
 
@@ -66,7 +66,7 @@ try {
   } else {
     if (!values.name) fail('--name is required');
     if (!values.server) fail('--server is required: this server\'s address as the router reaches it');
-    const secret = values.secret ?? randomBytes(12).toString('base64url');
+    const secret = values.secret ?? randomCredential(16);
     const row = {
       name: values.name,
       ip_address: values.ip,

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Knex } from '../../lib/db.js';
+import { randomCredential } from '../../lib/credentials.js';
 import { createSecretBox } from '../../lib/secret-box.js';
 
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
@@ -15,7 +16,7 @@ export async function createNas(
   db: Knex,
   over: Partial<{ name: string; ipAddress: string; secret: string; coaPort: number; requireMessageAuthenticator: boolean; vendor: string; routerosUsername: string; routerosPassword: string; routerosApiPort: number; routerosApiHost: string }> = {},
 ): Promise<NasRow> {
-  const secret = over.secret ?? randomBytes(9).toString('base64url');
+  const secret = over.secret ?? randomCredential(12);
   const ipAddress = over.ipAddress ?? '127.0.0.1';
   const [row] = await db('nas')
     .insert({
@@ -72,7 +73,7 @@ export async function createSubscription(
   const customerId = over.customerId ?? (await createCustomer(db)).id;
   const planId = over.planId ?? (await createPlan(db)).id;
   const username = over.username ?? `user-${randomBytes(4).toString('hex')}`;
-  const password = over.password ?? randomBytes(6).toString('base64url');
+  const password = over.password ?? randomCredential(8);
   const [row] = await db('subscriptions')
     .insert({
       customer_id: customerId,

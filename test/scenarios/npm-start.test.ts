@@ -60,8 +60,9 @@ async function stopServer(s: Started): Promise<void> {
   fs.rmSync(s.dataDir, { recursive: true, force: true });
 }
 
+/** Runs a shell line; resolves with its stdout, and stderr after it (so a failure shows why). */
 function run(line: string): Promise<string> {
-  return new Promise((resolve) => execFile('bash', ['-c', line], (_e, stdout) => resolve(stdout)));
+  return new Promise((resolve) => execFile('bash', ['-c', line], (_e, stdout, stderr) => resolve(stdout + stderr)));
 }
 
 test('npm start on a fresh data directory answers the radclient line it prints, then stops on SIGTERM', { timeout: 120_000 }, async () => {
@@ -86,7 +87,10 @@ test('RADIUS_PROCESSES=2 runs the radius role in two processes on the same ports
   const s = await startServer({ RADIUS_PROCESSES: '2' });
   try {
     const line = await s.radclientLine;
-    for (let i = 0; i < 6; i++) assert.match(await run(line), /Received Access-Accept/);
+    for (let i = 0; i < 6; i++) {
+      const reply = await run(line);
+      assert.match(reply, /Received Access-Accept/, `request ${i + 1}:\n${reply}\n${s.output().slice(-3000)}`);
+    }
     const health = (await (await fetch(`http://127.0.0.1:${s.ports.http}/health`)).json()) as { roles: { radius: { processes: number; running: number } } };
     assert.deepEqual(health.roles.radius, { ok: true, processes: 2, running: 2 });
     const metrics = await (await fetch(`http://127.0.0.1:${s.ports.http}/metrics`)).text();

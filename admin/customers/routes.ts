@@ -1,0 +1,131 @@
+/**
+ * Customers: the list (search, filter, sort, pages; CSV of the whole filtered list), a new
+ * customer, the customer page, editing, and recording a cash or transfer payment.
+ */
+import Router from '@koa/router';
+import { AppError } from '../../lib/errors.js';
+import { actorOf, guard, type AdminContext, type AdminState } from '../context.js';
+import type { AdminDeps } from '../deps.js';
+import { streamCsv } from '../csv.js';
+import { customerDetail } from './customer-detail.js';
+import { CUSTOMER_FILTERS, CUSTOMER_SORTS, listCustomers, type CustomerListQuery } from './list-customers.js';
+import { createCustomer, loadCustomer, updateCustomer } from './save-customer.js';
+
+const body = (ctx: AdminContext): Record<string, string> => (ctx.request.body ?? {}) as Record<string, string>;
+
+function listQuery(q: Record<string, unknown>): CustomerListQuery {
+  const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : String(v ?? ''));
+  const filter = one(q.filter);
+  const sort = one(q.sort);
+  return {
+    q: one(q.q).slice(0, 100),
+    filter: (CUSTOMER_FILTERS as readonly string[]).includes(filter) ? (filter as CustomerListQuery['filter']) : '',
+    sort: (CUSTOMER_SORTS as readonly string[]).includes(sort) ? (sort as CustomerListQuery['sort']) : 'number',
+    dir: one(q.dir) === 'desc' ? 'desc' : 'asc',
+    page: Number.parseInt(one(q.page), 10) || 1,
+  };
+}
+
+function idParam(value: string | undefined): number {
+  if (!value || !/^\d{1,15}$/.test(value)) throw new AppError('not_found', 'not_found', 404);
+  return Number(value);
+}
+
+const EMPTY = { name: '', phone: '', email: '', address: '', identity_number: '', locale: 'id', notes: '' };
+
+export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
+  const r = new Router<AdminState>();
+
+  r.get('/admin/customers', ...guard('customers.view'), async (ctx) => {
+    const query = listQuery(ctx.query);
+    const list = await listCustomers(deps.db, query);
+    const params = (over: Partial<CustomerListQuery>): string => {
+      const p = { ...query, ...over };
+      return new URLSearchParams({ q: p.q, filter: p.filter, sort: p.sort, dir: p.dir, page: String(p.page) }).toString();
+    };
+    deps.render(ctx, 'admin/customers/list', {
+      title: 'Customers',
+      query,
+      list,
+      filters: CUSTOMER_FILTERS.filter(Boolean),
+      prev: list.page > 1 ? params({ page: list.page - 1 }) : null,
+      next: list.page < list.pages ? params({ page: list.page + 1 }) : null,
+      sortBy: Object.fromEntries(CUSTOMER_SORTS.map((s) => [s, params({ sort: s, dir: query.sort === s && query.dir === 'asc' ? 'desc' : 'asc', page: 1 })])),
+      csv: `/admin/customers.csv?${params({ page: 1 })}`,
+    }, 'partials/admin/customer-results');
+  });
+
+  r.get('/admin/customers.csv', ...guard('customers.view'), async (ctx) => {
+    const query = listQuery(ctx.query);
+    const pageSize = 1000;
+    await streamCsv(ctx, `customers-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
+      ['customer_number', 'name', 'phone', 'subscriptions', 'statuses', 'balance'],
+      async function* () {
+        for (let page = 1; ; page++) {
+          const list = await listCustomers(deps.db, { ...query, page }, pageSize);
+          for (const c of list.rows) yield [c.customer_number, c.name, c.phone ?? '', c.usernames ?? '', c.statuses.join(' '), c.balance];
+          if (page >= list.pages) return;
+        }
+      });
+  });
+
+  r.get('/admin/customers/new', ...guard('customers.edit'), (ctx) => {
+    deps.render(ctx, 'admin/customers/form', { title: 'New customer', values: EMPTY, action: '/admin/customers' });
+  });
+
+  r.post('/admin/customers', ...guard('customers.edit'), async (ctx) => {
+    const input = body(ctx as AdminContext);
+    const result = await createCustomer(deps.db, actorOf(ctx), input);
+    if (result.ok) return ctx.redirect(`/admin/customers/${result.id}?saved=1`);
+    ctx.status = 422;
+    deps.render(ctx, 'admin/customers/form', { title: 'New customer', values: { ...EMPTY, ...input }, errors: result.code === 'invalid' ? result.errors : {}, action: '/admin/customers' });
+  });
+
+  r.get('/admin/customers/:id', ...guard('customers.view'), async (ctx) => {
+    const detail = await customerDetail(deps.db, idParam(ctx.params.id));
+    if (!detail) throw new AppError('not_found', 'not_found', 404);
+    deps.render(ctx, 'admin/customers/show', { title: detail.customer.name, ...detail, saved: ctx.query.saved, paymentError: ctx.query.payment_error });
+  });
+
+  r.get('/admin/customers/:id/edit', ...guard('customers.edit'), async (ctx) => {
+    const id = idParam(ctx.params.id);
+    const customer = await loadCustomer(deps.db, id);
+    if (!customer) throw new AppError('not_found', 'not_found', 404);
+    deps.render(ctx, 'admin/customers/form', { title: customer.name, values: customer, version: customer.version, action: `/admin/customers/${id}`, customer });
+  });
+
+  r.post('/admin/customers/:id', ...guard('customers.edit'), async (ctx) => {
+    const id = idParam(ctx.params.id);
+    const input = body(ctx as AdminContext);
+    const result = await updateCustomer(deps.db, actorOf(ctx), id, Number(input.version), input);
+    if (result.ok) return ctx.redirect(`/admin/customers/${id}?saved=1`);
+    if (result.code === 'not_found') throw new AppError('not_found', 'not_found', 404);
+    ctx.status = result.code === 'stale' ? 409 : 422;
+    deps.render(ctx, 'admin/customers/form', {
+      title: input.name, values: { ...EMPTY, ...input }, version: input.version, action: `/admin/customers/${id}`, customer: { id },
+      errors: result.code === 'invalid' ? result.errors : {}, stale: result.code === 'stale',
+    });
+  });
+
+  r.post('/admin/customers/:id/payments', ...guard('payments.record'), async (ctx) => {
+    const id = idParam(ctx.params.id);
+    const b = body(ctx as AdminContext);
+    // Staff type "150.000" or "150000": the dots are thousands separators.
+    const amount = /^\d{1,3}(\.\d{3})*$|^\d+$/.test(String(b.amount ?? '').trim()) ? Number(String(b.amount).replace(/\./g, '')) : Number.NaN;
+    const invoiceId = b.invoice_id && /^\d+$/.test(b.invoice_id) ? Number(b.invoice_id) : null;
+    try {
+      const outcome = await deps.engine.recordStaffPayment({
+        customerId: id, amount, method: b.method === 'bank_transfer' ? 'bank_transfer' : 'cash', invoiceId,
+        receivedBy: ctx.state.staff!.id, reference: b.reference?.slice(0, 100) || null, note: b.note?.slice(0, 500) || null, actor: actorOf(ctx),
+      });
+      ctx.redirect(`/admin/customers/${id}?saved=payment&payment=${outcome.paymentId}`);
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500 && err.code !== 'customer_not_found') {
+        return ctx.redirect(`/admin/customers/${id}?payment_error=${encodeURIComponent(err.code)}`);
+      }
+      throw err;
+    }
+  });
+
+  return r;
+}
