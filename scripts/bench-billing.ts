@@ -16,17 +16,13 @@
  * keys live under their own queue prefix and are removed too.
  */
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { createBillingEngine } from '../billing/engine.js';
 import { addDays } from '../billing/plans/billing-period.js';
-import { settableClock } from '../lib/clock.js';
 import { loadConfig } from '../lib/config.js';
-import { createContainer } from '../lib/container.js';
 import { createLogger } from '../lib/logger.js';
 import { migrateLatest } from '../lib/migrate.js';
 import { QUEUES } from '../lib/queue.js';
-import { resolveKey } from '../lib/secret-box.js';
-import { resolveDatabase, resolveRedis } from '../lib/services.js';
+import { openScratch, timed } from './bench-scratch.js';
 
 const { values } = parseArgs({
   options: {
@@ -50,35 +46,21 @@ const config = loadConfig({
 const log = createLogger('warn', { script: 'bench:billing' }, config.LOG_FORMAT);
 const say = (msg: string): void => void process.stdout.write(`${msg}\n`);
 
-// With --explain-slower-than, the embedded PostgreSQL's own log (where auto_explain writes) is shown.
-const database = await resolveDatabase(config, values['explain-slower-than'] === undefined ? log : createLogger('debug', { script: 'bench:billing' }, config.LOG_FORMAT));
-const redis = await resolveRedis(config, log);
-const url = new URL(database.url);
-const admin = new pg.Client({ connectionString: database.url });
-await admin.connect();
-await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-await admin.query(`CREATE DATABASE ${BENCH_DB}`);
 const explainAfter = values['explain-slower-than'];
-if (explainAfter !== undefined) {
-  const ms = Math.round(Number(explainAfter) * 1000);
-  if (!Number.isFinite(ms) || ms < 0) throw new Error('--explain-slower-than takes seconds');
-  await admin.query(`ALTER DATABASE ${BENCH_DB} SET session_preload_libraries = 'auto_explain'`);
-  await admin.query(`ALTER DATABASE ${BENCH_DB} SET auto_explain.log_min_duration = ${ms}`);
-}
-url.pathname = `/${BENCH_DB}`;
-
-const clock = settableClock('2026-11-24T02:00:00Z');
-const c = createContainer({
-  config, log, clock, databaseUrl: url.toString(), redisUrl: redis.url,
-  secretKey: resolveKey(config.APP_SECRET_KEY, config.DATA_DIR).key, processMetrics: false,
+const scratch = await openScratch({
+  config, log, name: BENCH_DB, clockStart: '2026-11-24T02:00:00Z',
+  // With --explain-slower-than, the embedded PostgreSQL's own log (where auto_explain writes) is shown.
+  databaseLog: explainAfter === undefined ? log : createLogger('debug', { script: 'bench:billing' }, config.LOG_FORMAT),
+  async prepare(admin) {
+    if (explainAfter === undefined) return;
+    const ms = Math.round(Number(explainAfter) * 1000);
+    if (!Number.isFinite(ms) || ms < 0) throw new Error('--explain-slower-than takes seconds');
+    await admin.query(`ALTER DATABASE ${BENCH_DB} SET session_preload_libraries = 'auto_explain'`);
+    await admin.query(`ALTER DATABASE ${BENCH_DB} SET auto_explain.log_min_duration = ${ms}`);
+  },
 });
+const { c, clock } = scratch;
 const { db } = c;
-
-async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
-  const t0 = process.hrtime.bigint();
-  const result = await fn();
-  return [result, Number(process.hrtime.bigint() - t0) / 1e9];
-}
 
 try {
   await migrateLatest(db);
@@ -131,9 +113,5 @@ try {
 } finally {
   await c.queues.queue(QUEUES.nasControl).obliterate({ force: true }).catch(() => {});
   await c.queues.queue(QUEUES.billing).obliterate({ force: true }).catch(() => {});
-  await c.close();
-  if (!values.keep) await admin.query(`DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
-  await admin.end();
-  await redis.stop();
-  await database.stop();
+  await scratch.close({ keep: values.keep });
 }

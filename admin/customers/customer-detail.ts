@@ -31,9 +31,12 @@ export async function customerDetail(db: Knex, id: number): Promise<CustomerDeta
       .select(db.raw('EXISTS (SELECT 1 FROM accounting_sessions a WHERE a.subscription_id = s.id AND a.stop_time IS NULL) AS online')),
     db('invoices').where({ customer_id: id }).whereNot('status', 'draft').orderBy('id', 'desc').limit(CUSTOMER_PAGE_ROWS)
       .select('id', 'invoice_number', 'status', 'period_start', 'period_end', 'due_date', 'total', 'amount_paid')
-      .select(db.raw(`to_char(due_date, 'YYYY-MM-DD') AS due_day`)),
+      // period_end is exclusive (the first day after the period); staff read the last day.
+      .select(db.raw(`to_char(due_date, 'YYYY-MM-DD') AS due_day, to_char(period_end - 1, 'YYYY-MM-DD') AS period_last_day`)),
     db('payments as pm').leftJoin('staff_users as u', 'u.id', 'pm.received_by').where('pm.customer_id', id).orderBy('pm.id', 'desc').limit(CUSTOMER_PAGE_ROWS)
-      .select('pm.id', 'pm.amount', 'pm.method', 'pm.status', 'pm.settled_at', 'pm.created_at', 'pm.reference', 'u.name as received_by_name'),
+      .select('pm.id', 'pm.amount', 'pm.method', 'pm.status', 'pm.reference', 'u.name as received_by_name')
+      // When the money arrived (the engine's clock), else when the row was written.
+      .select(db.raw('coalesce(pm.settled_at, pm.created_at) AS paid_at')),
     db('ledger_entries').where({ customer_id: id }).sum({ balance: 'amount' }).first(),
     db('audit_log')
       .where((w) =>

@@ -47,9 +47,12 @@ function filtered(db: Knex, query: CustomerListQuery): Knex.QueryBuilder {
   const q = query.q.trim();
   if (q) {
     const pattern = likePattern(q);
-    b.where((w) =>
-      w.whereRaw('customer_search_text(c.customer_number, c.name, c.phone, c.email) LIKE ?', [pattern])
-        .orWhereExists(db('subscriptions as s').whereRaw('s.customer_id = c.id').whereRaw('lower(s.username) LIKE ?', [pattern])),
+    // A UNION of the two index scans: an OR EXISTS would defeat both trigram indexes and read
+    // every customer (bench:admin: 320 ms → 5 ms for a phone fragment).
+    b.whereRaw(
+      `c.id IN (SELECT id FROM customers WHERE customer_search_text(customer_number, name, phone, email) LIKE ?
+                UNION SELECT customer_id FROM subscriptions WHERE lower(username) LIKE ?)`,
+      [pattern, pattern],
     );
   }
   if (query.filter === 'overdue') b.whereExists(db('invoices as i').whereRaw('i.customer_id = c.id').where('i.status', 'overdue'));
@@ -64,16 +67,22 @@ export async function listCustomers(db: Knex, query: CustomerListQuery, pageSize
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(1, query.page), pages);
   const column = { number: 'c.id', name: 'c.name', created: 'c.created_at' }[query.sort];
-  const rows = await filtered(db, query)
+  // The page's rows first, then their usernames, statuses and balances: computed for the rows
+  // skipped by OFFSET as well, they made page 2,000 take 616 ms instead of 17 ms.
+  const pageRows = filtered(db, query)
+    .select('c.id', 'c.customer_number', 'c.name', 'c.phone', 'c.created_at')
+    .orderBy(column, query.dir)
+    .orderBy('c.id', query.dir)
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+  const rows = await db.from(pageRows.as('c'))
     .select(
-      'c.id', 'c.customer_number', 'c.name', 'c.phone', 'c.created_at',
+      'c.*',
       db.raw(`(SELECT string_agg(s.username, ', ' ORDER BY s.id) FROM subscriptions s WHERE s.customer_id = c.id) AS usernames`),
       db.raw(`(SELECT coalesce(array_agg(DISTINCT s.status), '{}') FROM subscriptions s WHERE s.customer_id = c.id) AS statuses`),
       db.raw(`(SELECT coalesce(sum(l.amount), 0) FROM ledger_entries l WHERE l.customer_id = c.id) AS balance`),
     )
     .orderBy(column, query.dir)
-    .orderBy('c.id', query.dir)
-    .limit(pageSize)
-    .offset((page - 1) * pageSize);
+    .orderBy('c.id', query.dir);
   return { rows: rows as CustomerListRow[], total, page, pages };
 }

@@ -96,7 +96,11 @@ async function assertNotCredited(s: Sub): Promise<void> {
   assert.equal((await db('subscriptions').where({ id: s.id }).first('status')).status, 'suspended');
 }
 
-/** Runs the worker's `payment-events-sweep` job and waits for it; returns how many events it picked up. */
+/**
+ * Runs the worker's `payment-events-sweep` job and waits for it; returns how many events it
+ * picked up. Up to 30 s: a payment-event retry queued before it may still be waiting out a hung
+ * status request (the clients' 10 s timeout) on a loaded machine.
+ */
 async function sweep(): Promise<number> {
   const queue = stack.c.queues.queue(QUEUES.billing);
   const job = await queue.add(BILLING_JOBS.paymentEventsSweep, {});
@@ -104,7 +108,7 @@ async function sweep(): Promise<number> {
     const j = await queue.getJob(job.id!);
     if (j?.failedReason) throw new Error(`sweep failed: ${j.failedReason}`);
     return j?.finishedOn ? j : undefined;
-  });
+  }, 30_000);
   return (done.returnvalue as { swept: number }).swept;
 }
 
