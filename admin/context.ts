@@ -13,8 +13,7 @@ import type { AuditActor } from '../lib/audit.js';
 import { permissionsOf, type Permission } from './permissions.js';
 import { pickStaff, type StaffRow } from './auth/sign-in.js';
 import type { StaffSession, StaffSessions } from './auth/staff-sessions.js';
-
-export const SESSION_COOKIE = 'isp_staff';
+import { formBody, LANGUAGE_COOKIE, SESSION_COOKIE } from './request.js';
 
 export interface SignedInStaff extends StaffRow {
   permissions: ReadonlySet<Permission>;
@@ -26,12 +25,10 @@ export interface AdminState {
   locale: Locale;
 }
 
-export type AdminContext = Koa.ParameterizedContext<AdminState> & { request: { body?: unknown } };
-
 /** Loads the session and its staff member into ctx.state (nothing when signed out). */
 export function loadStaff(deps: { db: Knex; sessions: StaffSessions }): Koa.Middleware<AdminState> {
   return async (ctx, next) => {
-    ctx.state.locale = ctx.cookies.get('isp_lang') === 'en' ? 'en' : 'id';
+    ctx.state.locale = ctx.cookies.get(LANGUAGE_COOKIE) === 'en' ? 'en' : 'id';
     const session = await deps.sessions.get(ctx.cookies.get(SESSION_COOKIE));
     if (session) {
       const row = await deps.db('staff_users').where({ id: session.staffUserId }).first();
@@ -85,8 +82,7 @@ export function verifyCsrf(): Koa.Middleware<AdminState> {
   return async (ctx, next) => {
     if (!SAFE.has(ctx.method)) {
       const expected = ctx.state.session?.csrf;
-      const body = (ctx.request as { body?: Record<string, unknown> }).body ?? {};
-      const given = String(body._csrf ?? ctx.get('X-CSRF-Token') ?? '');
+      const given = String(formBody(ctx)._csrf ?? ctx.get('X-CSRF-Token') ?? '');
       if (!expected || !given || !same(given, expected)) throw new AppError('csrf_invalid', 'csrf_invalid', 403);
     }
     await next();

@@ -2,12 +2,13 @@
 import Router from '@koa/router';
 import { guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
+import { queryValue } from '../request.js';
 import { auditStaffOptions, listAudit } from './list-audit.js';
 
 export function createAuditRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
   r.get('/admin/audit', ...guard('audit.view'), async (ctx) => {
-    const one = (v: unknown): string => String(Array.isArray(v) ? v[0] ?? '' : v ?? '').slice(0, 64);
+    const one = (v: unknown): string => queryValue(v, 64);
     const staffUserId = /^\d+$/.test(one(ctx.query.staff)) ? Number(one(ctx.query.staff)) : null;
     const query = { staffUserId, objectType: one(ctx.query.object_type), objectId: one(ctx.query.object_id), page: Number.parseInt(one(ctx.query.page), 10) || 1 };
     const [result, staff] = await Promise.all([listAudit(deps.db, query), auditStaffOptions(deps.db)]);

@@ -10,9 +10,11 @@ import { hashPassword } from './password.js';
 
 /** Creates `admin` with a one-time password when staff_users is empty; resolves with the password, or null. */
 export async function ensureFirstAdmin(db: Knex, rounds: number, log: Logger): Promise<string | null> {
+  // bcrypt costs ~0.3 s: only when there may be no staff at all, not on every start.
+  if (await db('staff_users').first('id')) return null;
   const password = randomCredential(16);
   const hash = await hashPassword(password, rounds);
-  // One statement: two processes starting at once create one admin.
+  // Still one guarded statement: two processes starting at once create one admin.
   const { rows } = await db.raw(
     `INSERT INTO staff_users (username, name, password_hash, role, must_change_password)
      SELECT 'admin', 'Administrator', ?, 'admin', true

@@ -4,13 +4,13 @@
  * sign-in brakes (sign-in.ts) and SameSite cookies instead of a CSRF token.
  */
 import Router from '@koa/router';
-import type { AdminContext, AdminState } from '../context.js';
-import { actorOf, guard, SESSION_COOKIE } from '../context.js';
+import type { AdminState } from '../context.js';
+import { actorOf, guard } from '../context.js';
+import { formBody, LANGUAGE_COOKIE, SESSION_COOKIE, setSessionCookie } from '../request.js';
 import type { AdminDeps } from '../deps.js';
 import { changeOwnPassword, setStaffLocale, signOutEverywhere } from './staff-account.js';
 import { signIn } from './sign-in.js';
 
-const body = (ctx: AdminContext): Record<string, string> => (ctx.request.body ?? {}) as Record<string, string>;
 /** Only a path of this console, so a sign-in link cannot send staff elsewhere (open redirect). */
 const safeNext = (next: unknown): string => (typeof next === 'string' && /^\/admin(\/[^/\\]|$|\?)/.test(next) ? next : '/admin');
 
@@ -21,14 +21,14 @@ export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
   r.get('/admin/login', (ctx) => {
     if (ctx.state.staff) return ctx.redirect('/admin');
     if (ctx.query.lang === 'id' || ctx.query.lang === 'en') {
-      ctx.cookies.set('isp_lang', ctx.query.lang, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 365 * 24 * 3600 * 1000 });
+      ctx.cookies.set(LANGUAGE_COOKIE, ctx.query.lang, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 365 * 24 * 3600 * 1000 });
       return ctx.redirect('/admin/login');
     }
     deps.render(ctx, 'admin/login', { title: 'Sign in', next: safeNext(ctx.query.next) });
   });
 
   r.post('/admin/login', async (ctx) => {
-    const b = body(ctx as AdminContext);
+    const b = formBody(ctx);
     const username = String(b.username ?? '').slice(0, 64);
     const result = await signIn(
       { db: deps.db, redis: deps.redis, clock: deps.clock, prefix: deps.prefix, lockoutFailures: deps.config.STAFF_LOCKOUT_FAILURES, lockoutMinutes: deps.config.STAFF_LOCKOUT_MINUTES },
@@ -40,26 +40,26 @@ export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
       return deps.render(ctx, 'admin/login', { title: 'Sign in', username, next: safeNext(b.next), error: `login.${result.code}` });
     }
     const { token } = await deps.sessions.create(result.staff.id, result.staff.session_version, deps.clock.now());
-    ctx.cookies.set(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', overwrite: true });
+    setSessionCookie(ctx, token, secure);
     ctx.redirect(result.staff.must_change_password ? '/admin/password' : safeNext(b.next));
   });
 
   r.post('/admin/logout', ...guard(), async (ctx) => {
     await deps.sessions.destroy(ctx.cookies.get(SESSION_COOKIE));
-    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 0, overwrite: true });
+    setSessionCookie(ctx, null, secure);
     ctx.redirect('/admin/login');
   });
 
   r.post('/admin/logout-everywhere', ...guard(), async (ctx) => {
     await signOutEverywhere(deps.db, actorOf(ctx));
-    ctx.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 0, overwrite: true });
+    setSessionCookie(ctx, null, secure);
     ctx.redirect('/admin/login');
   });
 
   r.get('/admin/password', ...guard(), (ctx) => deps.render(ctx, 'admin/password', { title: 'Password', forced: ctx.state.staff!.must_change_password }));
 
   r.post('/admin/password', ...guard(), async (ctx) => {
-    const b = body(ctx as AdminContext);
+    const b = formBody(ctx);
     const staff = ctx.state.staff!;
     const result = await changeOwnPassword(
       deps.db, actorOf(ctx), { current: String(b.current ?? ''), password: String(b.password ?? ''), confirm: String(b.confirm ?? '') }, deps.config.PASSWORD_HASH_ROUNDS,
@@ -71,12 +71,12 @@ export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
     // Every other session ended with the old session_version; this browser gets a new one.
     await deps.sessions.destroy(ctx.cookies.get(SESSION_COOKIE));
     const { token } = await deps.sessions.create(staff.id, result.sessionVersion, deps.clock.now());
-    ctx.cookies.set(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', overwrite: true });
+    setSessionCookie(ctx, token, secure);
     ctx.redirect('/admin?saved=password');
   });
 
   r.post('/admin/language', ...guard(), async (ctx) => {
-    const locale = body(ctx as AdminContext).locale === 'en' ? 'en' : 'id';
+    const locale = formBody(ctx).locale === 'en' ? 'en' : 'id';
     await setStaffLocale(deps.db, ctx.state.staff!.id, locale);
     ctx.redirect(safeNext(ctx.get('Referer') ? new URL(ctx.get('Referer'), 'http://x').pathname : '/admin'));
   });

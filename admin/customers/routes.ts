@@ -4,31 +4,25 @@
  */
 import Router from '@koa/router';
 import { AppError } from '../../lib/errors.js';
-import { actorOf, guard, type AdminContext, type AdminState } from '../context.js';
+import { actorOf, guard, type AdminState } from '../context.js';
+import { formBody, idParam, queryValue } from '../request.js';
 import type { AdminDeps } from '../deps.js';
 import { streamCsv } from '../csv.js';
 import { customerDetail } from './customer-detail.js';
 import { CUSTOMER_FILTERS, CUSTOMER_SORTS, listCustomers, type CustomerListQuery } from './list-customers.js';
 import { createCustomer, loadCustomer, updateCustomer } from './save-customer.js';
 
-const body = (ctx: AdminContext): Record<string, string> => (ctx.request.body ?? {}) as Record<string, string>;
-
 function listQuery(q: Record<string, unknown>): CustomerListQuery {
-  const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : String(v ?? ''));
+  const one = (v: unknown): string => queryValue(v);
   const filter = one(q.filter);
   const sort = one(q.sort);
   return {
-    q: one(q.q).slice(0, 100),
+    q: one(q.q),
     filter: (CUSTOMER_FILTERS as readonly string[]).includes(filter) ? (filter as CustomerListQuery['filter']) : '',
     sort: (CUSTOMER_SORTS as readonly string[]).includes(sort) ? (sort as CustomerListQuery['sort']) : 'number',
     dir: one(q.dir) === 'desc' ? 'desc' : 'asc',
     page: Number.parseInt(one(q.page), 10) || 1,
   };
-}
-
-function idParam(value: string | undefined): number {
-  if (!value || !/^\d{1,15}$/.test(value)) throw new AppError('not_found', 'not_found', 404);
-  return Number(value);
 }
 
 const EMPTY = { name: '', phone: '', email: '', address: '', identity_number: '', locale: 'id', notes: '' };
@@ -74,7 +68,7 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
   });
 
   r.post('/admin/customers', ...guard('customers.edit'), async (ctx) => {
-    const input = body(ctx as AdminContext);
+    const input = formBody(ctx);
     const result = await createCustomer(deps.db, actorOf(ctx), input);
     if (result.ok) return ctx.redirect(`/admin/customers/${result.id}?saved=1`);
     ctx.status = 422;
@@ -96,7 +90,7 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
 
   r.post('/admin/customers/:id', ...guard('customers.edit'), async (ctx) => {
     const id = idParam(ctx.params.id);
-    const input = body(ctx as AdminContext);
+    const input = formBody(ctx);
     const result = await updateCustomer(deps.db, actorOf(ctx), id, Number(input.version), input);
     if (result.ok) return ctx.redirect(`/admin/customers/${id}?saved=1`);
     if (result.code === 'not_found') throw new AppError('not_found', 'not_found', 404);
@@ -109,7 +103,7 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
 
   r.post('/admin/customers/:id/payments', ...guard('payments.record'), async (ctx) => {
     const id = idParam(ctx.params.id);
-    const b = body(ctx as AdminContext);
+    const b = formBody(ctx);
     // Staff type "150.000" or "150000": the dots are thousands separators.
     const amount = /^\d{1,3}(\.\d{3})*$|^\d+$/.test(String(b.amount ?? '').trim()) ? Number(String(b.amount).replace(/\./g, '')) : Number.NaN;
     const invoiceId = b.invoice_id && /^\d+$/.test(b.invoice_id) ? Number(b.invoice_id) : null;

@@ -3,6 +3,7 @@ import Router from '@koa/router';
 import { AppError } from '../../lib/errors.js';
 import { guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
+import { idParam } from '../request.js';
 import { listNas, nasScript } from './nas-screens.js';
 
 export function createNasRoutes(deps: AdminDeps): Router<AdminState> {
@@ -12,7 +13,7 @@ export function createNasRoutes(deps: AdminDeps): Router<AdminState> {
   });
   // The script holds the shared secret: technicians and admins only.
   r.get('/admin/nas/:id/script', ...guard('nas.edit'), async (ctx) => {
-    const id = /^\d{1,15}$/.test(ctx.params.id ?? '') ? Number(ctx.params.id) : 0;
+    const id = idParam(ctx.params.id);
     const server = String(ctx.query.server ?? '').trim() || ctx.hostname;
     if (!/^[A-Za-z0-9.:-]{1,253}$/.test(server)) throw new AppError('bad_server', 'error.invalid', 400);
     const found = await nasScript(deps, id, server);

@@ -13,9 +13,9 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBillingEngine } from '../engine.js';
 import { addDays } from '../plans/billing-period.js';
-import { createPlan } from '../../test/helpers/factories.js';
+import { createPlan, createStaff } from '../../test/helpers/factories.js';
 import {
-  createStaffUser, invoiceLines, ledgerInvariantViolations, ledgerSum, outboxOf, startBillingTest, subscriber, type BillingTest,
+  invoiceLines, ledgerInvariantViolations, ledgerSum, outboxOf, startBillingTest, subscriber, waitForLockWaiters, type BillingTest,
 } from '../../test/helpers/billing-fixtures.js';
 
 const SCHEDULE = [
@@ -272,7 +272,7 @@ test('three days without a pass (12–14 Dec): late fee and soft limit caught up
 test('a cash payment recorded while the pass runs: both go through, and the invoice just paid is not acted on', async (t) => {
   const s = await setup(t, null);
   const [payer, other] = await s.invoice([await s.add(), await s.add()]);
-  const cashier = await createStaffUser(s.b.db);
+  const cashier = await createStaff(s.b.db, { role: 'cashier' });
   s.b.setDay('2026-12-18');
   // Stop the payment inside its transaction, after it took the customer's money lock: its
   // payments row waits for the cashier's staff row, which the test holds.
@@ -290,17 +290,6 @@ test('a cash payment recorded while the pass runs: both go through, and the invo
   assert.deepEqual(await s.b.nasControlJobs(payer!.id), []);
   assert.equal(await statusOf(s.b, other!.id), 'suspended', 'the pass acted on everyone else');
 });
-
-/** Waits until `n` sessions of the test database wait for a lock. */
-async function waitForLockWaiters(b: BillingTest, n: number): Promise<void> {
-  const until = Date.now() + 5000;
-  for (;;) {
-    const { rows } = await b.db.raw(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-    if (rows[0].n >= n) return;
-    if (Date.now() > until) throw new Error(`only ${rows[0].n} of ${n} sessions reached the lock`);
-    await new Promise((res) => setTimeout(res, 10));
-  }
-}
 
 test('a prepaid renewal left unpaid is reminded, never fined, slowed or suspended', async (t) => {
   const s = await setup(t);

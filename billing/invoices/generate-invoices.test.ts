@@ -12,7 +12,7 @@ import { createBillingEngine } from '../engine.js';
 import { addDays } from '../plans/billing-period.js';
 import { createPlan } from '../../test/helpers/factories.js';
 import {
-  invoiceLines, invoicesOfSubscription, ledgerInvariantViolations, ledgerSum, outboxOf, setBillingSettings, startBillingTest, subscriber, type BillingTest,
+  invoiceLines, invoicesOfSubscription, ledgerInvariantViolations, ledgerSum, outboxOf, setBillingSettings, startBillingTest, subscriber, waitForLockWaiters, type BillingTest,
 } from '../../test/helpers/billing-fixtures.js';
 
 async function start(t: TestContext, day: string): Promise<BillingTest> {
@@ -134,17 +134,6 @@ test('two workers at once: one invoice per subscription, numbers without gap or 
   assert.equal((await invoicesOfSubscription(b.db, late.id))[0]!.invoice_number, 'INV/2026/11/000061');
   assert.deepEqual(await ledgerInvariantViolations(b.db), []);
 });
-
-/** Waits until `n` sessions of the test database wait for a row lock. */
-async function waitForLockWaiters(b: BillingTest, n: number): Promise<void> {
-  const until = Date.now() + 5000;
-  for (;;) {
-    const { rows } = await b.db.raw(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-    if (rows[0].n >= n) return;
-    if (Date.now() > until) throw new Error(`only ${rows[0].n} of ${n} runs reached the lock`);
-    await new Promise((res) => setTimeout(res, 10));
-  }
-}
 
 test('anchor day 15: periods run from the 15th to the 14th', async (t) => {
   const b = await start(t, '2026-12-07');

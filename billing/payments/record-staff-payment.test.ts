@@ -10,9 +10,9 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from '../../lib/errors.js';
-import { createPlan } from '../../test/helpers/factories.js';
+import { createPlan, createStaff } from '../../test/helpers/factories.js';
 import {
-  createStaffUser, invoicesOfSubscription, ledgerInvariantViolations, ledgerSum, outboxOf, startBillingTest, subscriber, type BillingTest, type InvoiceRow,
+  invoicesOfSubscription, ledgerInvariantViolations, ledgerSum, outboxOf, startBillingTest, subscriber, type BillingTest, type InvoiceRow,
 } from '../../test/helpers/billing-fixtures.js';
 
 interface Setup {
@@ -30,7 +30,7 @@ async function setup(t: TestContext): Promise<Setup> {
   await b.engine.generateInvoices();
   const [invoice] = await invoicesOfSubscription(b.db, sub.id);
   assert.equal(invoice!.total, 150_000);
-  return { b, sub, invoice: invoice!, cashier: (await createStaffUser(b.db, 'kasir-siti')).id };
+  return { b, sub, invoice: invoice!, cashier: (await createStaff(b.db, { username: 'kasir-siti', role: 'cashier' })).id };
 }
 
 /** Walks the dunning pass to the suspension on 18 Dec. */

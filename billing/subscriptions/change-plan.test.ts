@@ -14,7 +14,7 @@ import { loadPlanAccess, loadSubscriptionAccess } from './access-state.js';
 import { AppError } from '../../lib/errors.js';
 import { createPlan } from '../../test/helpers/factories.js';
 import {
-  invoiceLines, invoicesOfSubscription, ledgerInvariantViolations, ledgerSum, setBillingSettings, startBillingTest, subscriber, type BillingTest,
+  invoiceLines, invoicesOfSubscription, ledgerInvariantViolations, ledgerSum, setBillingSettings, startBillingTest, subscriber, waitForLockWaiters, type BillingTest,
 } from '../../test/helpers/billing-fixtures.js';
 
 interface Setup {
@@ -242,17 +242,6 @@ test('an upgrade and a cash payment for the same customer at the same moment bot
   assert.equal(await ledgerSum(s.b.db, s.sub.customerId), -67_742, 'December paid, the upgrade owed');
   assert.deepEqual(await ledgerInvariantViolations(s.b.db), []);
 });
-
-/** Waits until `n` sessions of the test database wait for a lock. */
-async function waitForLockWaiters(b: BillingTest, n: number): Promise<void> {
-  const until = Date.now() + 5000;
-  for (;;) {
-    const { rows } = await b.db.raw(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
-    if (rows[0].n >= n) return;
-    if (Date.now() > until) throw new Error(`only ${rows[0].n} of ${n} sessions reached the lock`);
-    await new Promise((res) => setTimeout(res, 10));
-  }
-}
 
 test('refused: the same plan, a plan not on sale, a terminated subscription', async (t) => {
   const s = await setup(t);

@@ -83,7 +83,6 @@ export function createViews(opts: { cache: boolean }): Views {
   };
   fresh();
   const template = (name: string): Handlebars.TemplateDelegate => {
-    if (!opts.cache) fresh();
     let tpl = opts.cache ? cache.get(name) : undefined;
     if (!tpl) {
       const file = path.join(VIEWS_DIR, `${name}.hbs`);
@@ -95,10 +94,13 @@ export function createViews(opts: { cache: boolean }): Views {
   };
   return {
     render(name, data, layout = 'public') {
+      // Development: partials re-read once per page, so an edited template shows on reload.
+      if (!opts.cache) fresh();
       const body = template(name)(data);
       return template(`layouts/${layout}`)({ ...data, body });
     },
     fragment(name, data) {
+      if (!opts.cache) fresh();
       return template(name)(data);
     },
   };

@@ -16,9 +16,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { createStaff, TEST_STAFF_PASSWORD } from '../helpers/admin-client.js';
 import { NAS_SECRET, startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
-import { createCustomer, createPlan, createSubscription } from '../helpers/factories.js';
+import { createCustomer, createPlan, createStaff, createSubscription, TEST_STAFF_PASSWORD } from '../helpers/factories.js';
 import type { ReceivedRequest } from '../helpers/nas-emulator.js';
 import { radclient } from '../helpers/radclient.js';
 

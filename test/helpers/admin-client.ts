@@ -1,30 +1,8 @@
 /**
- * The staff console for tests: staff accounts (bcrypt cost 4: the tests check behaviour, not
- * hashing speed), and a client that keeps its cookie like a browser, does not follow redirects
- * (so tests see them), and reads the CSRF token from the pages it gets.
+ * The staff console for tests: a client that keeps its cookie like a browser, does not follow
+ * redirects (so tests see them), and reads the CSRF token from the pages it gets. Staff accounts
+ * come from factories.ts (createStaff).
  */
-import type { Knex } from '../../lib/db.js';
-import { hashPassword } from '../../admin/auth/password.js';
-import type { StaffRole } from '../../admin/permissions.js';
-
-export const TEST_STAFF_PASSWORD = 'correct horse battery';
-
-export async function createStaff(
-  db: Knex,
-  over: Partial<{ username: string; name: string; role: StaffRole; password: string; mustChangePassword: boolean; locale: 'id' | 'en' }> = {},
-): Promise<{ id: number; username: string; password: string }> {
-  const username = over.username ?? `${over.role ?? 'admin'}-${Math.random().toString(36).slice(2, 8)}`;
-  const password = over.password ?? TEST_STAFF_PASSWORD;
-  const [row] = await db('staff_users').insert({
-    username,
-    name: over.name ?? username,
-    password_hash: await hashPassword(password, 4),
-    role: over.role ?? 'admin',
-    locale: over.locale ?? 'en',
-    must_change_password: over.mustChangePassword ?? false,
-  }).returning('id');
-  return { id: Number(row.id), username, password };
-}
 
 export interface AdminResponse {
   status: number;

@@ -85,10 +85,15 @@ export async function subscriber(
   return { id: s.id, customerId, username: s.username };
 }
 
-/** A staff user (cashier by default), for `received_by` / `created_by`. */
-export async function createStaffUser(db: Knex, username = `kasir-${randomBytes(3).toString('hex')}`, role = 'cashier'): Promise<{ id: number }> {
-  const [row] = await db('staff_users').insert({ username, name: `Kasir ${username}`, password_hash: 'x', role }).returning('id');
-  return { id: Number(row.id) };
+/** Waits until `n` sessions of the test database wait for a lock (a race arranged by a test). */
+export async function waitForLockWaiters(b: BillingTest, n: number): Promise<void> {
+  const until = Date.now() + 5000;
+  for (;;) {
+    const { rows } = await b.db.raw(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+    if (rows[0].n >= n) return;
+    if (Date.now() > until) throw new Error(`only ${rows[0].n} of ${n} sessions reached the lock`);
+    await new Promise((res) => setTimeout(res, 10));
+  }
 }
 
 /** Σ of the customer's ledger entries (positive: credit; negative: owed). */

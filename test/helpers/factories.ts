@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from '../../lib/db.js';
 import { randomCredential } from '../../lib/credentials.js';
 import { createSecretBox } from '../../lib/secret-box.js';
+import { hashPassword } from '../../admin/auth/password.js';
+import type { StaffRole } from '../../admin/permissions.js';
 
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
 export const TEST_SECRET_BOX = createSecretBox(TEST_SECRET_KEY);
@@ -90,4 +92,24 @@ export async function createSubscription(
     })
     .returning('id');
   return { id: Number(row.id), username, password, customerId, planId };
+}
+
+export const TEST_STAFF_PASSWORD = 'correct horse battery';
+
+/** A staff account that can sign in (bcrypt cost 4: the tests check behaviour, not hashing speed). */
+export async function createStaff(
+  db: Knex,
+  over: Partial<{ username: string; name: string; role: StaffRole; password: string; mustChangePassword: boolean; locale: 'id' | 'en' }> = {},
+): Promise<{ id: number; username: string; password: string }> {
+  const username = over.username ?? `${over.role ?? 'admin'}-${Math.random().toString(36).slice(2, 8)}`;
+  const password = over.password ?? TEST_STAFF_PASSWORD;
+  const [row] = await db('staff_users').insert({
+    username,
+    name: over.name ?? username,
+    password_hash: await hashPassword(password, 4),
+    role: over.role ?? 'admin',
+    locale: over.locale ?? 'en',
+    must_change_password: over.mustChangePassword ?? false,
+  }).returning('id');
+  return { id: Number(row.id), username, password };
 }

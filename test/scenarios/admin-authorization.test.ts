@@ -14,9 +14,9 @@ import { freePort } from '../../lib/embedded/local-state.js';
 import { createHttpServer, type HttpServer } from '../../lib/http/app.js';
 import { createLogger } from '../../lib/logger.js';
 import { startWebRole } from '../../lib/web-role.js';
-import { adminClient, createStaff, TEST_STAFF_PASSWORD } from '../helpers/admin-client.js';
+import { adminClient } from '../helpers/admin-client.js';
 import { createTestContainer, type TestContainer } from '../helpers/container.js';
-import { createCustomer, createNas, createPlan, createSubscription } from '../helpers/factories.js';
+import { createCustomer, createNas, createPlan, createStaff, createSubscription, TEST_STAFF_PASSWORD } from '../helpers/factories.js';
 
 let c: TestContainer;
 let http: HttpServer;

@@ -12,6 +12,7 @@
  * request (with the Basic auth of the server key) in `rawHttpClientData`, so they are never
  * rethrown or attached as `cause`: every failure becomes a fresh AppError with a redacted message.
  */
+import { gatewayFailure, isJson, secretRedactor, type Json } from './gateway-failure.js';
 import crypto from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Clock } from '../../../lib/clock.js';
@@ -81,8 +82,6 @@ interface MidtransSdk {
 // typed view above without an ambient module declaration.
 const sdk = createRequire(import.meta.url)('midtrans-client') as MidtransSdk;
 
-type Json = Record<string, unknown>;
-const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Maps Midtrans `transaction_status` (+ `fraud_status` for card `capture`) to our status.
@@ -167,13 +166,8 @@ export function createMidtransGateway(opts: MidtransOptions): PaymentGateway {
   const trim = (u: string | undefined): string | undefined => u?.replace(/\/+$/, '');
   pointAt(snap.httpClient, trim(opts.snapUrl)?.replace(/\/snap\/v1$/, ''), timeoutMs);
   pointAt(core.httpClient, trim(opts.apiUrl), timeoutMs);
-  const secrets = [serverKey, Buffer.from(`${serverKey}:`).toString('base64')];
+  const redact = secretRedactor(serverKey);
 
-  function redact(s: string): string {
-    let out = s;
-    for (const secret of secrets) out = out.split(secret).join('[redacted]');
-    return out;
-  }
 
   /** A fresh error from an SDK failure: status and Midtrans' message, never the SDK object. */
   function failure(op: string, err: unknown): AppError {
@@ -198,8 +192,7 @@ export function createMidtransGateway(opts: MidtransOptions): PaymentGateway {
     } else {
       detail = err instanceof Error ? err.message : String(err);
     }
-    const code = refused ? 'payment_gateway_refused' : 'payment_gateway_unavailable';
-    return new AppError(code, redact(`midtrans ${op}: ${detail}`), 502);
+    return gatewayFailure('midtrans', op, detail, refused, redact);
   }
 
   return {

@@ -18,6 +18,7 @@
  * - Errors: XenditSdkError (HTTP status, error_code, message) or a fetch/timeout error; neither
  *   holds the key, but every failure is still rethrown as a fresh AppError with a redacted message.
  */
+import { gatewayFailure, isJson, secretRedactor, type Json } from './gateway-failure.js';
 import crypto from 'node:crypto';
 import { Configuration, Invoice as InvoiceApi, XenditSdkError } from 'xendit-node';
 import { AppError } from '../../../lib/errors.js';
@@ -41,8 +42,6 @@ export interface XenditOptions {
   timeoutMs?: number;
 }
 
-type Json = Record<string, unknown>;
-const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 type CreateInvoiceRequest = Parameters<InvoiceApi['createInvoice']>[0]['data'];
 type CustomerObject = NonNullable<CreateInvoiceRequest['customer']>;
 
@@ -102,7 +101,7 @@ export function createXenditGateway(opts: XenditOptions): PaymentGateway {
   const secretKey = opts.secretKey;
   const baseUrl = (opts.apiUrl ?? 'https://api.xendit.co').replace(/\/+$/, '');
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const secrets = [secretKey, Buffer.from(`${secretKey}:`).toString('base64'), opts.callbackToken].filter(Boolean);
+  const redact = secretRedactor(secretKey, opts.callbackToken);
   // Compared as SHA-256 digests so timingSafeEqual gets equal lengths and leaks no length.
   const tokenDigest = crypto.createHash('sha256').update(opts.callbackToken, 'utf8').digest();
 
@@ -116,11 +115,6 @@ export function createXenditGateway(opts: XenditOptions): PaymentGateway {
   }
   const shared = client();
 
-  function redact(s: string): string {
-    let out = s;
-    for (const secret of secrets) out = out.split(secret).join('[redacted]');
-    return out;
-  }
 
   /** A fresh error from an SDK or fetch failure, without the SDK object or its cause. */
   function failure(op: string, err: unknown): AppError {
@@ -138,8 +132,7 @@ export function createXenditGateway(opts: XenditOptions): PaymentGateway {
     } else {
       detail = String(err);
     }
-    const code = refused ? 'payment_gateway_refused' : 'payment_gateway_unavailable';
-    return new AppError(code, redact(`xendit ${op}: ${detail}`), 502);
+    return gatewayFailure('xendit', op, detail, refused, redact);
   }
 
   const notFound = (err: unknown): boolean =>

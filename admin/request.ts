@@ -1,0 +1,31 @@
+/**
+ * Reading a console request: the form body, a route's numeric id, one query value, and the
+ * staff session cookie. Kept in one place so every screen treats input the same way.
+ */
+import type Koa from 'koa';
+import { AppError } from '../lib/errors.js';
+
+export const SESSION_COOKIE = 'isp_staff';
+/** The language chosen on the sign-in page, before anyone is signed in. */
+export const LANGUAGE_COOKIE = 'isp_lang';
+
+/** The parsed urlencoded form (empty when there is none). */
+export function formBody(ctx: { request: object }): Record<string, string> {
+  return ((ctx.request as { body?: unknown }).body ?? {}) as Record<string, string>;
+}
+
+/** A route's `:id` as a number. @throws AppError `not_found` (404) for anything but 1–15 digits. */
+export function idParam(value: string | undefined): number {
+  if (!value || !/^\d{1,15}$/.test(value)) throw new AppError('not_found', 'not_found', 404);
+  return Number(value);
+}
+
+/** One query value as text ('' when absent; the first when repeated), at most `max` characters. */
+export function queryValue(value: unknown, max = 100): string {
+  return String(Array.isArray(value) ? (value[0] ?? '') : (value ?? '')).slice(0, max);
+}
+
+/** Sets the session cookie to `token`, or clears it when `token` is null. HttpOnly, SameSite=Lax. */
+export function setSessionCookie(ctx: Pick<Koa.Context, 'cookies'>, token: string | null, secure: boolean): void {
+  ctx.cookies.set(SESSION_COOKIE, token ?? '', { httpOnly: true, sameSite: 'lax', secure, path: '/', overwrite: true, ...(token === null ? { maxAge: 0 } : {}) });
+}
