@@ -26,8 +26,8 @@
  *   `setDown('hang')`: requests are accepted and never answered (exercises client timeouts).
  */
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type net from 'node:net';
+import type http from 'node:http';
+import { sendJson, startHttpPeer } from './http-peer.js';
 
 export type MidtransTransactionStatus =
   | 'pending'
@@ -175,11 +175,7 @@ export async function startFakeMidtrans(opts: FakeMidtransOptions): Promise<Fake
     return body;
   }
 
-  function send(res: http.ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  }
+  const send = sendJson;
 
   function createTransaction(body: Record<string, unknown>, res: http.ServerResponse): void {
     const details = body.transaction_details as { order_id?: unknown; gross_amount?: unknown } | undefined;
@@ -242,59 +238,45 @@ export async function startFakeMidtrans(opts: FakeMidtransOptions): Promise<Fake
     return { status: res.status, body: await res.text(), sent };
   }
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = undefined;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        body = raw;
+  const peer = await startHttpPeer((req, res) => {
+    const path = req.url.pathname;
+    const body = req.json;
+    const authorized = req.headers.authorization === expectedAuth;
+    requests.push({ method: req.method, path, authorized, body });
+    if (down === 'hang') return; // never answered; close() destroys the socket
+    const isSnap = path.startsWith('/snap/');
+    if (down) {
+      return isSnap
+        ? send(res, 503, { error_messages: ['Service unavailable'] })
+        : send(res, 503, { status_code: '503', status_message: 'Service unavailable' });
+    }
+    if (!authorized) {
+      return isSnap
+        ? send(res, 401, {
+            error_messages: ['Access denied due to unauthorized transaction, please check client or server key'],
+          })
+        : send(res, 401, {
+            status_code: '401',
+            status_message: 'Access denied due to unauthorized transaction, please check client or server key',
+          });
+    }
+    if (req.method === 'POST' && path === '/snap/v1/transactions') {
+      if (typeof body !== 'object' || body === null) return send(res, 400, { error_messages: ['invalid JSON body'] });
+      return createTransaction(body as Record<string, unknown>, res);
+    }
+    const m = req.method === 'GET' ? /^\/v2\/([^/]+)\/status$/.exec(path) : null;
+    if (m) {
+      const id = decodeURIComponent(m[1]!);
+      // The Core API accepts an order id or a transaction id.
+      const tx = transactions.get(id) ?? [...transactions.values()].find((t) => t.transactionId === id);
+      if (!tx || (opts.statusBeforePayment === 'not_found' && !tx.chosen)) {
+        return send(res, 404, { status_code: '404', status_message: "Transaction doesn't exist.", id: crypto.randomUUID() });
       }
-      const authorized = req.headers.authorization === expectedAuth;
-      requests.push({ method: req.method ?? '', path, authorized, body });
-      if (down === 'hang') return; // never answered; close() destroys the socket
-      const isSnap = path.startsWith('/snap/');
-      if (down) {
-        return isSnap
-          ? send(res, 503, { error_messages: ['Service unavailable'] })
-          : send(res, 503, { status_code: '503', status_message: 'Service unavailable' });
-      }
-      if (!authorized) {
-        return isSnap
-          ? send(res, 401, {
-              error_messages: ['Access denied due to unauthorized transaction, please check client or server key'],
-            })
-          : send(res, 401, {
-              status_code: '401',
-              status_message: 'Access denied due to unauthorized transaction, please check client or server key',
-            });
-      }
-      if (req.method === 'POST' && path === '/snap/v1/transactions') {
-        if (typeof body !== 'object' || body === null) return send(res, 400, { error_messages: ['invalid JSON body'] });
-        return createTransaction(body as Record<string, unknown>, res);
-      }
-      const m = req.method === 'GET' ? /^\/v2\/([^/]+)\/status$/.exec(path) : null;
-      if (m) {
-        const id = decodeURIComponent(m[1]!);
-        // The Core API accepts an order id or a transaction id.
-        const tx = transactions.get(id) ?? [...transactions.values()].find((t) => t.transactionId === id);
-        if (!tx || (opts.statusBeforePayment === 'not_found' && !tx.chosen)) {
-          return send(res, 404, { status_code: '404', status_message: "Transaction doesn't exist.", id: crypto.randomUUID() });
-        }
-        return send(res, 200, statusBody(tx.orderId));
-      }
-      send(res, 404, { status_code: '404', status_message: 'The requested resource is not found' });
-    });
+      return send(res, 200, statusBody(tx.orderId));
+    }
+    send(res, 404, { status_code: '404', status_message: 'The requested resource is not found' });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  url = peer.url;
 
   function setStatus(
     orderId: string,
@@ -334,9 +316,6 @@ export async function startFakeMidtrans(opts: FakeMidtransOptions): Promise<Fake
     async notify(orderId, webhookUrl, overrides = {}) {
       return deliver(webhookUrl, notification(orderId, overrides));
     },
-    close() {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => peer.close(),
   };
 }

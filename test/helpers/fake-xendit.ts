@@ -20,8 +20,8 @@
  * - `setDown(true)`: every API answers 503 `SERVER_ERROR`; `setDown('hang')`: never answers.
  */
 import crypto from 'node:crypto';
-import http from 'node:http';
-import type net from 'node:net';
+import type http from 'node:http';
+import { sendJson, startHttpPeer } from './http-peer.js';
 
 /** An invoice as the API returns it (snake_case JSON). */
 export interface FakeXenditInvoice {
@@ -128,11 +128,7 @@ export async function startFakeXendit(opts: FakeXenditOptions): Promise<FakeXend
     return inv;
   }
 
-  function send(res: http.ServerResponse, status: number, body: unknown): void {
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
-  }
+  const send = sendJson;
 
   function createInvoice(body: Record<string, unknown>, res: http.ServerResponse): void {
     const externalId = body.external_id;
@@ -186,59 +182,45 @@ export async function startFakeXendit(opts: FakeXenditOptions): Promise<FakeXend
     send(res, 200, inv);
   }
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const u = new URL(req.url ?? '/', 'http://x');
-      const path = u.pathname;
-      const raw = Buffer.concat(chunks).toString('utf8');
-      let body: unknown = undefined;
-      try {
-        body = raw ? JSON.parse(raw) : undefined;
-      } catch {
-        body = raw;
+  const peer = await startHttpPeer((req, res) => {
+    const u = req.url;
+    const path = u.pathname;
+    const body = req.json;
+    const authorized = req.headers.authorization === expectedAuth;
+    requests.push({ method: req.method, path: path + u.search, authorized, body });
+    if (down === 'hang') return; // never answered; close() destroys the socket
+    if (down) return send(res, 503, { error_code: 'SERVER_ERROR', message: 'Service unavailable' });
+    if (!authorized) {
+      return send(res, 401, { error_code: 'INVALID_API_KEY', message: 'API key is not authorized for this API service' });
+    }
+    if (req.method === 'POST' && (path === '/v2/invoices' || path === '/v2/invoices/')) {
+      if (typeof body !== 'object' || body === null) {
+        return send(res, 400, { error_code: 'API_VALIDATION_ERROR', message: 'Invalid JSON body' });
       }
-      const authorized = req.headers.authorization === expectedAuth;
-      requests.push({ method: req.method ?? '', path: path + u.search, authorized, body });
-      if (down === 'hang') return; // never answered; close() destroys the socket
-      if (down) return send(res, 503, { error_code: 'SERVER_ERROR', message: 'Service unavailable' });
-      if (!authorized) {
-        return send(res, 401, { error_code: 'INVALID_API_KEY', message: 'API key is not authorized for this API service' });
-      }
-      if (req.method === 'POST' && (path === '/v2/invoices' || path === '/v2/invoices/')) {
-        if (typeof body !== 'object' || body === null) {
-          return send(res, 400, { error_code: 'API_VALIDATION_ERROR', message: 'Invalid JSON body' });
+      return createInvoice(body as Record<string, unknown>, res);
+    }
+    if (req.method === 'GET' && (path === '/v2/invoices' || path === '/v2/invoices/')) {
+      const externalId = u.searchParams.get('external_id');
+      const list = [...invoices.values()].filter((i) => externalId === null || i.external_id === externalId).reverse();
+      return send(res, 200, list);
+    }
+    const byId = req.method === 'GET' ? /^\/v2\/invoices\/([^/]+)$/.exec(path) : null;
+    const expireM = req.method === 'POST' ? /^\/invoices\/([^/]+)\/expire!$/.exec(path) : null;
+    const id = byId?.[1] ?? expireM?.[1];
+    if (id !== undefined) {
+      const inv = invoices.get(decodeURIComponent(id));
+      if (!inv) return send(res, 404, { error_code: 'INVOICE_NOT_FOUND_ERROR', message: 'Could not find invoice' });
+      if (expireM) {
+        if (inv.status !== 'PENDING') {
+          return send(res, 400, { error_code: 'INVOICE_ALREADY_PAID_ERROR', message: 'Invoice is already paid or expired' });
         }
-        return createInvoice(body as Record<string, unknown>, res);
+        setExpired(inv);
       }
-      if (req.method === 'GET' && (path === '/v2/invoices' || path === '/v2/invoices/')) {
-        const externalId = u.searchParams.get('external_id');
-        const list = [...invoices.values()].filter((i) => externalId === null || i.external_id === externalId).reverse();
-        return send(res, 200, list);
-      }
-      const byId = req.method === 'GET' ? /^\/v2\/invoices\/([^/]+)$/.exec(path) : null;
-      const expireM = req.method === 'POST' ? /^\/invoices\/([^/]+)\/expire!$/.exec(path) : null;
-      const id = byId?.[1] ?? expireM?.[1];
-      if (id !== undefined) {
-        const inv = invoices.get(decodeURIComponent(id));
-        if (!inv) return send(res, 404, { error_code: 'INVOICE_NOT_FOUND_ERROR', message: 'Could not find invoice' });
-        if (expireM) {
-          if (inv.status !== 'PENDING') {
-            return send(res, 400, { error_code: 'INVOICE_ALREADY_PAID_ERROR', message: 'Invoice is already paid or expired' });
-          }
-          setExpired(inv);
-        }
-        return send(res, 200, inv);
-      }
-      send(res, 404, { error_code: 'NOT_FOUND', message: 'The requested resource was not found' });
-    });
+      return send(res, 200, inv);
+    }
+    send(res, 404, { error_code: 'NOT_FOUND', message: 'The requested resource was not found' });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  url = peer.url;
 
   function setExpired(inv: FakeXenditInvoice): FakeXenditInvoice {
     inv.status = 'EXPIRED';
@@ -336,9 +318,6 @@ export async function startFakeXendit(opts: FakeXenditOptions): Promise<FakeXend
       return deliver(webhookUrl, body, { token: o.token });
     },
     deliver,
-    close() {
-      server.closeAllConnections();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => peer.close(),
   };
 }

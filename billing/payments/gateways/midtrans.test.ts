@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type net from 'node:net';
-import util from 'node:util';
-import { AppError } from '../../../lib/errors.js';
+import { rejectionWithoutSecrets, startCatcher as startGatewayCatcher, type Catcher } from '../../../test/helpers/gateway-checks.js';
+import type { AppError } from '../../../lib/errors.js';
 import { startFakeMidtrans, type FakeMidtrans } from '../../../test/helpers/fake-midtrans.js';
 import { createMidtransGateway, mapMidtransStatus, parseMidtransAmount } from './midtrans.js';
 import type { CreatePaymentInput, PaymentGateway } from './payment-gateway.js';
@@ -19,44 +19,8 @@ const SECRETS = [SERVER_KEY, Buffer.from(`${SERVER_KEY}:`).toString('base64')];
 // 2026-11-21 17:00:00 in Jakarta (UTC+7).
 const clock = { now: () => new Date('2026-11-21T10:00:00Z') };
 
-interface Catcher {
-  url: string;
-  received: { headers: http.IncomingHttpHeaders; body: Buffer }[];
-  close(): Promise<void>;
-}
-
-/** A webhook receiver (answers every request with `status` and a text body). */
-async function startCatcher(status = 200): Promise<Catcher> {
-  const received: Catcher['received'] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
-      res.writeHead(status, { 'content-type': 'text/html' });
-      res.end(status === 200 ? 'OK' : '<h1>Not Found</h1>');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/webhooks/midtrans`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** Awaits a rejection and checks it is an AppError whose message, stack and fields hold no secret. */
-async function rejection(p: Promise<unknown>, secrets: string[] = SECRETS): Promise<AppError> {
-  const err: unknown = await p.then(
-    () => assert.fail('expected a rejection'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
-  assert.equal(err.cause, undefined);
-  const seen = `${err.message}\n${err.stack}\n${util.inspect(err, { depth: 20, showHidden: true })}`;
-  for (const s of secrets) assert.equal(seen.includes(s), false, 'a secret appears in the error');
-  return err;
-}
+const startCatcher = (status = 200): Promise<Catcher> => startGatewayCatcher('/webhooks/midtrans', status);
+const rejection = (p: Promise<unknown>, secrets: string[] = SECRETS): Promise<AppError> => rejectionWithoutSecrets(p, secrets);
 
 let seq = 0;
 const input = (over: Partial<CreatePaymentInput> = {}): CreatePaymentInput => ({

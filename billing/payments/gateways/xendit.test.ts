@@ -8,8 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type net from 'node:net';
-import util from 'node:util';
-import { AppError } from '../../../lib/errors.js';
+import { rejectionWithoutSecrets, startCatcher as startGatewayCatcher, type Catcher } from '../../../test/helpers/gateway-checks.js';
+import type { AppError } from '../../../lib/errors.js';
 import { startFakeXendit, type FakeXendit } from '../../../test/helpers/fake-xendit.js';
 import type { CreatePaymentInput, PaymentGateway } from './payment-gateway.js';
 import { createXenditGateway, mapXenditStatus } from './xendit.js';
@@ -18,44 +18,8 @@ const SECRET_KEY = 'xnd_development_Te5tS3cr3tK3y0123456789abcdef';
 const CALLBACK_TOKEN = 'cbtok_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 const SECRETS = [SECRET_KEY, Buffer.from(`${SECRET_KEY}:`).toString('base64'), CALLBACK_TOKEN];
 
-interface Catcher {
-  url: string;
-  received: { headers: http.IncomingHttpHeaders; body: Buffer }[];
-  close(): Promise<void>;
-}
-
-/** A webhook receiver answering 200 to everything. */
-async function startCatcher(): Promise<Catcher> {
-  const received: Catcher['received'] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('OK');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/webhooks/xendit`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** Awaits a rejection and checks it is an AppError whose message, stack and fields hold no secret. */
-async function rejection(p: Promise<unknown>, secrets: string[] = SECRETS): Promise<AppError> {
-  const err: unknown = await p.then(
-    () => assert.fail('expected a rejection'),
-    (e: unknown) => e,
-  );
-  assert.ok(err instanceof AppError, `expected an AppError, got ${String(err)}`);
-  assert.equal(err.cause, undefined);
-  const seen = `${err.message}\n${err.stack}\n${util.inspect(err, { depth: 20, showHidden: true })}`;
-  for (const s of secrets) assert.equal(seen.includes(s), false, 'a secret appears in the error');
-  return err;
-}
+const startCatcher = (status = 200): Promise<Catcher> => startGatewayCatcher('/webhooks/xendit', status);
+const rejection = (p: Promise<unknown>, secrets: string[] = SECRETS): Promise<AppError> => rejectionWithoutSecrets(p, secrets);
 
 let seq = 0;
 const input = (over: Partial<CreatePaymentInput> = {}): CreatePaymentInput => ({
