@@ -1,11 +1,12 @@
 /**
  * What each staff role may do. Routes check a permission (never a role name), and pages hide what
  * the signed-in staff member lacks, so a role can change here in one place.
- * - admin: everything;
- * - cashier: customers (view, edit contact details), invoices, payments;
- * - technician: customers (view), subscriptions (create, suspend, reactivate, disconnect), NAS,
- *   live sessions;
- * - viewer: read-only.
+ * - admin: everything (plans, settings, dunning schedule, templates, staff, voiding invoices);
+ * - cashier: customers (view, edit contact details), payments, sending invoices again, vouchers,
+ *   reports, tickets;
+ * - technician: customers (view), subscriptions (create, change plan, suspend, reactivate),
+ *   disconnecting sessions, NAS, tickets;
+ * - viewer: read-only (no reports: revenue is the owner's and the cashier's business).
  */
 export const PERMISSIONS = [
   'dashboard.view',
@@ -13,13 +14,23 @@ export const PERMISSIONS = [
   'customers.edit',
   'subscriptions.edit',
   'subscriptions.suspend',
+  'payments.view',
   'payments.record',
   'invoices.view',
+  'invoices.send',
+  'invoices.void',
   'plans.view',
   'plans.edit',
   'nas.view',
   'nas.edit',
   'sessions.view',
+  'sessions.disconnect',
+  'vouchers.view',
+  'vouchers.manage',
+  'tickets.view',
+  'tickets.edit',
+  'reports.view',
+  'settings.manage',
   'audit.view',
   'staff.manage',
 ] as const;
@@ -28,12 +39,12 @@ export type Permission = (typeof PERMISSIONS)[number];
 export type StaffRole = 'admin' | 'cashier' | 'technician' | 'viewer';
 export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'cashier', 'technician', 'viewer'];
 
-const VIEW: Permission[] = ['dashboard.view', 'customers.view', 'invoices.view', 'plans.view', 'nas.view', 'sessions.view'];
+const VIEW: Permission[] = ['dashboard.view', 'customers.view', 'invoices.view', 'payments.view', 'plans.view', 'nas.view', 'sessions.view', 'vouchers.view', 'tickets.view'];
 
 const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  cashier: new Set<Permission>([...VIEW, 'customers.edit', 'payments.record']),
-  technician: new Set<Permission>([...VIEW, 'subscriptions.edit', 'subscriptions.suspend', 'nas.edit']),
+  cashier: new Set<Permission>([...VIEW, 'customers.edit', 'payments.record', 'invoices.send', 'vouchers.manage', 'reports.view', 'tickets.edit']),
+  technician: new Set<Permission>([...VIEW, 'subscriptions.edit', 'subscriptions.suspend', 'sessions.disconnect', 'nas.edit', 'tickets.edit']),
   viewer: new Set<Permission>(VIEW),
 };
 

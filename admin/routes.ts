@@ -15,11 +15,27 @@ import { createDashboardRoutes } from './dashboard/routes.js';
 import type { AdminDeps } from './deps.js';
 import { createNasRoutes } from './nas/routes.js';
 import { createSubscriptionRoutes } from './subscriptions/routes.js';
+import { createPlanRoutes } from './plans/routes.js';
+import { createStaffRoutes } from './staff/routes.js';
+import { createSessionRoutes } from './sessions/routes.js';
+import { createInvoiceRoutes } from './invoices/routes.js';
+import { createPaymentRoutes } from './payments/routes.js';
+import { createSettingsRoutes } from './settings/routes.js';
+import { createDunningRoutes } from './dunning/routes.js';
+import { createTemplateRoutes } from './templates/routes.js';
+import { createReportRoutes } from './reports/routes.js';
+import { createVoucherRoutes } from './vouchers/routes.js';
+import { createTicketRoutes } from './tickets/routes.js';
 
 /** Every console route, one router (tests list its routes to check each is guarded). */
 export function createAdminRouter(deps: AdminDeps): Router<AdminState> {
   const root = new Router<AdminState>();
-  for (const make of [createAuthRoutes, createDashboardRoutes, createCustomerRoutes, createSubscriptionRoutes, createNasRoutes, createAuditRoutes]) {
+  const screens = [
+    createAuthRoutes, createDashboardRoutes, createCustomerRoutes, createSubscriptionRoutes, createSessionRoutes, createPlanRoutes,
+    createNasRoutes, createInvoiceRoutes, createPaymentRoutes, createVoucherRoutes, createTicketRoutes, createReportRoutes,
+    createDunningRoutes, createTemplateRoutes, createSettingsRoutes, createStaffRoutes, createAuditRoutes,
+  ];
+  for (const make of screens) {
     root.use(make(deps).routes());
   }
   return root;

@@ -7,6 +7,8 @@
 import type { Clock } from '../lib/clock.js';
 import type { Config } from '../lib/config.js';
 import type { Container } from '../lib/container.js';
+import type { Knex } from '../lib/db.js';
+import type { Logger } from '../lib/logger.js';
 import { QUEUES } from '../lib/queue.js';
 import { runDunningPass, type DunningResult } from './dunning/run-dunning-pass.js';
 import { setAccessByStaff, type StaffAccessAction, type StaffAccessOutcome } from './subscriptions/set-access-by-staff.js';
@@ -61,6 +63,25 @@ export interface BillingEngine {
   changePlan(subscriptionId: number, planId: number): Promise<PlanQuote & { invoiceId: number | null }>;
   /** Staff suspends or reactivates a subscription (audited; the router is told after commit). */
   setAccessByStaff(input: { subscriptionId: number; action: StaffAccessAction; actor: AuditActor }): Promise<StaffAccessOutcome>;
+  /**
+   * Runs a billing use case that is not one of the methods above (billing/<area>/<use-case>.ts,
+   * called from a console or portal route) with what use cases are built from and a fresh effect
+   * collector; the effects of whatever committed (nas-control jobs, notification nudges) are sent
+   * when `fn` settles. Use `effects.transaction(db, …)` inside so effects follow the commit.
+   */
+  run<T>(fn: (deps: UseCaseDeps) => Promise<T>): Promise<T>;
+}
+
+/** What a billing use case run through `engine.run` gets. */
+export interface UseCaseDeps {
+  db: Knex;
+  clock: Clock;
+  /** The ISP's time zone (billing dates), e.g. Asia/Jakarta. */
+  timeZone: string;
+  notifier: Notifier;
+  effects: EffectSink;
+  log: Logger;
+  payUrl(invoiceId: number): string;
 }
 
 /** Gateways whose keys are configured. */
@@ -160,5 +181,6 @@ export function createBillingEngine(
     previewPlanChange: (subscriptionId, planId) => previewPlanChange({ db, clock, timeZone }, subscriptionId, planId),
     changePlan: (subscriptionId, planId) => withEffects((e) => changePlan({ db, clock, timeZone, effects: e }, subscriptionId, planId)),
     setAccessByStaff: (input) => withEffects((e) => setAccessByStaff({ db, effects: e }, input)),
+    run: (fn) => withEffects((e) => fn({ db, clock, timeZone, notifier, effects: e, log, payUrl })),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Indonesian and English texts of the pages and messages, from views/locales/{id,en}.json and
- * one folder per area (views/locales/admin/{id,en}.json, ...); a key defined twice throws at load.
+ * the same files in any folder below it, one per area or screen (views/locales/admin/{id,en}.json,
+ * views/locales/admin/invoices/{id,en}.json, ...); a key defined twice throws at load.
  * A key missing in English falls back to Indonesian; a key missing everywhere is a bug and throws.
  */
 import fs from 'node:fs';
@@ -12,9 +13,14 @@ export const LOCALES: readonly Locale[] = ['id', 'en'];
 
 const LOCALES_DIR = fileURLToPath(new URL('../views/locales', import.meta.url));
 
+/** `<locale>.json` in `dir` and in every folder below it, parents first, folders in name order. */
+function catalogFiles(dir: string, locale: Locale): string[] {
+  const subdirs = fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  return [path.join(dir, `${locale}.json`), ...subdirs.flatMap((d) => catalogFiles(path.join(dir, d), locale))];
+}
+
 function loadCatalog(locale: Locale): Record<string, string> {
-  const areas = fs.readdirSync(LOCALES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-  const files = [path.join(LOCALES_DIR, `${locale}.json`), ...areas.map((a) => path.join(LOCALES_DIR, a, `${locale}.json`))];
+  const files = catalogFiles(LOCALES_DIR, locale);
   const out: Record<string, string> = {};
   for (const file of files) {
     if (!fs.existsSync(file)) continue;

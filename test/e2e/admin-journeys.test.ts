@@ -12,93 +12,40 @@
  */
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { NAS_SECRET, startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
+import { openBrowser, pathOf as path$, screenshot, text, until, type Journey, type TestBrowser } from '../helpers/browser.js';
 import { createCustomer, createPlan, createStaff, createSubscription, TEST_STAFF_PASSWORD } from '../helpers/factories.js';
 import type { ReceivedRequest } from '../helpers/nas-emulator.js';
 import { radclient } from '../helpers/radclient.js';
-
-const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-output/screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import type { Page } from 'playwright-core';
 
 let stack: BillingStack;
-let browser: BrowserContext;
-let userDataDir: string;
-
-/** What the browser did during one journey, for the journey's assertions. */
-interface Journey {
-  page: Page;
-  /** window.confirm / alert messages, in order; every one is accepted. */
-  dialogs: string[];
-  /** Uncaught errors in the page's scripts (htmx included). */
-  errors: string[];
-}
+let browser: TestBrowser;
 let journey: Journey | null = null;
 
 before(async () => {
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
   stack = await startBillingStack({ start: '2026-11-03T02:00:00Z' });
-  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-e2e-chromium-'));
-  // Playwright refuses --user-data-dir in args: a profile directory is a persistent context.
-  browser = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 800 },
-    locale: 'en-US',
-    timezoneId: 'Asia/Jakarta',
-  });
-  browser.setDefaultTimeout(10_000);
+  browser = await openBrowser();
 });
 
 after(async () => {
   await browser?.close();
   await stack?.stop();
-  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
 });
 
 beforeEach(async () => {
   // Each journey is another staff member at the counter: no cookies from the one before.
-  await browser.clearCookies();
-  const page = await browser.newPage();
-  const j: Journey = { page, dialogs: [], errors: [] };
-  page.on('dialog', (d) => {
-    j.dialogs.push(d.message());
-    void d.accept();
-  });
-  page.on('pageerror', (err) => j.errors.push(err.message));
-  journey = j;
+  journey = await browser.journey();
 });
 
 afterEach(async () => {
-  await journey?.page.close();
+  await journey?.close();
   journey = null;
 });
 
 function current(): Journey {
   assert.ok(journey, 'a page is open');
   return journey;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-/** Text of the first element matching `selector`, whitespace collapsed. */
-async function text(page: Page, selector: string): Promise<string> {
-  return ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-/** Waits until `check` holds (polled), or fails with `what`. */
-async function until(what: string, check: () => Promise<boolean>, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) assert.fail(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 /**
@@ -117,11 +64,6 @@ async function signIn(page: Page, username: string, password: string, lands: Reg
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(lands);
 }
-
-const path$ = (page: Page): string => {
-  const u = new URL(page.url());
-  return u.pathname + u.search;
-};
 
 test('a. first sign-in with a one-time password: the password page, a new password, then the dashboard', async () => {
   const { page, errors } = current();

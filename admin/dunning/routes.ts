@@ -1,0 +1,9 @@
+/** The dunning schedule editor. */
+import Router from '@koa/router';
+import type { AdminState } from '../context.js';
+import type { AdminDeps } from '../deps.js';
+
+export function createDunningRoutes(_deps: AdminDeps): Router<AdminState> {
+  const r = new Router<AdminState>();
+  return r;
+}

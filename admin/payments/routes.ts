@@ -1,0 +1,9 @@
+/** Payments: list and receipts. */
+import Router from '@koa/router';
+import type { AdminState } from '../context.js';
+import type { AdminDeps } from '../deps.js';
+
+export function createPaymentRoutes(_deps: AdminDeps): Router<AdminState> {
+  const r = new Router<AdminState>();
+  return r;
+}

@@ -1,0 +1,9 @@
+/** Live sessions and session history. */
+import Router from '@koa/router';
+import type { AdminState } from '../context.js';
+import type { AdminDeps } from '../deps.js';
+
+export function createSessionRoutes(_deps: AdminDeps): Router<AdminState> {
+  const r = new Router<AdminState>();
+  return r;
+}

@@ -1,0 +1,9 @@
+/** Hotspot voucher batches and printable sheets. */
+import Router from '@koa/router';
+import type { AdminState } from '../context.js';
+import type { AdminDeps } from '../deps.js';
+
+export function createVoucherRoutes(_deps: AdminDeps): Router<AdminState> {
+  const r = new Router<AdminState>();
+  return r;
+}

@@ -1,0 +1,24 @@
+/** What the portal's routes are built from (DESIGN.md §6: dependencies passed in). */
+import type { BillingEngine } from '../billing/engine.js';
+import type { Clock } from '../lib/clock.js';
+import type { Config } from '../lib/config.js';
+import type { Knex } from '../lib/db.js';
+import type { Logger } from '../lib/logger.js';
+import type { Redis } from '../lib/redis.js';
+import type { Signer } from '../lib/signer.js';
+import type { PortalRender } from './render.js';
+
+export interface PortalDeps {
+  db: Knex;
+  redis: Redis;
+  clock: Clock;
+  config: Config;
+  log: Logger;
+  engine: BillingEngine;
+  signer: Signer;
+  render: PortalRender;
+  /** Redis key prefix. */
+  prefix: string;
+  /** Cookies only over HTTPS (PUBLIC_URL is https). */
+  secureCookies: boolean;
+}
