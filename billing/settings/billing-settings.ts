@@ -15,6 +15,10 @@ export const billingSettingsSchema = z.object({
   /** Invoice number prefix: PREFIX/YYYY/MM/000123. */
   invoicePrefix: z.string().regex(/^[A-Z]{2,8}$/).default('INV'),
   companyName: z.string().min(1).max(100).default('ISP'),
+  /** Contact shown to customers (captive portal, invoices, portal): '' when not set. */
+  companyPhone: z.string().max(30).default(''),
+  companyEmail: z.string().max(100).default(''),
+  companyAddress: z.string().max(300).default(''),
 });
 
 export type BillingSettings = z.infer<typeof billingSettingsSchema>;
