@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { parseTrustedProxies } from './http/client-address.js';
 
 const ROLES = ['radius', 'web', 'worker'] as const;
 export type Role = (typeof ROLES)[number];
@@ -70,6 +71,17 @@ const schema = z.object({
   /** Load demo data (NAS, plans, customers) into an empty database on start. */
   DEMO_DATA: bool.default(true),
   ISP_TIME_ZONE: z.string().default('Asia/Jakarta'),
+  /**
+   * Reverse proxies in front of the web role (addresses or CIDR ranges, comma separated): their
+   * X-Forwarded-For names the client (sign-in limits, audit, captive portal). Empty: the TCP peer is the client.
+   */
+  TRUSTED_PROXIES: z.string().optional().superRefine((v, ctx) => {
+    try {
+      parseTrustedProxies(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }),
   /** This server's public URL (payment return pages, links in messages); default http://HOST:PORT. */
   PUBLIC_URL: z.string().url().optional(),
   // Payment gateways (absent keys: the gateway is off). *_URL overrides exist for tests and sandboxes.

@@ -10,6 +10,7 @@ import Koa from 'koa';
 import type { Container } from '../container.js';
 import { AppError } from '../errors.js';
 import type { RoleHealth, RunningRole } from '../role.js';
+import { clientAddress, parseTrustedProxies } from './client-address.js';
 
 export interface HttpServer {
   app: Koa;
@@ -45,6 +46,7 @@ function trusted(ctx: Koa.Context, token: string | undefined): boolean {
 export function createHttpServer(c: Container, roles: () => RunningRole[], extraMetrics?: () => Promise<string>): HttpServer {
   const app = new Koa({ proxy: false });
   const router = new Router();
+  app.use(clientAddress(parseTrustedProxies(c.config.TRUSTED_PROXIES)));
 
   app.use(async (ctx, next) => {
     try {
