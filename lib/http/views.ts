@@ -11,7 +11,7 @@
  * - `{{datetime value}}` / `{{date value}}`: a timestamp in the ISP's time zone (`timeZone` in the
  *   root data), `21/11/2026 09.30` / `21/11/2026`;
  * - `{{eq a b}}`, `{{#if (includes list value)}}`, `{{bytes n}}` (binary units),
- *   `{{t (concat "status." status)}}`.
+ *   `{{t (concat "status." status)}}`, `{{#if (within path "/admin/invoices")}}` (that section or below).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -62,6 +62,12 @@ function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
   hb.registerHelper('bytes', formatBytes);
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
+  // `{{#if (within path "/admin/invoices")}}`: the path is that section (itself or below it).
+  hb.registerHelper('within', (path: unknown, section: unknown) => {
+    const p = String(path ?? '');
+    const s = String(section);
+    return p === s || p.startsWith(`${s}/`) || p.startsWith(`${s}.`);
+  });
 }
 
 function registerPartials(hb: typeof Handlebars, dir: string, prefix = ''): void {
