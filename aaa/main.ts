@@ -19,6 +19,7 @@ import { createAccessRequestHandler } from './pipeline/access-request.js';
 import { createAccountingRequestHandler } from './pipeline/accounting-request.js';
 import { createPostAuthLog } from './pipeline/post-auth-log.js';
 import { currentDecision } from './policy/current-decision.js';
+import { startVoucherUse } from '../billing/vouchers/voucher-access.js';
 import { createRadiusServer } from './server.js';
 
 export interface RadiusRole extends RunningRole {
@@ -57,6 +58,7 @@ export async function startRadiusRole(
       postAuth,
       interimInterval: config.RADIUS_INTERIM_INTERVAL,
       staleAfterMs,
+      startVoucher: (voucherId, now) => startVoucherUse(db, voucherId, now),
     }),
     handleAccounting: createAccountingRequestHandler({ index, writer }),
   });
@@ -71,7 +73,7 @@ export async function startRadiusRole(
     coa,
     removeActiveSession,
     log,
-    decide: (id) => currentDecision(index, id, c.clock.now(), staleAfterMs),
+    decide: (id) => currentDecision(index, id, c.clock.now()),
   });
   const nasControl = c.queues.worker<NasControlJob, NasControlResult>(
     QUEUES.nasControl,

@@ -23,3 +23,15 @@ export async function streamCsv(ctx: Koa.Context, filename: string, header: stri
   source.on('error', (err) => csv.destroy(err));
   ctx.body = source.pipe(csv);
 }
+
+/**
+ * Every row of a paged list, page after page (for streamCsv): `fetchPage(1)`, `fetchPage(2)`, …
+ * until the last page the list reports.
+ */
+export async function* everyRow<R>(fetchPage: (page: number) => Promise<{ rows: readonly R[]; pages: number }>): AsyncGenerator<R> {
+  for (let page = 1; ; page++) {
+    const list = await fetchPage(page);
+    yield* list.rows;
+    if (page >= list.pages) return;
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * The billing engine built from a container: payment gateways and notification channels from
- * the configuration, the notifier, pay links, and every billing use case bound to them with a
+ * the console's settings over the environment (settings/live-integrations.ts), the notifier, pay links, and every billing use case bound to them with a
  * fresh effect collector, flushed after the work commits. The worker role runs its jobs on it;
  * the web role its webhooks and pay links; tests call it directly with a fixed clock.
  */
@@ -16,22 +16,17 @@ import type { AuditActor } from '../lib/audit.js';
 import { collectEffects, type EffectSink } from './effects.js';
 import { generateInvoices, type InvoiceRunResult } from './invoices/generate-invoices.js';
 import type { ChannelName, NotificationChannel } from './notifications/channel.js';
-import { createEmailChannel } from './notifications/channels/email.js';
-import { createFonnteChannel } from './notifications/channels/fonnte.js';
-import { createSmsHttpChannel } from './notifications/channels/sms-http.js';
-import { createTelegramChannel } from './notifications/channels/telegram.js';
-import { createWhatsAppCloudChannel } from './notifications/channels/whatsapp-cloud.js';
 import { createNotificationDispatcher, type DispatchReport, type NotificationDispatcher } from './notifications/dispatch.js';
 import { relayStaffAlerts } from './notifications/relay-staff-alerts.js';
-import { loadTemplateOverrides } from './notifications/templates.js';
+import { loadTemplateOverrideSet, renderTemplate, type TemplateOverrideSet } from './notifications/templates.js';
 import type { Notifier } from './notifier.js';
 import { createOutboxNotifier } from './outbox-notifier.js';
 import { createPaymentLink } from './payments/create-payment-link.js';
-import { createMidtransGateway } from './payments/gateways/midtrans.js';
 import type { PaymentGateway, Provider } from './payments/gateways/payment-gateway.js';
-import { createXenditGateway } from './payments/gateways/xendit.js';
 import { recordStaffPayment, type PaymentOutcome, type StaffPaymentInput } from './payments/record-staff-payment.js';
 import { loadBillingSettings } from './settings/billing-settings.js';
+import { buildChannel, buildGateway, CHANNELS, PROVIDERS, type BuildContext } from './settings/integrations.js';
+import { createLiveIntegrations, type LiveIntegrations } from './settings/live-integrations.js';
 import { changePlan, previewPlanChange, type PlanQuote } from './subscriptions/change-plan.js';
 import { processPaymentEvent, type EventOutcome } from './webhooks/process-payment-event.js';
 
@@ -45,7 +40,18 @@ export const BILLING_JOBS = {
 } as const;
 
 export interface BillingEngine {
+  /**
+   * The gateways that are on, as a live view: `gateways.midtrans` is read anew on each access and
+   * follows the console's gateway settings without a restart (undefined when off).
+   */
   gateways: Partial<Record<Provider, PaymentGateway>>;
+  /**
+   * The console's gateway and channel settings as this engine applies them (absent on engines
+   * that tests build by hand): `reload()` after saving them, so this process uses them at once.
+   */
+  integrations?: LiveIntegrations;
+  /** The configured notification channels (the portal sends one-time sign-in codes through them at once). */
+  channels: Partial<Record<ChannelName, NotificationChannel>>;
   notifier: Notifier;
   dispatcher: NotificationDispatcher;
   /** The signed link in messages that opens a payment page for an invoice. */
@@ -58,7 +64,12 @@ export interface BillingEngine {
   runDunningPass(): Promise<DunningResult>;
   processPaymentEvent(eventId: number): Promise<EventOutcome>;
   recordStaffPayment(input: StaffPaymentInput): Promise<PaymentOutcome>;
-  createPaymentLink(invoiceId: number, provider?: Provider): Promise<{ url: string; orderId: string }>;
+  /**
+   * A gateway payment page for what is owed on the invoice (billing/payments/create-payment-link.ts).
+   * @param opts.returnPath where the gateway sends the customer back, under PUBLIC_URL (default /pay/done)
+   * @param opts.andEarlier also pay every open invoice settled before this one (captive portal)
+   */
+  createPaymentLink(invoiceId: number, provider?: Provider, opts?: { returnPath?: string; andEarlier?: boolean }): Promise<{ url: string; orderId: string }>;
   previewPlanChange(subscriptionId: number, planId: number): Promise<PlanQuote>;
   changePlan(subscriptionId: number, planId: number): Promise<PlanQuote & { invoiceId: number | null }>;
   /** Staff suspends or reactivates a subscription (audited; the router is told after commit). */
@@ -84,36 +95,59 @@ export interface UseCaseDeps {
   payUrl(invoiceId: number): string;
 }
 
-/** Gateways whose keys are configured. */
+/** Gateways whose keys are configured in the environment (the console's settings aside: see settings/live-integrations.ts). */
 export function gatewaysFrom(config: Config): Partial<Record<Provider, PaymentGateway>> {
   const gateways: Partial<Record<Provider, PaymentGateway>> = {};
-  if (config.MIDTRANS_SERVER_KEY) {
-    gateways.midtrans = createMidtransGateway({
-      serverKey: config.MIDTRANS_SERVER_KEY,
-      clientKey: config.MIDTRANS_CLIENT_KEY ?? '',
-      isProduction: config.MIDTRANS_PRODUCTION,
-      apiUrl: config.MIDTRANS_API_URL,
-      snapUrl: config.MIDTRANS_SNAP_URL,
-    });
-  }
-  if (config.XENDIT_SECRET_KEY && config.XENDIT_CALLBACK_TOKEN) {
-    gateways.xendit = createXenditGateway({ secretKey: config.XENDIT_SECRET_KEY, callbackToken: config.XENDIT_CALLBACK_TOKEN, apiUrl: config.XENDIT_API_URL });
+  const ctx = { config, secrets: NO_SECRETS };
+  for (const p of PROVIDERS) {
+    const g = buildGateway(p, {}, ctx);
+    if (g) gateways[p] = g;
   }
   return gateways;
 }
 
-/** Notification channels whose settings are configured. */
+/** Notification channels configured in the environment (the console's settings aside). */
 export function channelsFrom(config: Config): Partial<Record<ChannelName, NotificationChannel>> {
   const channels: Partial<Record<ChannelName, NotificationChannel>> = {};
-  if (config.WHATSAPP_PROVIDER === 'cloud' && config.WHATSAPP_CLOUD_TOKEN && config.WHATSAPP_CLOUD_PHONE_NUMBER_ID) {
-    channels.whatsapp = createWhatsAppCloudChannel({ token: config.WHATSAPP_CLOUD_TOKEN, phoneNumberId: config.WHATSAPP_CLOUD_PHONE_NUMBER_ID, apiUrl: config.WHATSAPP_CLOUD_API_URL });
-  } else if (config.WHATSAPP_PROVIDER === 'fonnte' && config.FONNTE_TOKEN) {
-    channels.whatsapp = createFonnteChannel({ token: config.FONNTE_TOKEN, apiUrl: config.FONNTE_API_URL });
+  const ctx = { config, secrets: NO_SECRETS };
+  for (const n of CHANNELS) {
+    const ch = buildChannel(n, {}, ctx);
+    if (ch) channels[n] = ch;
   }
-  if (config.SMS_GATEWAY_URL) channels.sms = createSmsHttpChannel({ url: config.SMS_GATEWAY_URL, token: config.SMS_GATEWAY_TOKEN });
-  if (config.SMTP_URL && config.SMTP_FROM) channels.email = createEmailChannel({ url: config.SMTP_URL, from: config.SMTP_FROM });
-  if (config.TELEGRAM_BOT_TOKEN && config.TELEGRAM_CHAT_ID) channels.telegram = createTelegramChannel({ token: config.TELEGRAM_BOT_TOKEN, apiUrl: config.TELEGRAM_API_URL });
   return channels;
+}
+
+/** Nothing stored is read by gatewaysFrom / channelsFrom, so nothing is ever opened. */
+const NO_SECRETS: BuildContext['secrets'] = {
+  seal: () => {
+    throw new Error('no secret box here');
+  },
+  open: () => {
+    throw new Error('no secret box here');
+  },
+};
+
+/**
+ * Wraps a channel so a staff-edited text for that channel alone (message_templates.channel)
+ * replaces the text the dispatcher rendered for every channel. `current()` is the set the
+ * dispatcher loaded for this dispatch. A broken channel text falls back to what was rendered.
+ */
+function withChannelTemplates(channel: NotificationChannel, current: () => TemplateOverrideSet | undefined, log: Logger): NotificationChannel {
+  return {
+    name: channel.name,
+    send(message) {
+      const own = current()?.byChannel[channel.name];
+      if (own?.[message.template as keyof typeof own]?.[message.locale]) {
+        try {
+          const r = renderTemplate(message.template, message.locale, message.params, own);
+          return channel.send({ ...message, subject: r.subject, text: r.text });
+        } catch (err) {
+          log.warn({ template: message.template, locale: message.locale, channel: channel.name, error: (err as Error).message }, 'edited channel template failed; using the one for every channel');
+        }
+      }
+      return channel.send(message);
+    },
+  };
 }
 
 export function publicUrl(config: Config): string {
@@ -128,16 +162,50 @@ export function createBillingEngine(
   const log = c.log.child({ role: 'billing' });
   const clock = opts.clock ?? c.clock;
   const timeZone = config.ISP_TIME_ZONE;
-  const gateways = opts.gateways ?? gatewaysFrom(config);
-  const channels = opts.channels ?? channelsFrom(config);
-  const customerChannels = (['whatsapp', 'sms', 'email'] as const).filter((n) => channels[n]);
-  const notifier = createOutboxNotifier({
-    clock,
-    channels: customerChannels,
-    companyName: async () => (await loadBillingSettings(db)).companyName,
+  // Gateways and channels follow the console's settings (stored over the environment) without a
+  // restart; ones a test passes in are fixed.
+  const integrations = createLiveIntegrations({ db, config, secrets: c.secrets, log, gateways: opts.gateways, channels: opts.channels });
+  const { gateways, channels } = integrations;
+  if (!opts.gateways || !opts.channels) {
+    integrations.reload().catch((err: unknown) => log.warn({ err: (err as Error).message }, 'could not read gateway and channel settings yet'));
+  }
+  // The notifier queues rows for the customer channels that are on when it runs.
+  const notifiers = new Map<string, Notifier>();
+  const notifier: Notifier = {
+    customers(trx, messages) {
+      const on = (['whatsapp', 'sms', 'email'] as const).filter((n) => channels[n]);
+      const key = on.join(',');
+      let n = notifiers.get(key);
+      if (!n) {
+        n = createOutboxNotifier({ clock, channels: on, companyName: async () => (await loadBillingSettings(db)).companyName });
+        notifiers.set(key, n);
+      }
+      return n.customers(trx, messages);
+    },
+  };
+  let templates: TemplateOverrideSet | undefined;
+  const dispatchChannels = {} as Partial<Record<ChannelName, NotificationChannel>>;
+  for (const n of CHANNELS) {
+    Object.defineProperty(dispatchChannels, n, {
+      enumerable: true,
+      get: () => {
+        const ch = channels[n];
+        return ch && withChannelTemplates(ch, () => templates, log);
+      },
+    });
+  }
+  const dispatcher = createNotificationDispatcher({
+    db, channels: dispatchChannels, clock, log,
+    templateOverrides: async () => {
+      templates = await loadTemplateOverrideSet(db);
+      return templates.all;
+    },
   });
-  const staffChatId = channels.telegram ? config.TELEGRAM_CHAT_ID : undefined;
-  const dispatcher = createNotificationDispatcher({ db, channels, clock, log, templateOverrides: () => loadTemplateOverrides(db) });
+  /** Runs `fn` after making sure the gateway and channel settings are current. */
+  const fresh = async <T>(fn: () => Promise<T>): Promise<T> => {
+    await integrations.ensureFresh();
+    return fn();
+  };
   const base = publicUrl(config);
   const payUrl = (invoiceId: number): string => `${base}/pay/${c.signer.sign('pay', String(invoiceId))}`;
 
@@ -162,6 +230,8 @@ export function createBillingEngine(
 
   return {
     gateways,
+    channels,
+    integrations,
     notifier,
     dispatcher,
     payUrl,
@@ -169,18 +239,19 @@ export function createBillingEngine(
       const v = c.signer.verify('pay', token);
       return v && /^\d+$/.test(v) ? Number(v) : null;
     },
-    async dispatchNotifications() {
-      const staffAlerts = await relayStaffAlerts(db, { chatId: staffChatId, companyName: (await loadBillingSettings(db)).companyName, now: clock.now() });
+    dispatchNotifications: () => fresh(async () => {
+      const staffAlerts = await relayStaffAlerts(db, { chatId: integrations.telegramChatId(), companyName: (await loadBillingSettings(db)).companyName, now: clock.now() });
       return { ...(await dispatcher.dispatchDue(500)), staffAlerts };
-    },
-    generateInvoices: () => withEffects((e) => generateInvoices({ db, clock, timeZone, notifier, effects: e, log, payUrl })),
-    runDunningPass: () => withEffects((e) => runDunningPass({ db, clock, timeZone, notifier, effects: e, log, payUrl })),
-    processPaymentEvent: (eventId) => withEffects((e) => processPaymentEvent({ db, gateways, clock, timeZone, notifier, effects: e, log }, eventId)),
-    recordStaffPayment: (input) => withEffects((e) => recordStaffPayment({ db, clock, timeZone, notifier, effects: e }, input)),
-    createPaymentLink: (invoiceId, provider) => createPaymentLink({ db, gateways, clock, log, returnUrl: `${base}/pay/done` }, invoiceId, provider),
+    }),
+    generateInvoices: () => fresh(() => withEffects((e) => generateInvoices({ db, clock, timeZone, notifier, effects: e, log, payUrl }))),
+    runDunningPass: () => fresh(() => withEffects((e) => runDunningPass({ db, clock, timeZone, notifier, effects: e, log, payUrl }))),
+    processPaymentEvent: (eventId) => fresh(() => withEffects((e) => processPaymentEvent({ db, gateways, clock, timeZone, notifier, effects: e, log }, eventId))),
+    recordStaffPayment: (input) => fresh(() => withEffects((e) => recordStaffPayment({ db, clock, timeZone, notifier, effects: e }, input))),
+    createPaymentLink: (invoiceId, provider, opts = {}) =>
+      fresh(() => createPaymentLink({ db, gateways, clock, log, returnUrl: `${base}${opts.returnPath ?? '/pay/done'}` }, invoiceId, provider, { andEarlier: opts.andEarlier })),
     previewPlanChange: (subscriptionId, planId) => previewPlanChange({ db, clock, timeZone }, subscriptionId, planId),
     changePlan: (subscriptionId, planId) => withEffects((e) => changePlan({ db, clock, timeZone, effects: e }, subscriptionId, planId)),
     setAccessByStaff: (input) => withEffects((e) => setAccessByStaff({ db, effects: e }, input)),
-    run: (fn) => withEffects((e) => fn({ db, clock, timeZone, notifier, effects: e, log, payUrl })),
+    run: (fn) => fresh(() => withEffects((e) => fn({ db, clock, timeZone, notifier, effects: e, log, payUrl }))),
   };
 }

@@ -9,7 +9,7 @@ import { dictionary } from '../codec/dictionary.js';
 import { Code, decodePacket, type Packet } from '../codec/packet.js';
 import type { AttributeValue } from '../codec/values.js';
 import { PacketWriter } from '../codec/writer.js';
-import { classFor } from '../policy/reply-attributes.js';
+import { classFor, voucherClass } from '../policy/reply-attributes.js';
 import {
   isNasRecord,
   parseAccountingRequest,
@@ -84,6 +84,7 @@ describe('status types', () => {
       acctMultiSessionId: null,
       username: 'budi',
       subscriptionId: 42,
+      voucherId: null,
       nasId: 5,
       nasIpAddress: '10.0.0.1',
       nasIdentifier: 'rb-kantor',
@@ -236,6 +237,25 @@ describe('Class and the subscription', () => {
     assert.equal(r.subscriptionId, 42);
     assert.deepEqual(seen, ['budi']);
     assert.equal(r.class, 'gold-profile');
+  });
+
+  test('a voucher Class gives the voucher id and no subscription; neither resolver is asked', () => {
+    let asked = 0;
+    const r = parseAccountingRequest(packet(pppoe('Start', [['Class', voucherClass(31)]])), NAS, RECEIVED, () => (asked++, 999), () => (asked++, 998));
+    const rec = sessionRecord(r);
+    assert.equal(rec.voucherId, 31);
+    assert.equal(rec.subscriptionId, null);
+    assert.equal(rec.class, 'isp1;v=31');
+    assert.equal(asked, 0);
+  });
+
+  test('without a Class, a username that is no subscription is looked up as a voucher code', () => {
+    const seen: string[] = [];
+    const rec = sessionRecord(parseAccountingRequest(packet(pppoe('Start')), NAS, RECEIVED, () => null, (u) => (seen.push(u), 12)));
+    assert.equal(rec.voucherId, 12);
+    assert.deepEqual(seen, ['budi']);
+    const sub = sessionRecord(parseAccountingRequest(packet(pppoe('Start')), NAS, RECEIVED, () => 42, () => 12));
+    assert.deepEqual([sub.subscriptionId, sub.voucherId], [42, null], 'a subscription wins over a voucher of the same name');
   });
 
   test('no Class and an unknown user: subscriptionId null', () => {

@@ -13,7 +13,7 @@ import { dictionary } from '../codec/dictionary.js';
 import type { Packet } from '../codec/packet.js';
 import { attributeOf, readInteger, readIpv4, readString } from '../codec/values.js';
 import { pgText } from '../../lib/pg-text.js';
-import { parseClass } from '../policy/reply-attributes.js';
+import { parseClass, parseVoucherClass } from '../policy/reply-attributes.js';
 
 const d = dictionary();
 const A = {
@@ -54,6 +54,8 @@ export interface SessionRecord {
   username: string;
   /** From the Class we sent in the Access-Accept, else from the index by username, else null. */
   subscriptionId: number | null;
+  /** The hotspot voucher of the session: from our Class, else from the index by username (the code); null or absent: none. */
+  voucherId?: number | null;
   nasId: number;
   nasIpAddress: string;
   nasIdentifier: string | null;
@@ -114,7 +116,8 @@ export function sessionKey(username: string, acctSessionId: string, nasIpAddress
 
 /**
  * Parses a verified Accounting-Request from `nas`, received at `receivedAt` (epoch ms).
- * `subscriptionIdFor` resolves a username when the packet carries no Class of ours.
+ * `subscriptionIdFor` resolves a username when the packet carries no Class of ours, and
+ * `voucherIdFor` a voucher code when it is not a subscription's username either.
  * Returns `{ ok: false }` for a request we must not store: no Acct-Status-Type, an unknown
  * status, or a session record without Acct-Session-Id.
  */
@@ -123,6 +126,7 @@ export function parseAccountingRequest(
   nas: { id: number; ipAddress: string },
   receivedAt: number,
   subscriptionIdFor: (username: string) => number | null,
+  voucherIdFor: (username: string) => number | null = () => null,
 ): ParseResult {
   const status = readInteger(p, A.statusType);
   const delay = readInteger(p, A.delay) ?? 0;
@@ -139,6 +143,8 @@ export function parseAccountingRequest(
   const classValue = attributeOf(p, A.class)?.value;
   const sessionTime = readInteger(p, A.sessionTime) ?? 0;
   const ours = parseClass(classValue);
+  const voucher = ours ? null : parseVoucherClass(classValue);
+  const subscriptionId = ours?.subscriptionId ?? (voucher ? null : subscriptionIdFor(username));
   return {
     ok: true,
     record: {
@@ -147,7 +153,8 @@ export function parseAccountingRequest(
       acctSessionId,
       acctMultiSessionId: pgText(readString(p, A.multiSessionId)),
       username,
-      subscriptionId: ours?.subscriptionId ?? subscriptionIdFor(username),
+      subscriptionId,
+      voucherId: voucher?.voucherId ?? (subscriptionId === null ? voucherIdFor(username) : null),
       nasId: nas.id,
       nasIpAddress: nas.ipAddress,
       nasIdentifier: pgText(readString(p, A.nasIdentifier)),

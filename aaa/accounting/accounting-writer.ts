@@ -41,22 +41,23 @@ export interface AccountingWriter {
 
 const UPSERT = `
 INSERT INTO accounting_sessions AS s (
-  session_key, acct_session_id, acct_multi_session_id, username, subscription_id, nas_id, nas_ip_address,
+  session_key, acct_session_id, acct_multi_session_id, username, subscription_id, voucher_id, nas_id, nas_ip_address,
   nas_identifier, nas_port, nas_port_type, calling_station_id, called_station_id, framed_ip_address,
   service_type, class, start_time, start_is_estimate, update_time, stop_time, session_time, input_octets, output_octets,
   input_packets, output_packets, terminate_cause)
-SELECT session_key, acct_session_id, acct_multi_session_id, username, subscription_id, nas_id, nas_ip_address,
+SELECT session_key, acct_session_id, acct_multi_session_id, username, subscription_id, voucher_id, nas_id, nas_ip_address,
   nas_identifier, nas_port, nas_port_type, calling_station_id, called_station_id, framed_ip_address,
   service_type, class, start_time, start_is_estimate, update_time, stop_time, session_time, input_octets, output_octets,
   input_packets, output_packets, terminate_cause
 FROM json_to_recordset(?::json) AS t(
   session_key uuid, acct_session_id text, acct_multi_session_id text, username text, subscription_id bigint,
-  nas_id bigint, nas_ip_address inet, nas_identifier text, nas_port text, nas_port_type text,
+  voucher_id bigint, nas_id bigint, nas_ip_address inet, nas_identifier text, nas_port text, nas_port_type text,
   calling_station_id text, called_station_id text, framed_ip_address inet, service_type text, class text,
   start_time timestamptz, start_is_estimate boolean, update_time timestamptz, stop_time timestamptz, session_time bigint,
   input_octets bigint, output_octets bigint, input_packets bigint, output_packets bigint, terminate_cause text)
 ON CONFLICT (session_key) DO UPDATE SET
   subscription_id = coalesce(s.subscription_id, excluded.subscription_id),
+  voucher_id = coalesce(s.voucher_id, excluded.voucher_id),
   acct_multi_session_id = coalesce(excluded.acct_multi_session_id, s.acct_multi_session_id),
   nas_identifier = coalesce(excluded.nas_identifier, s.nas_identifier),
   nas_port_type = coalesce(excluded.nas_port_type, s.nas_port_type),
@@ -92,6 +93,7 @@ function merge(a: SessionRecord, b: SessionRecord): SessionRecord {
     ...b,
     kind: stopped ? 'stop' : b.kind,
     subscriptionId: a.subscriptionId ?? b.subscriptionId,
+    voucherId: a.voucherId ?? b.voucherId,
     class: a.class ?? b.class,
     // A Start in the batch states the start; otherwise the earliest estimate.
     startTime: !a.startIsEstimate ? a.startTime : !b.startIsEstimate ? b.startTime : Math.min(a.startTime, b.startTime),
@@ -111,7 +113,7 @@ function merge(a: SessionRecord, b: SessionRecord): SessionRecord {
 function toRow(r: SessionRecord): Record<string, unknown> {
   return {
     session_key: r.sessionKey, acct_session_id: r.acctSessionId, acct_multi_session_id: r.acctMultiSessionId,
-    username: r.username, subscription_id: r.subscriptionId, nas_id: r.nasId, nas_ip_address: r.nasIpAddress,
+    username: r.username, subscription_id: r.subscriptionId, voucher_id: r.voucherId ?? null, nas_id: r.nasId, nas_ip_address: r.nasIpAddress,
     nas_identifier: r.nasIdentifier, nas_port: r.nasPort, nas_port_type: r.nasPortType,
     calling_station_id: r.callingStationId, called_station_id: r.calledStationId, framed_ip_address: r.framedIpAddress,
     service_type: r.serviceType, class: r.class, start_time: new Date(r.startTime).toISOString(), start_is_estimate: r.startIsEstimate,

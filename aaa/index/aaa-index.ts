@@ -1,7 +1,8 @@
 /**
  * The radius role's in-memory index: everything an Access-Request decision needs (NAS by source
- * IP, subscriptions by username, plans, open sessions, quota usage, settings), so the hot path
- * makes no database round trip. PostgreSQL stays the source of truth: aaa/index/index-sync.ts
+ * IP, subscriptions by username, plans, open sessions, quota usage, settings, and the live hotspot
+ * vouchers with their batches, usage and open sessions), so the hot path makes no database round
+ * trip. PostgreSQL stays the source of truth: aaa/index/index-sync.ts
  * loads the index at start and keeps it fresh from LISTEN/NOTIFY.
  *
  * Plain maps with replace-on-write: a reload swaps whole entries, so a reader never sees half an
@@ -9,6 +10,7 @@
  */
 import type { OpenSessionAccess, PlanAccess, SubscriptionAccess } from '../../billing/subscriptions/access-state.js';
 import { localDate, periodContaining } from '../../billing/plans/billing-period.js';
+import type { VoucherAccess, VoucherBatchAccess, VoucherSessionAccess } from '../../billing/vouchers/voucher-access.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { parseAaaSettings, type AaaSettings } from '../policy/aaa-settings.js';
 
@@ -28,6 +30,17 @@ export interface SubscriptionEntry extends SubscriptionAccess {
   password: string | null;
 }
 
+/**
+ * A voucher's last Access-Accept whose session accounting has not reported yet: a second device
+ * asking in that window is refused like one with an open session (one device at a time).
+ */
+export interface VoucherAcceptMark {
+  nasIpAddress: string;
+  callingStationId: string | null;
+  /** Epoch milliseconds. */
+  at: number;
+}
+
 interface UsageEntry {
   /** First local day of the quota period the octets count from. */
   periodStart: string;
@@ -42,6 +55,11 @@ export class AaaIndex {
   private readonly plans = new Map<number, PlanAccess>();
   private readonly sessions = new Map<number, OpenSessionAccess[]>();
   private readonly usage = new Map<number, UsageEntry>();
+  private readonly vouchersByCode = new Map<string, VoucherAccess>();
+  private readonly vouchersById = new Map<number, VoucherAccess>();
+  private readonly voucherBatches = new Map<number, VoucherBatchAccess>();
+  private readonly voucherSessions = new Map<number, VoucherSessionAccess[]>();
+  private readonly voucherAccepts = new Map<number, VoucherAcceptMark>();
   settings: AaaSettings = parseAaaSettings({}).settings;
 
   constructor(
@@ -92,6 +110,33 @@ export class AaaIndex {
     return u && u.periodStart === periodStart ? u.octets : undefined;
   }
 
+  /** A live voucher (unused, sold or active) by its code; used and expired ones are not kept. */
+  voucher(code: string): VoucherAccess | undefined {
+    return this.vouchersByCode.get(code);
+  }
+
+  voucherById(id: number): VoucherAccess | undefined {
+    return this.vouchersById.get(id);
+  }
+
+  voucherBatch(id: number): VoucherBatchAccess | undefined {
+    return this.voucherBatches.get(id);
+  }
+
+  voucherOpenSessions(voucherId: number): readonly VoucherSessionAccess[] {
+    return this.voucherSessions.get(voucherId) ?? EMPTY_VOUCHER_SESSIONS;
+  }
+
+  /** The voucher's last Access-Accept not yet followed by accounting, if any. */
+  voucherAccept(voucherId: number): VoucherAcceptMark | undefined {
+    return this.voucherAccepts.get(voucherId);
+  }
+
+  /** Remembers an Access-Accept of the voucher until its session shows up in accounting. */
+  markVoucherAccepted(voucherId: number, mark: VoucherAcceptMark): void {
+    this.voucherAccepts.set(voucherId, mark);
+  }
+
   // --- writes, by index-sync -------------------------------------------------------------
 
   putNas(rows: NasEntry[], removedIds: number[] = []): void {
@@ -128,6 +173,65 @@ export class AaaIndex {
     this.byId.delete(id);
     if (this.byUsername.get(old.username) === old) this.byUsername.delete(old.username);
     this.usage.delete(id);
+  }
+
+  /** Replaces vouchers by id; one no longer live (used, expired) or listed in `removedIds` leaves the index. */
+  putVouchers(rows: VoucherAccess[], removedIds: number[] = []): void {
+    for (const id of removedIds) this.removeVoucher(id);
+    for (const v of rows) {
+      this.removeVoucher(v.id, false);
+      if (v.status !== 'unused' && v.status !== 'sold' && v.status !== 'active') {
+        this.voucherAccepts.delete(v.id);
+        continue;
+      }
+      this.vouchersById.set(v.id, v);
+      this.vouchersByCode.set(v.code, v);
+    }
+  }
+
+  private removeVoucher(id: number, all = true): void {
+    const old = this.vouchersById.get(id);
+    if (all) {
+      this.voucherSessions.delete(id);
+      this.voucherAccepts.delete(id);
+    }
+    if (!old) return;
+    this.vouchersById.delete(id);
+    if (this.vouchersByCode.get(old.code) === old) this.vouchersByCode.delete(old.code);
+  }
+
+  putVoucherBatches(rows: VoucherBatchAccess[], removedIds: number[] = []): void {
+    for (const id of removedIds) this.voucherBatches.delete(id);
+    for (const b of rows) this.voucherBatches.set(b.id, b);
+  }
+
+  /**
+   * Replaces the open sessions of `voucherIds` with `rows`. Accounting news of the voucher (a
+   * session reported, or one that ended) ends its accept mark: the mark only covers the moment
+   * between an Access-Accept and the session's Start.
+   */
+  putVoucherOpenSessions(voucherIds: Iterable<number>, rows: VoucherSessionAccess[]): void {
+    for (const id of voucherIds) {
+      if (this.voucherSessions.delete(id)) this.voucherAccepts.delete(id);
+    }
+    for (const r of rows) {
+      this.voucherAccepts.delete(r.voucherId);
+      const list = this.voucherSessions.get(r.voucherId);
+      if (list) list.push(r);
+      else this.voucherSessions.set(r.voucherId, [r]);
+    }
+  }
+
+  clearVoucherOpenSessions(): void {
+    this.voucherSessions.clear();
+  }
+
+  voucherIds(): number[] {
+    return [...this.vouchersById.keys()];
+  }
+
+  voucherBatchIds(): number[] {
+    return [...this.voucherBatches.keys()];
   }
 
   putPlans(rows: PlanAccess[], removedIds: number[] = []): void {
@@ -172,9 +276,13 @@ export class AaaIndex {
     return [...this.plans.keys()];
   }
 
-  get sizes(): { nas: number; subscriptions: number; plans: number; subscriptionsOnline: number } {
-    return { nas: this.nasById.size, subscriptions: this.byId.size, plans: this.plans.size, subscriptionsOnline: this.sessions.size };
+  get sizes(): { nas: number; subscriptions: number; plans: number; subscriptionsOnline: number; vouchers: number; vouchersOnline: number } {
+    return {
+      nas: this.nasById.size, subscriptions: this.byId.size, plans: this.plans.size, subscriptionsOnline: this.sessions.size,
+      vouchers: this.vouchersById.size, vouchersOnline: this.voucherSessions.size,
+    };
   }
 }
 
 const EMPTY: readonly OpenSessionAccess[] = Object.freeze([]);
+const EMPTY_VOUCHER_SESSIONS: readonly VoucherSessionAccess[] = Object.freeze([]);

@@ -1,7 +1,8 @@
 /**
  * Keeps the AaaIndex in step with PostgreSQL: a full load at start, then LISTEN on the channels
  * the triggers of migrations/20261121001200_aaa_notify.ts notify (aaa_index, aaa_sessions,
- * aaa_usage). Notifications are coalesced for a few milliseconds and reloaded by id in batches,
+ * aaa_usage) and those of migrations/20261122000600_voucher_enforcement.ts (aaa_vouchers:
+ * `v:1,2` vouchers whose row or sessions changed, `b:3` batches). Notifications are coalesced for a few milliseconds and reloaded by id in batches,
  * so a bulk import is a handful of queries. When the LISTEN connection drops, it reconnects and
  * reloads everything (notifications sent meanwhile are lost to us). A change committed in the
  * database reaches the next decision in well under a second.
@@ -13,6 +14,13 @@ import {
   loadSubscriptionAccess,
   loadUsageSince,
 } from '../../billing/subscriptions/access-state.js';
+import {
+  findVoucherByCode,
+  loadVoucherAccess,
+  loadVoucherBatchAccess,
+  loadVoucherOpenSessions,
+  type VoucherAccess,
+} from '../../billing/vouchers/voucher-access.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
@@ -20,7 +28,7 @@ import type { SecretBox } from '../../lib/secret-box.js';
 import { parseAaaSettings } from '../policy/aaa-settings.js';
 import type { AaaIndex, NasEntry, SubscriptionEntry } from './aaa-index.js';
 
-const CHANNELS = ['aaa_index', 'aaa_sessions', 'aaa_usage'] as const;
+const CHANNELS = ['aaa_index', 'aaa_sessions', 'aaa_usage', 'aaa_vouchers'] as const;
 const COALESCE_MS = 10;
 const CHUNK = 5000;
 /** Above this many pending subscription ids a full reload is cheaper than reloading by id. */
@@ -43,6 +51,12 @@ export interface IndexSync {
   stop(): Promise<void>;
   /** Index miss for a username: one query; a known-unknown name is remembered for 5 s. */
   lookupUsername(username: string): Promise<SubscriptionEntry | undefined>;
+  /**
+   * Index miss for a voucher code (the first of `codes` that exists: the name as given, then as
+   * printed): one query. A live voucher (created a moment ago) joins the index; a used or
+   * expired one is returned for its Reply-Message but not kept; the answer is remembered for 5 s.
+   */
+  lookupVoucher(codes: string[]): Promise<VoucherAccess | undefined>;
   /** Loads the quota usage of a subscription for the period starting `periodStart`. */
   loadUsage(subscriptionId: number, periodStart: string): Promise<number>;
   /** Resolves when every change committed before the call has been applied to the index (tests). */
@@ -56,12 +70,14 @@ interface Pending {
   settings: boolean;
   sessions: Set<number>;
   usage: Set<number>;
+  vouchers: Set<number>;
+  voucherBatches: Set<number>;
   full: boolean;
 }
 
 const emptyPending = (): Pending => ({
   subscriptions: new Set(), plans: new Set(), nas: new Set(), settings: false,
-  sessions: new Set(), usage: new Set(), full: false,
+  sessions: new Set(), usage: new Set(), vouchers: new Set(), voucherBatches: new Set(), full: false,
 });
 
 export function createIndexSync(deps: IndexSyncDeps): IndexSync {
@@ -74,6 +90,7 @@ export function createIndexSync(deps: IndexSyncDeps): IndexSync {
   let probes: Promise<unknown> = Promise.resolve();
   let reconnectDelay = 500;
   const unknown = new Map<string, number>();
+  const unknownVouchers = new Map<string, { until: number; found: VoucherAccess | undefined }>();
 
   const ids = (payload: string): number[] =>
     payload.split(',').map(Number).filter((n) => Number.isSafeInteger(n) && n > 0);
@@ -82,7 +99,11 @@ export function createIndexSync(deps: IndexSyncDeps): IndexSync {
     const payload = msg.payload ?? '';
     if (msg.channel === 'aaa_sessions') for (const id of ids(payload)) pending.sessions.add(id);
     else if (msg.channel === 'aaa_usage') for (const id of ids(payload)) pending.usage.add(id);
-    else {
+    else if (msg.channel === 'aaa_vouchers') {
+      const [kind, list = ''] = payload.split(':', 2);
+      if (kind === 'v') for (const id of ids(list)) pending.vouchers.add(id);
+      else if (kind === 'b') for (const id of ids(list)) pending.voucherBatches.add(id);
+    } else {
       const [kind, list = ''] = payload.split(':', 2);
       if (kind === 'settings') pending.settings = true;
       else if (kind === 'subscription') for (const id of ids(list)) pending.subscriptions.add(id);
@@ -132,6 +153,29 @@ export function createIndexSync(deps: IndexSyncDeps): IndexSync {
       }
     }
     if (work.usage.size) await reloadUsage([...work.usage]);
+    if (work.voucherBatches.size) await reloadVoucherBatches([...work.voucherBatches]);
+    if (work.vouchers.size) await reloadVouchers([...work.vouchers]);
+  }
+
+  /** Reloads vouchers by id with their open sessions (and any batch the index lacks). */
+  async function reloadVouchers(all: number[]): Promise<void> {
+    for (let i = 0; i < all.length; i += CHUNK) {
+      const chunk = all.slice(i, i + CHUNK);
+      const rows = await loadVoucherAccess(db, chunk);
+      const missingBatches = [...new Set(rows.map((r) => r.batchId))].filter((id) => !index.voucherBatch(id));
+      if (missingBatches.length) await reloadVoucherBatches(missingBatches);
+      const found = new Set(rows.map((r) => r.id));
+      index.putVouchers(rows, chunk.filter((id) => !found.has(id)));
+      index.putVoucherOpenSessions(chunk, await loadVoucherOpenSessions(db, chunk));
+      // A cached "unknown" or "used up" answer must not outlive a change of the voucher.
+      if (rows.length) unknownVouchers.clear();
+    }
+  }
+
+  async function reloadVoucherBatches(only?: number[]): Promise<void> {
+    const rows = await loadVoucherBatchAccess(db, only);
+    const found = new Set(rows.map((r) => r.id));
+    index.putVoucherBatches(rows, (only ?? index.voucherBatchIds()).filter((id) => !found.has(id)));
   }
 
   async function loadSettings(): Promise<void> {
@@ -223,8 +267,15 @@ export function createIndexSync(deps: IndexSyncDeps): IndexSync {
     const sessions = await loadOpenSessions(db);
     index.putOpenSessions([], sessions);
     await reloadUsage(index.quotaSubscriptionIds());
+    await reloadVoucherBatches();
+    const vouchers = await loadVoucherAccess(db);
+    const liveVouchers = new Set(vouchers.map((v) => v.id));
+    index.putVouchers(vouchers, index.voucherIds().filter((id) => !liveVouchers.has(id)));
+    index.clearVoucherOpenSessions();
+    index.putVoucherOpenSessions([], await loadVoucherOpenSessions(db));
     await openPasswords(subs.map((sub) => sub.id));
     unknown.clear();
+    unknownVouchers.clear();
     log.info({ ms: Date.now() - t0, ...index.sizes, openSessions: sessions.length }, 'AAA index loaded');
   }
 
@@ -290,6 +341,24 @@ export function createIndexSync(deps: IndexSyncDeps): IndexSync {
       const [missingPlan] = rows.filter((r) => !index.plan(r.planId)).map((r) => r.planId);
       if (missingPlan !== undefined) await reloadPlans([missingPlan]);
       return index.subscription(username);
+    },
+    async lookupVoucher(codes) {
+      if (!codes.length) return undefined;
+      const key = codes.join('\0');
+      const cached = unknownVouchers.get(key);
+      if (cached && cached.until > Date.now()) return cached.found;
+      const found = (await findVoucherByCode(db, codes)) ?? undefined;
+      if (found && !index.voucherBatch(found.batchId)) await reloadVoucherBatches([found.batchId]);
+      if (found) index.putVouchers([found]);
+      const live = found && index.voucherById(found.id);
+      if (live) {
+        index.putVoucherOpenSessions([found.id], await loadVoucherOpenSessions(db, [found.id]));
+        return live;
+      }
+      // Unknown, used or expired: the answer stays the same for a while (retransmissions, retries).
+      if (unknownVouchers.size >= 10_000) unknownVouchers.clear();
+      unknownVouchers.set(key, { until: Date.now() + NEGATIVE_CACHE_MS, found });
+      return found;
     },
     async loadUsage(subscriptionId, periodStart) {
       const used = await loadUsageSince(db, [subscriptionId], new Map([[subscriptionId, periodStart]]));

@@ -6,26 +6,12 @@
  * PPPoE: `/ppp/active/print ?name=<user>`, then `/ppp/active/remove =.id=<id>` per match.
  * Hotspot: the same under `/ip/hotspot/active` with `?user=<user>`.
  *
- * What node-routeros 1.6.9 needs from us (read from its dist/ sources):
- * - after login it re-emits socket errors and timeouts as 'error' on the client: without a
- *   listener that would throw out of the socket handler and end the process;
- * - RouterOS 7.18+ answers a print that matches nothing with `!empty` before `!done`; the client
- *   throws on any reply word it does not know, again from the socket handler. We skip `!empty`
- *   in each channel of our own client instance (not a global patch);
- * - `close()` waits for the router to close its side, and does nothing before login: both are
- *   bounded here and the socket destroyed, so a hung router cannot leak a connection;
- * - its `timeout` option is in seconds (socket idle timeout).
+ * The connection itself (login, the client's quirks, the deadline, always closing) is
+ * routeros-connection.ts `withRouterOs`.
  */
-import os from 'node:os';
-import { RouterOSAPI } from 'node-routeros';
+import { describeRouterOsError, withRouterOs, type RouterOsLogin } from './routeros-connection.js';
 
-export interface RemoveActiveSessionInput {
-  host: string;
-  port: number;
-  /** api-ssl (usually port 8729). The router's certificate is not verified: most are self-signed. */
-  tls: boolean;
-  username: string;
-  password: string;
+export interface RemoveActiveSessionInput extends RouterOsLogin {
   /** The PPP secret name or hotspot user of the session to end. */
   sessionUsername: string;
   serviceType: 'pppoe' | 'hotspot';
@@ -42,9 +28,6 @@ const MENUS = {
   hotspot: { path: '/ip/hotspot/active', key: 'user' },
 } as const;
 
-/** Time allowed for a polite close before the socket is destroyed, milliseconds. */
-const CLOSE_GRACE_MS = 500;
-
 /**
  * Removes every active session of `sessionUsername` on the router. `removed` is how many were
  * found and removed (0: the router has none, so the subscriber is already off). Never throws:
@@ -52,34 +35,8 @@ const CLOSE_GRACE_MS = 500;
  * (the error never contains the password). The connection is always closed.
  */
 export async function removeActiveSession(input: RemoveActiveSessionInput): Promise<RemoveActiveSessionResult> {
-  const api = new RouterOSAPI({
-    host: input.host,
-    port: input.port,
-    user: input.username,
-    password: input.password,
-    timeout: Math.max(0.1, input.timeoutMs / 1000),
-    ...(input.tls ? { tls: { rejectUnauthorized: false } } : {}),
-  });
-  api.on('error', () => {
-    // Reported through the pending command or the deadline; see the module comment.
-  });
-  skipEmptyReplies(api);
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<RemoveActiveSessionResult>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, error: `timed out after ${input.timeoutMs} ms` }), input.timeoutMs);
-  });
-  try {
-    return await Promise.race([run(api, input), deadline]);
-  } finally {
-    clearTimeout(timer);
-    await shutdown(api);
-  }
-}
-
-async function run(api: RouterOSAPI, input: RemoveActiveSessionInput): Promise<RemoveActiveSessionResult> {
   const menu = MENUS[input.serviceType];
-  try {
-    await api.connect();
+  const outcome = await withRouterOs(input, input.timeoutMs, async (api) => {
     const rows = (await api.write(`${menu.path}/print`, [`?${menu.key}=${input.sessionUsername}`, '=.proplist=.id'])) as Array<Record<string, string>>;
     let removed = 0;
     for (const row of rows) {
@@ -90,53 +47,10 @@ async function run(api: RouterOSAPI, input: RemoveActiveSessionInput): Promise<R
         removed++;
       } catch (err) {
         // The session ended between print and remove: that is what we wanted.
-        if (!/no such item/i.test(describeError(err))) throw err;
+        if (!/no such item/i.test(describeRouterOsError(err))) throw err;
       }
     }
-    return { ok: true, removed };
-  } catch (err) {
-    return { ok: false, error: describeError(err) };
-  }
-}
-
-/** Wraps each channel of this client so a `!empty` reply word (RouterOS 7.18+) is skipped. */
-function skipEmptyReplies(api: RouterOSAPI): void {
-  type Channel = { processPacket(packet: string[]): void };
-  const internals = api as unknown as { openChannel?: () => Channel };
-  const open = internals.openChannel;
-  if (typeof open !== 'function') return;
-  internals.openChannel = () => {
-    const channel = open.call(api);
-    const process = channel.processPacket;
-    channel.processPacket = (packet) => {
-      if (packet[0] !== '!empty') process.call(channel, packet);
-    };
-    return channel;
-  };
-}
-
-/** Closes politely when logged in (this also stops the client's keepalive timers), then destroys the socket. */
-async function shutdown(api: RouterOSAPI): Promise<void> {
-  const internals = api as unknown as { connector?: { destroy(): void } | null };
-  if (api.connected && !api.closing) {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      api.close().catch(() => undefined),
-      new Promise((resolve) => (timer = setTimeout(resolve, CLOSE_GRACE_MS))),
-    ]);
-    clearTimeout(timer);
-  }
-  internals.connector?.destroy();
-}
-
-/** A readable reason: node-routeros leaves the message empty for socket errors and keeps only the numeric errno. */
-function describeError(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
-  if (err.message) return err.message;
-  const errno = (err as { errno?: unknown }).errno;
-  if (typeof errno === 'number') {
-    const name = Object.entries(os.constants.errno).find(([, n]) => n === -errno || n === errno)?.[0];
-    return name ?? `socket error ${errno}`;
-  }
-  return typeof errno === 'string' ? errno : err.name;
+    return removed;
+  });
+  return outcome.ok ? { ok: true, removed: outcome.value } : outcome;
 }

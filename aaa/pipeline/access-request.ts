@@ -3,6 +3,11 @@
  * BlastRADIUS checks → subscriber from the index → PAP / CHAP / MS-CHAP v1 / MS-CHAPv2 →
  * policy decision → reply attributes (Message-Authenticator first) → post-auth log.
  *
+ * A User-Name that is no subscription's may be a hotspot voucher code (from the index too):
+ * password = the code, PAP or CHAP (aaa/auth/voucher.ts), decided by decideVoucher. A voucher's
+ * first Access-Accept starts its validity in the database before the reply is sent (one UPDATE,
+ * once per voucher); every other voucher login is answered from memory like a subscriber's.
+ *
  * A policy "no" is an Access-Reject with a Reply-Message; a packet that fails a security check
  * is dropped without a reply (RFC 2865 §3, draft-ietf-radext-deprecating-radius §5); an
  * infrastructure failure throws, and the server sends nothing so the NAS retries.
@@ -10,17 +15,21 @@
 import { verifyChap } from '../auth/chap.js';
 import { verifyMsChapV1, verifyMsChapV2 } from '../auth/mschap.js';
 import { verifyPap } from '../auth/pap.js';
+import { verifyVoucherChap, verifyVoucherPap } from '../auth/voucher.js';
 import { verifyRequestMessageAuthenticator } from '../codec/authenticators.js';
 import { dictionary } from '../codec/dictionary.js';
 import { Code, type Packet } from '../codec/packet.js';
 import { attributeOf, readString } from '../codec/values.js';
 import { PacketWriter } from '../codec/writer.js';
 import type { PlanAccess } from '../../billing/subscriptions/access-state.js';
+import type { VoucherAccess } from '../../billing/vouchers/voucher-access.js';
+import { looksLikeVoucherCode, normalizeVoucherCode } from '../../billing/vouchers/voucher-code.js';
 import type { AaaIndex, NasEntry, SubscriptionEntry } from '../index/aaa-index.js';
 import type { IndexSync } from '../index/index-sync.js';
 import type { DropReason } from '../metrics.js';
 import { decide } from '../policy/decide.js';
-import { classFor, writeProfile, writeReplyMessage } from '../policy/reply-attributes.js';
+import { decideVoucher } from '../policy/decide-voucher.js';
+import { classFor, voucherClass, writeProfile, writeReplyMessage } from '../policy/reply-attributes.js';
 import type { Clock } from '../../lib/clock.js';
 import type { PostAuthLog, PostAuthRow } from './post-auth-log.js';
 
@@ -45,13 +54,20 @@ export type AccessOutcome =
 
 export interface AccessDeps {
   index: AaaIndex;
-  sync: Pick<IndexSync, 'lookupUsername' | 'loadUsage'>;
+  sync: Pick<IndexSync, 'lookupUsername' | 'loadUsage' | 'lookupVoucher'>;
+  /**
+   * Starts a voucher's validity at its first Access-Accept (billing/vouchers/voucher-access.ts
+   * startVoucherUse); resolves with what is stored, or null when the voucher is gone.
+   */
+  startVoucher(voucherId: number, now: Date): Promise<Pick<VoucherAccess, 'firstUsedAt' | 'expiresAt' | 'status'> | null>;
   clock: Clock;
   postAuth: PostAuthLog;
   /** Acct-Interim-Interval sent in every Access-Accept, seconds. */
   interimInterval: number;
-  /** Open sessions silent for longer than this do not count for simultaneous use. */
+  /** A voucher's open sessions silent for longer than this do not count for its one-device rule (voucher sessions notify the index on Interim-Update). */
   staleAfterMs: number;
+  /** A voucher's Access-Accept holds it for that device this long, until accounting reports the session (default 60 s). */
+  voucherAcceptWindowMs?: number;
 }
 
 type AuthType = PostAuthRow['authType'];
@@ -131,7 +147,6 @@ export function createAccessRequestHandler(deps: AccessDeps): (p: Packet, nas: N
       usedOctets,
       nasIpAddress: nas.ipAddress,
       callingStationId: callingStationId ?? undefined,
-      staleAfterMs: deps.staleAfterMs,
     });
     if (decision.kind === 'reject') {
       return reject(p, nas, decision.message, sub.username, sub.id, callingStationId, auth.type, decision.reason);
@@ -150,9 +165,85 @@ export function createAccessRequestHandler(deps: AccessDeps): (p: Packet, nas: N
     return { reply, result: decision.kind, reason: decision.reason };
   }
 
-  function withSubscriber(p: Packet, nas: NasEntry, sub: SubscriptionEntry | undefined, username: string, callingStationId: string | null): Outcome {
+  const acceptWindowMs = deps.voucherAcceptWindowMs ?? 60_000;
+
+  function authenticateVoucher(p: Packet, nas: NasEntry, code: string): { type: AuthType; ok: boolean } {
+    const pap = attributeOf(p, A.userPassword);
+    if (pap) return { type: 'pap', ok: verifyVoucherPap(pap.value, p.authenticator, nas.secret, code) };
+    const chap = attributeOf(p, A.chapPassword);
+    if (chap) return { type: 'chap', ok: verifyVoucherChap(chap.value, attributeOf(p, A.chapChallenge)?.value ?? p.authenticator, code) };
+    return { type: 'none', ok: false };
+  }
+
+  /** Decides an authenticated voucher and answers; `started` once its validity has been stored. */
+  function finishVoucher(p: Packet, nas: NasEntry, v: VoucherAccess, username: string, callingStationId: string | null, authType: AuthType, now: Date, started: boolean): Outcome {
+    const batch = index.voucherBatch(v.batchId);
+    if (!batch) return reject(p, nas, index.settings.messages.rejected, username, null, callingStationId, authType, 'no_batch');
+    const decision = decideVoucher({
+      voucher: v,
+      batch,
+      plan: batch.planId === null ? undefined : index.plan(batch.planId),
+      settings: index.settings,
+      now: now.getTime(),
+      openSessions: index.voucherOpenSessions(v.id),
+      lastAccept: index.voucherAccept(v.id),
+      nasIpAddress: nas.ipAddress,
+      callingStationId: callingStationId ?? undefined,
+      staleAfterMs: deps.staleAfterMs,
+      acceptWindowMs,
+    });
+    if (decision.kind === 'reject') return reject(p, nas, decision.message, username, null, callingStationId, authType, decision.reason);
+    if (v.firstUsedAt === null && !started) {
+      // First use: the validity starts now, stored before the guest is let in (a failure sends no
+      // reply and the NAS retries). Then decided again on what is stored: another radius process
+      // may have started it first.
+      return deps.startVoucher(v.id, now).then((stored) => {
+        if (!stored) return reject(p, nas, index.settings.messages.rejected, username, null, callingStationId, authType, 'unknown_user');
+        const fresh: VoucherAccess = { ...(index.voucherById(v.id) ?? v), ...stored };
+        index.putVouchers([fresh]);
+        return finishVoucher(p, nas, fresh, username, callingStationId, authType, now, true);
+      });
+    }
+    begin(p, Code.AccessAccept);
+    writeProfile(w, decision.profile, { vendor: nas.vendor, interimInterval: deps.interimInterval, classValue: voucherClass(v.id) });
+    const reply = w.toResponse(p.authenticator, nas.secret);
+    index.markVoucherAccepted(v.id, { nasIpAddress: nas.ipAddress, callingStationId, at: now.getTime() });
+    log(nas, username, null, callingStationId, authType, 'accept', decision.reason);
+    return { reply, result: 'accept', reason: decision.reason };
+  }
+
+  function withVoucher(p: Packet, nas: NasEntry, v: VoucherAccess, username: string, callingStationId: string | null): Outcome {
+    const auth = authenticateVoucher(p, nas, v.code);
     const msgs = index.settings.messages;
-    if (!sub) return reject(p, nas, msgs.rejected, username, null, callingStationId, 'none', 'unknown_user');
+    if (auth.type === 'none') return reject(p, nas, msgs.rejected, username, null, callingStationId, 'none', 'no_credentials');
+    if (!auth.ok) return reject(p, nas, msgs.rejected, username, null, callingStationId, auth.type, 'bad_password');
+    return finishVoucher(p, nas, v, username, callingStationId, auth.type, deps.clock.now(), false);
+  }
+
+  /**
+   * The voucher codes a User-Name may stand for: itself when it could be stored as a code (letters
+   * and digits, 4-32: imported codes included), and as printed (spaces and dashes dropped, capital
+   * letters) when that is one of our codes.
+   */
+  function voucherCodesOf(username: string): string[] {
+    const codes = /^[A-Za-z0-9]{4,32}$/.test(username) ? [username] : [];
+    const printed = normalizeVoucherCode(username);
+    if (printed !== username && looksLikeVoucherCode(printed)) codes.push(printed);
+    return codes;
+  }
+
+  /** Neither index knows the name: the database, as a subscription, then as a voucher code. */
+  async function lookup(p: Packet, nas: NasEntry, username: string, callingStationId: string | null): Promise<AccessOutcome> {
+    const sub = await deps.sync.lookupUsername(username);
+    if (sub) return withSubscriber(p, nas, sub, username, callingStationId);
+    const codes = voucherCodesOf(username);
+    const voucher = codes.length ? await deps.sync.lookupVoucher(codes) : undefined;
+    if (voucher) return withVoucher(p, nas, voucher, username, callingStationId);
+    return reject(p, nas, index.settings.messages.rejected, username, null, callingStationId, 'none', 'unknown_user');
+  }
+
+  function withSubscriber(p: Packet, nas: NasEntry, sub: SubscriptionEntry, username: string, callingStationId: string | null): Outcome {
+    const msgs = index.settings.messages;
     const auth = authenticate(p, nas, sub);
     if (auth.type === 'none') return reject(p, nas, msgs.rejected, username, sub.id, callingStationId, 'none', 'no_credentials');
     if (!auth.ok) return reject(p, nas, msgs.rejected, username, sub.id, callingStationId, auth.type, 'bad_password');
@@ -176,6 +267,8 @@ export function createAccessRequestHandler(deps: AccessDeps): (p: Packet, nas: N
     if (attributeOf(p, A.eapMessage)) return reject(p, nas, msgs.rejected, username, null, callingStationId, 'none', 'eap_unsupported');
     const sub = index.subscription(username);
     if (sub) return withSubscriber(p, nas, sub, username, callingStationId);
-    return deps.sync.lookupUsername(username).then((found) => withSubscriber(p, nas, found, username, callingStationId));
+    const voucher = index.voucher(username) ?? index.voucher(normalizeVoucherCode(username));
+    if (voucher) return withVoucher(p, nas, voucher, username, callingStationId);
+    return lookup(p, nas, username, callingStationId);
   };
 }

@@ -20,9 +20,13 @@ export function createAccountingRequestHandler(deps: {
 }): (p: Packet, nas: NasEntry, receivedAt: number) => Promise<AccountingOutcome> {
   const w = new PacketWriter();
   const subscriptionIdFor = (username: string): number | null => deps.index.subscription(username)?.id ?? null;
+  // A voucher session whose Class was lost (a NAS that does not echo it): the code is the
+  // username, typed in any case on the router's own login page.
+  const voucherIdFor = (username: string): number | null =>
+    (deps.index.voucher(username) ?? deps.index.voucher(username.toUpperCase()))?.id ?? null;
 
   return async function handleAccounting(p, nas, receivedAt) {
-    const parsed = parseAccountingRequest(p, nas, receivedAt, subscriptionIdFor);
+    const parsed = parseAccountingRequest(p, nas, receivedAt, subscriptionIdFor, voucherIdFor);
     if (!parsed.ok) return { drop: 'bad_accounting' };
     await deps.writer.submit(parsed.record);
     // No await below: the writer is shared. No Message-Authenticator: RFC 2866 needs none, and

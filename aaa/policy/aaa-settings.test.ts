@@ -16,6 +16,8 @@ const DEFAULTS: AaaSettings = {
     terminated: 'Langganan berhenti / Subscription terminated',
     suspended: 'Langganan diisolir, silakan bayar tagihan / Suspended, please pay your invoice',
     simultaneousUse: 'Sudah login di perangkat lain / Already logged in elsewhere',
+    voucherUsed: 'Voucher sudah habis / Voucher used up',
+    voucherExpired: 'Voucher kedaluwarsa / Voucher expired',
   },
 };
 
@@ -43,6 +45,7 @@ test('stored values are kept, and missing nested fields take their defaults', ()
   assert.deepEqual(r.settings.walledGarden, { addressList: 'blocked', rateLimit: '512k/512k', framedPool: 'pool-isolir', sessionTimeout: 3600 });
   assert.equal(r.settings.messages.suspended, 'Bayar dulu');
   assert.equal(r.settings.messages.rejected, DEFAULTS.messages.rejected);
+  assert.equal(r.settings.messages.voucherUsed, DEFAULTS.messages.voucherUsed, 'a row stored before the voucher texts existed gets them');
   assert.equal(r.settings.softLimitRateLimit, '1M/1M');
 });
 
@@ -51,7 +54,7 @@ test('a full valid row is taken as stored', () => {
     suspendedAction: 'walled_garden',
     walledGarden: { addressList: 'isolir-2', rateLimit: '256k/1M', framedPool: null, sessionTimeout: 60 },
     softLimitRateLimit: '2M/2M 4M/4M 1M/1M 8/8 5',
-    messages: { rejected: 'a', terminated: 'b', suspended: 'c', simultaneousUse: 'd' },
+    messages: { rejected: 'a', terminated: 'b', suspended: 'c', simultaneousUse: 'd', voucherUsed: 'e', voucherExpired: 'f' },
   };
   assert.deepEqual(parseAaaSettings(stored), { settings: stored });
 });

@@ -31,12 +31,18 @@ export const aaaSettingsSchema = z.object({
       terminated: z.string().max(200).default('Langganan berhenti / Subscription terminated'),
       suspended: z.string().max(200).default('Langganan diisolir, silakan bayar tagihan / Suspended, please pay your invoice'),
       simultaneousUse: z.string().max(200).default('Sudah login di perangkat lain / Already logged in elsewhere'),
+      /** A hotspot voucher whose time or data is used up. */
+      voucherUsed: z.string().max(200).default('Voucher sudah habis / Voucher used up'),
+      /** A hotspot voucher whose validity has ended. */
+      voucherExpired: z.string().max(200).default('Voucher kedaluwarsa / Voucher expired'),
     })
     .default({
       rejected: 'Login ditolak / Login rejected',
       terminated: 'Langganan berhenti / Subscription terminated',
       suspended: 'Langganan diisolir, silakan bayar tagihan / Suspended, please pay your invoice',
       simultaneousUse: 'Sudah login di perangkat lain / Already logged in elsewhere',
+      voucherUsed: 'Voucher sudah habis / Voucher used up',
+      voucherExpired: 'Voucher kedaluwarsa / Voucher expired',
     }),
 });
 

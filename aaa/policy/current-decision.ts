@@ -7,7 +7,7 @@ import type { AaaIndex } from '../index/aaa-index.js';
 import { decide, type Decision } from './decide.js';
 
 /** null when the subscription or its plan is not in the index (deleted). */
-export function currentDecision(index: AaaIndex, subscriptionId: number, now: Date, staleAfterMs: number): Decision | null {
+export function currentDecision(index: AaaIndex, subscriptionId: number, now: Date): Decision | null {
   const subscription = index.subscriptionById(subscriptionId);
   const plan = subscription && index.plan(subscription.planId);
   if (!subscription || !plan) return null;
@@ -21,6 +21,5 @@ export function currentDecision(index: AaaIndex, subscriptionId: number, now: Da
     usedOctets: periodStart ? (index.usedOctets(subscription.id, periodStart) ?? 0) : 0,
     nasIpAddress: '',
     callingStationId: undefined,
-    staleAfterMs,
   });
 }

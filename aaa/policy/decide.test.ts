@@ -14,12 +14,11 @@ const HOUR = 3_600_000;
 const GIB = 2 ** 30;
 const NAS = '10.0.0.1';
 const MAC = 'AA:BB:CC:DD:EE:01';
-const STALE_AFTER = 15 * 60_000;
 
 const SETTINGS: AaaSettings = parseAaaSettings({
   walledGarden: { addressList: 'isolir', rateLimit: '256k/256k', framedPool: null, sessionTimeout: 900 },
   softLimitRateLimit: '1M/2M',
-  messages: { rejected: 'MSG rejected', terminated: 'MSG terminated', suspended: 'MSG suspended', simultaneousUse: 'MSG simultaneous' },
+  messages: { rejected: 'MSG rejected', terminated: 'MSG terminated', suspended: 'MSG suspended', simultaneousUse: 'MSG simultaneous', voucherUsed: 'MSG voucher used', voucherExpired: 'MSG voucher expired' },
 }).settings;
 
 function settings(over: Partial<AaaSettings> = {}): AaaSettings {
@@ -89,7 +88,6 @@ function run(over: Partial<Omit<DecisionInput, 'subscription' | 'plan'>> & { sub
     usedOctets: 0,
     nasIpAddress: NAS,
     callingStationId: MAC,
-    staleAfterMs: STALE_AFTER,
     ...rest,
   });
 }
@@ -224,19 +222,18 @@ describe('rule 3: simultaneous use', () => {
     assert.deepEqual(run({ callingStationId: undefined, openSessions: open }), reject);
   });
 
-  test('a session silent for longer than staleAfterMs does not count; one at exactly the limit does', () => {
-    assert.equal(run({ openSessions: [session({ updateTime: NOW - STALE_AFTER - 1 })] }).kind, 'accept');
-    assert.deepEqual(run({ openSessions: [session({ updateTime: NOW - STALE_AFTER })] }), reject);
+  test('a session open for days still counts: the index never sees Interim-Updates, lost sessions are closed by the sweep', () => {
+    assert.deepEqual(run({ openSessions: [session({ updateTime: NOW - 3 * 24 * 3600_000 })] }), reject);
   });
 
-  test('only fresh sessions from other devices are counted against the limit', () => {
+  test('only sessions from other devices are counted against the limit', () => {
     const open = [
       session({ sessionKey: 'same-device', nasIpAddress: NAS, callingStationId: MAC }),
-      session({ sessionKey: 'stale', updateTime: NOW - 2 * STALE_AFTER }),
-      session({ sessionKey: 'other' }),
+      session({ sessionKey: 'other-1' }),
+      session({ sessionKey: 'other-2' }),
     ];
-    assert.equal(run({ plan: { simultaneousUse: 2 }, openSessions: open }).kind, 'accept');
-    assert.deepEqual(run({ plan: { simultaneousUse: 1 }, openSessions: open }), reject);
+    assert.equal(run({ plan: { simultaneousUse: 3 }, openSessions: open }).kind, 'accept');
+    assert.deepEqual(run({ plan: { simultaneousUse: 2 }, openSessions: open }), reject);
   });
 });
 

@@ -8,8 +8,11 @@
  * 2. suspended, or prepaid whose paid_until has passed (expired) → the walled garden (address
  *    list, isolation rate and pool, short Session-Timeout) or reject, per `settings.suspendedAction`.
  * 3. simultaneous use: open sessions at or above the plan's limit → reject. A session on the same
- *    NAS from the same Calling-Station-Id is the same device reconnecting and does not count;
- *    neither does a session silent for longer than `staleAfterMs` (the NAS lost it).
+ *    NAS from the same Calling-Station-Id is the same device reconnecting and does not count.
+ *    A session the NAS lost (no accounting for RADIUS_STALE_INTERVALS interim intervals) is
+ *    closed by the stale-session sweep (aaa/accounting/sweep-stale-sessions.ts, every minute),
+ *    which removes it from the index: the index does not see Interim-Updates, so its sessions'
+ *    update times are those of their Start and cannot tell a lost session from a long one.
  * 4. active / soft-limited → accept with the plan's rate (soft-limited: the soft-limit rate);
  *    a quota plan gets Mikrotik-Total-Limit = what is left, and after the quota the fair-usage
  *    rate (or a reject when the plan has none). Prepaid Session-Timeout stops at paid_until.
@@ -52,8 +55,6 @@ export interface DecisionInput {
   usedOctets: number;
   nasIpAddress: string;
   callingStationId: string | undefined;
-  /** Sessions not updated for this long do not count for simultaneous use. */
-  staleAfterMs: number;
 }
 
 /** Decides one Access-Request for an authenticated subscriber. */
@@ -120,7 +121,6 @@ function addressing(sub: SubscriptionAccess, plan: PlanAccess, poolOverride: str
 function countsAgainstLimit(input: DecisionInput): number {
   let n = 0;
   for (const s of input.openSessions) {
-    if (input.now - s.updateTime > input.staleAfterMs) continue;
     if (
       input.callingStationId &&
       s.callingStationId === input.callingStationId &&

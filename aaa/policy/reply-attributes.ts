@@ -80,3 +80,18 @@ export function parseClass(value: Buffer | undefined): { subscriptionId: number;
   if (!m) return null;
   return { subscriptionId: Number(m[1]), planId: Number(m[2]), walledGarden: m[3] === 'w' };
 }
+
+/**
+ * Class value of a hotspot voucher's session: `isp1;v=<voucher id>`. Accounting reads it back
+ * with parseVoucherClass to add the session's time and octets to the voucher.
+ */
+export function voucherClass(voucherId: number): Buffer {
+  return Buffer.from(`isp1;v=${voucherId}`, 'latin1');
+}
+
+/** Parses a Class written by voucherClass; null for any other Class. */
+export function parseVoucherClass(value: Buffer | undefined): { voucherId: number } | null {
+  if (!value || value.length > 32) return null;
+  const m = /^isp1;v=(\d{1,15})$/.exec(value.toString('latin1'));
+  return m ? { voucherId: Number(m[1]) } : null;
+}

@@ -3,7 +3,7 @@
  * - per account: STAFF_LOCKOUT_FAILURES wrong passwords in a row lock it for
  *   STAFF_LOCKOUT_MINUTES (staff_users.failed_login_count / locked_until); the right password
  *   during the lock is refused too;
- * - per client address: after IP_ATTEMPTS failed attempts in IP_WINDOW_SECONDS (Redis counter)
+ * - per client address: after IP_ATTEMPTS failed attempts in IP_WINDOW_SECONDS (lib/http/attempt-limiter.ts)
  *   the address is refused until the window ends, so one address cannot walk through many
  *   usernames; successful sign-ins do not count (an office of staff behind one NAT).
  * An unknown username costs the same bcrypt work as a known one, and gets the same answer.
@@ -12,6 +12,7 @@
 import { recordAudit } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
+import { createAttemptLimiter } from '../../lib/http/attempt-limiter.js';
 import type { Redis } from '../../lib/redis.js';
 import { verifyPassword } from './password.js';
 
@@ -46,10 +47,10 @@ export interface SignInDeps {
 }
 
 export async function signIn(deps: SignInDeps, input: { username: string; password: string; ip: string }): Promise<SignInResult> {
-  const ipKey = `${deps.prefix}:staff-sign-in:${input.ip}`;
-  if (Number((await deps.redis.get(ipKey)) ?? 0) >= IP_ATTEMPTS) return { ok: false, code: 'rate_limited' };
+  const perAddress = createAttemptLimiter({ redis: deps.redis, prefix: deps.prefix, name: 'staff-sign-in-ip', limit: IP_ATTEMPTS, windowSeconds: IP_WINDOW_SECONDS });
+  if (!(await perAddress.peek(input.ip)).allowed) return { ok: false, code: 'rate_limited' };
   const failed = async (code: 'invalid' | 'locked'): Promise<SignInResult> => {
-    await deps.redis.multi().incr(ipKey).expire(ipKey, IP_WINDOW_SECONDS, 'NX').exec();
+    await perAddress.hit(input.ip);
     return { ok: false, code };
   };
 

@@ -7,10 +7,11 @@ import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import { formBody, idParam, queryValue } from '../request.js';
 import type { AdminDeps } from '../deps.js';
-import { streamCsv } from '../csv.js';
+import { everyRow, streamCsv } from '../csv.js';
 import { customerDetail } from './customer-detail.js';
 import { CUSTOMER_FILTERS, CUSTOMER_SORTS, listCustomers, type CustomerListQuery } from './list-customers.js';
 import { createCustomer, loadCustomer, updateCustomer } from './save-customer.js';
+import { listLinks } from '../list-links.js';
 
 function listQuery(q: Record<string, unknown>): CustomerListQuery {
   const one = (v: unknown): string => queryValue(v);
@@ -42,10 +43,7 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
       query,
       list,
       filters: CUSTOMER_FILTERS.filter(Boolean),
-      prev: list.page > 1 ? params({ page: list.page - 1 }) : null,
-      next: list.page < list.pages ? params({ page: list.page + 1 }) : null,
-      sortBy: Object.fromEntries(CUSTOMER_SORTS.map((s) => [s, params({ sort: s, dir: query.sort === s && query.dir === 'asc' ? 'desc' : 'asc', page: 1 })])),
-      csv: `/admin/customers.csv?${params({ page: 1 })}`,
+      ...listLinks({ query, list, sorts: CUSTOMER_SORTS, params: params, csvPath: '/admin/customers.csv' }),
     }, 'partials/admin/customer-results');
   });
 
@@ -55,11 +53,7 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
     await streamCsv(ctx, `customers-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
       ['customer_number', 'name', 'phone', 'subscriptions', 'statuses', 'balance'],
       async function* () {
-        for (let page = 1; ; page++) {
-          const list = await listCustomers(deps.db, { ...query, page }, pageSize);
-          for (const c of list.rows) yield [c.customer_number, c.name, c.phone ?? '', c.usernames ?? '', c.statuses.join(' '), c.balance];
-          if (page >= list.pages) return;
-        }
+        for await (const c of everyRow((page) => listCustomers(deps.db, { ...query, page }, pageSize))) yield [c.customer_number, c.name, c.phone ?? '', c.usernames ?? '', c.statuses.join(' '), c.balance];
       });
   });
 
@@ -78,7 +72,12 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
   r.get('/admin/customers/:id', ...guard('customers.view'), async (ctx) => {
     const detail = await customerDetail(deps.db, idParam(ctx.params.id));
     if (!detail) throw new AppError('not_found', 'not_found', 404);
-    deps.render(ctx, 'admin/customers/show', { title: detail.customer.name, ...detail, saved: ctx.query.saved, paymentError: ctx.query.payment_error });
+    const payment = queryValue(ctx.query.payment);
+    deps.render(ctx, 'admin/customers/show', {
+      title: detail.customer.name, ...detail, saved: ctx.query.saved, paymentError: ctx.query.payment_error,
+      // The receipt of the payment just recorded (the redirect after a payment names it).
+      receiptId: /^\d{1,15}$/.test(payment) ? Number(payment) : null,
+    });
   });
 
   r.get('/admin/customers/:id/edit', ...guard('customers.edit'), async (ctx) => {

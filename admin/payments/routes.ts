@@ -1,9 +1,103 @@
-/** Payments: list and receipts. */
+/**
+ * Payments: the list (search, filters, sort, pages; CSV of the whole filtered list), the payment
+ * page with its receipt (who received it, the invoices its money paid), a print page of the
+ * receipt (no console chrome) and the receipt PDF. Receipts exist for settled payments only.
+ */
 import Router from '@koa/router';
-import type { AdminState } from '../context.js';
+import { loadReceiptDocument } from '../../billing/payments/receipt-document.js';
+import { renderReceiptPdf } from '../../billing/payments/receipt-pdf.js';
+import { AppError } from '../../lib/errors.js';
+import { guard, type AdminState } from '../context.js';
+import { streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
+import { dateValue } from '../invoices/list-invoices.js';
+import { printPage } from '../invoices/print-views.js';
+import { idParam, queryValue } from '../request.js';
+import { listLinks } from '../list-links.js';
+import {
+  PAYMENT_METHOD_FILTERS, PAYMENT_PROVIDERS, PAYMENT_SORTS, PAYMENT_STATUS_FILTERS, allPayments, listPayments, type PaymentListQuery,
+} from './list-payments.js';
 
-export function createPaymentRoutes(_deps: AdminDeps): Router<AdminState> {
+function pick<T extends string>(allowed: readonly T[], value: string, fallback: T): T {
+  return (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
+}
+
+function listQuery(q: Record<string, unknown>): PaymentListQuery {
+  const one = (v: unknown): string => queryValue(v);
+  return {
+    q: one(q.q),
+    method: pick(PAYMENT_METHOD_FILTERS, one(q.method), ''),
+    provider: pick(PAYMENT_PROVIDERS, one(q.provider), ''),
+    status: pick(PAYMENT_STATUS_FILTERS, one(q.status), ''),
+    from: dateValue(q.from),
+    to: dateValue(q.to),
+    sort: pick(PAYMENT_SORTS, one(q.sort), 'received'),
+    dir: one(q.dir) === 'asc' ? 'asc' : 'desc',
+    page: Number.parseInt(one(q.page), 10) || 1,
+  };
+}
+
+function queryString(p: PaymentListQuery): string {
+  return new URLSearchParams({ q: p.q, method: p.method, provider: p.provider, status: p.status, from: p.from, to: p.to, sort: p.sort, dir: p.dir, page: String(p.page) }).toString();
+}
+
+export function createPaymentRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
+
+  r.get('/admin/payments', ...guard('payments.view'), async (ctx) => {
+    const query = listQuery(ctx.query);
+    const list = await listPayments(deps.db, query, deps.config.ISP_TIME_ZONE);
+    const params = (over: Partial<PaymentListQuery>): string => queryString({ ...query, ...over });
+    deps.render(ctx, 'admin/payments/list', {
+      title: 'Payments',
+      query,
+      list,
+      methods: PAYMENT_METHOD_FILTERS.filter(Boolean),
+      providers: PAYMENT_PROVIDERS.filter(Boolean),
+      statuses: PAYMENT_STATUS_FILTERS.filter(Boolean),
+      ...listLinks({ query, list, sorts: PAYMENT_SORTS, params: params, csvPath: '/admin/payments.csv', firstDir: 'desc' }),
+    }, 'partials/admin/payment-results');
+  });
+
+  r.get('/admin/payments.csv', ...guard('payments.view'), async (ctx) => {
+    const query = listQuery(ctx.query);
+    const tz = deps.config.ISP_TIME_ZONE;
+    const stamp = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+    await streamCsv(ctx, `payments-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
+      ['receipt_number', 'received_at', 'customer_number', 'customer_name', 'method', 'payment_type', 'status', 'flagged', 'amount', 'received_by', 'reference', 'gateway_order_id', 'invoice_number'],
+      async function* () {
+        for await (const p of allPayments(deps.db, query, tz)) {
+          yield [p.receipt_number, stamp.format(new Date(p.received_at)), p.customer_number, p.customer_name, p.method, p.gateway_payment_type ?? '', p.status,
+            p.flagged_reason ?? '', p.amount, p.received_by_name ?? '', p.reference ?? '', p.gateway_order_id ?? '', p.invoice_number ?? ''];
+        }
+      });
+  });
+
+  const receipt = async (id: string | undefined, settledOnly: boolean) => {
+    const doc = await loadReceiptDocument(deps.db, idParam(id));
+    if (!doc) throw new AppError('not_found', 'not_found', 404);
+    if (settledOnly && doc.status !== 'settled') throw new AppError('not_settled', 'a receipt exists once the payment is settled', 409);
+    return doc;
+  };
+
+  r.get('/admin/payments/:id', ...guard('payments.view'), async (ctx) => {
+    const doc = await receipt(ctx.params.id, false);
+    deps.render(ctx, 'admin/payments/show', { title: doc.receiptNumber, doc, applied: doc.allocations.reduce((s, a) => s + a.amount, 0) });
+  });
+
+  r.get('/admin/payments/:id/print', ...guard('payments.view'), async (ctx) => {
+    const doc = await receipt(ctx.params.id, true);
+    printPage(ctx, deps, 'admin/payments/print', { title: doc.receiptNumber, doc });
+  });
+
+  r.get('/admin/payments/:id/pdf', ...guard('payments.view'), async (ctx) => {
+    const doc = await receipt(ctx.params.id, true);
+    const pdf = await renderReceiptPdf(doc, { locale: ctx.state.locale, timeZone: deps.config.ISP_TIME_ZONE });
+    ctx.type = 'application/pdf';
+    ctx.set('Cache-Control', 'no-store');
+    ctx.attachment(`${doc.receiptNumber.replace(/[^A-Za-z0-9._-]+/g, '-')}.pdf`, { type: ctx.query.download === '1' ? 'attachment' : 'inline' });
+    ctx.body = pdf;
+  });
+
   return r;
 }

@@ -1,9 +1,101 @@
-/** Staff accounts and roles. */
+/**
+ * Staff and roles (staff.manage: admins only): the staff list, a new account (its one-time
+ * password shown once), a member's page (change role, deactivate / reactivate, reset the
+ * password), and the read-only permission matrix of admin/permissions.ts.
+ */
 import Router from '@koa/router';
-import type { AdminState } from '../context.js';
+import { AppError } from '../../lib/errors.js';
+import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
+import { PERMISSIONS, permissionsOf, STAFF_ROLES } from '../permissions.js';
+import { formBody, idParam, queryValue } from '../request.js';
+import {
+  addStaff, changeStaffRole, EMPTY_STAFF, formInput, listStaff, loadStaffMember, resetStaffPassword, setStaffActive, type StaffChangeOutcome,
+} from './manage-staff.js';
 
-export function createStaffRoutes(_deps: AdminDeps): Router<AdminState> {
+/** Notices after a change (staff.saved.*); anything else in the URL shows none. */
+const SAVED = new Set(['role', 'deactivated', 'reactivated']);
+
+export function createStaffRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
+  // Read per request: the router is also built without deps (test/scenarios/admin-authorization lists its routes).
+  const rounds = (): number => deps.config.PASSWORD_HASH_ROUNDS;
+
+  const memberPage = async (ctx: Parameters<AdminDeps['render']>[0], id: number, extra: Record<string, unknown> = {}): Promise<void> => {
+    const member = await loadStaffMember(deps.db, id);
+    if (!member) throw new AppError('not_found', 'not_found', 404);
+    const saved = queryValue(ctx.query.saved, 20);
+    deps.render(ctx, 'admin/staff/show', {
+      title: member.name, member, roles: STAFF_ROLES, self: member.id === ctx.state.staff!.id,
+      locked: member.locked_until !== null && new Date(member.locked_until) > deps.clock.now(),
+      saved: SAVED.has(saved) ? saved : null, ...extra,
+    });
+  };
+
+  /** A refused change: the member's page again with the reason, 409 (stale, self, last admin) or 422. */
+  const refused = async (ctx: Parameters<AdminDeps['render']>[0], id: number, outcome: Exclude<StaffChangeOutcome, { ok: true }>): Promise<void> => {
+    if (outcome.code === 'not_found') throw new AppError('not_found', 'not_found', 404);
+    ctx.status = outcome.code === 'invalid' ? 422 : 409;
+    await memberPage(ctx, id, { refusal: `staff.refused.${outcome.code}` });
+  };
+
+  r.get('/admin/staff', ...guard('staff.manage'), async (ctx) => {
+    const now = deps.clock.now();
+    const rows = (await listStaff(deps.db)).map((m) => ({ ...m, locked: m.locked_until !== null && new Date(m.locked_until) > now, self: m.id === ctx.state.staff!.id }));
+    deps.render(ctx, 'admin/staff/list', { title: 'Staff', rows });
+  });
+
+  r.get('/admin/staff/roles', ...guard('staff.manage'), (ctx) => {
+    const sets = STAFF_ROLES.map((role) => permissionsOf(role));
+    deps.render(ctx, 'admin/staff/roles', {
+      title: 'Roles',
+      roles: STAFF_ROLES,
+      matrix: PERMISSIONS.map((permission) => ({ permission, granted: sets.map((s) => s.has(permission)) })),
+    });
+  });
+
+  r.get('/admin/staff/new', ...guard('staff.manage'), (ctx) => {
+    deps.render(ctx, 'admin/staff/form', { title: 'New staff member', values: EMPTY_STAFF, roles: STAFF_ROLES });
+  });
+
+  r.post('/admin/staff', ...guard('staff.manage'), async (ctx) => {
+    const values = formInput(formBody(ctx));
+    const result = await addStaff(deps.db, actorOf(ctx), values, rounds());
+    if (!result.ok) {
+      ctx.status = 422;
+      return deps.render(ctx, 'admin/staff/form', { title: 'New staff member', values, roles: STAFF_ROLES, errors: result.errors });
+    }
+    // Shown once, on this response only: not in a URL, not stored in clear.
+    const member = await loadStaffMember(deps.db, result.id);
+    deps.render(ctx, 'admin/staff/password-once', { title: member!.name, member, oneTimePassword: result.oneTimePassword, created: true });
+  });
+
+  r.get('/admin/staff/:id', ...guard('staff.manage'), async (ctx) => memberPage(ctx, idParam(ctx.params.id)));
+
+  r.post('/admin/staff/:id/role', ...guard('staff.manage'), async (ctx) => {
+    const id = idParam(ctx.params.id);
+    const body = formBody(ctx);
+    const outcome = await changeStaffRole(deps.db, actorOf(ctx), id, Number(body.version), String(body.role ?? ''));
+    if (outcome.ok) return ctx.redirect(`/admin/staff/${id}?saved=role`);
+    await refused(ctx, id, outcome);
+  });
+
+  for (const [verb, active] of [['deactivate', false], ['reactivate', true]] as const) {
+    r.post(`/admin/staff/:id/${verb}`, ...guard('staff.manage'), async (ctx) => {
+      const id = idParam(ctx.params.id);
+      const outcome = await setStaffActive(deps.db, actorOf(ctx), id, active);
+      if (outcome.ok) return ctx.redirect(`/admin/staff/${id}?saved=${verb}d`);
+      await refused(ctx, id, outcome);
+    });
+  }
+
+  r.post('/admin/staff/:id/password', ...guard('staff.manage'), async (ctx) => {
+    const id = idParam(ctx.params.id);
+    const outcome = await resetStaffPassword(deps.db, actorOf(ctx), id, rounds());
+    if (!outcome.ok) return refused(ctx, id, outcome);
+    const member = await loadStaffMember(deps.db, id);
+    deps.render(ctx, 'admin/staff/password-once', { title: member!.name, member, oneTimePassword: outcome.oneTimePassword, created: false });
+  });
+
   return r;
 }

@@ -14,6 +14,8 @@ const params = {
   companyName: 'Net Desa',
   planName: 'Rumahan 10 Mbps',
   message: 'NAS Router Pusat tidak menjawab CoA',
+  code: '482913',
+  minutes: '5',
 };
 
 describe('built-in templates', () => {
@@ -40,7 +42,8 @@ describe('built-in templates', () => {
         assert.ok(r.subject.length > 0 && !r.subject.includes('\n'), `${locale}/${name} subject`);
         assert.ok(!/{{|}}/.test(r.text + r.subject), `${locale}/${name} left a placeholder`);
         assert.ok(!r.text.includes('&amp;') && !r.text.includes('&quot;') && !r.text.includes('&lt;'), `${locale}/${name} escaped HTML`);
-        if (name !== 'staff_alert') assert.ok(r.text.includes('Toko "Maju" & Sons'), `${locale}/${name} customer name`);
+        if (name !== 'staff_alert' && name !== 'login_code') assert.ok(r.text.includes('Toko "Maju" & Sons'), `${locale}/${name} customer name`);
+        if (name === 'login_code') assert.ok(r.text.includes('482913') && r.subject.includes('482913'), `${locale}/${name} code`);
         if (['invoice_issued', 'payment_reminder', 'payment_received', 'suspended'].includes(name)) assert.ok(r.text.includes('Rp 150.000'), `${locale}/${name} amount`);
       }
     }

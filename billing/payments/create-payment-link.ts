@@ -11,6 +11,7 @@ import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { lockCustomer } from '../ledger/settle-open-invoices.js';
 import type { PaymentGateway, Provider } from './gateways/payment-gateway.js';
+import { openInvoicesInSettlementOrder } from './restore-quote.js';
 
 export interface PaymentLinkDeps {
   db: Knex;
@@ -29,10 +30,18 @@ export function configuredProviders(gateways: Partial<Record<Provider, PaymentGa
 }
 
 /**
+ * @param opts.andEarlier also ask for what is owed on every open invoice of the customer that a
+ *   payment settles before this one (settlement order, restore-quote.ts): one payment that pays
+ *   them all (the captive portal's "pay what restores my access").
  * @throws AppError `no_gateway` (503) when no gateway is configured, `invoice_not_open` (409)
  *   when nothing is owed on the invoice, `gateway_unavailable` (502) when the gateway refused.
  */
-export async function createPaymentLink(deps: PaymentLinkDeps, invoiceId: number, provider?: Provider): Promise<{ url: string; orderId: string }> {
+export async function createPaymentLink(
+  deps: PaymentLinkDeps,
+  invoiceId: number,
+  provider?: Provider,
+  opts: { andEarlier?: boolean } = {},
+): Promise<{ url: string; orderId: string }> {
   const chosen = provider ?? configuredProviders(deps.gateways)[0];
   const gateway = chosen ? deps.gateways[chosen] : undefined;
   if (!chosen || !gateway) throw new AppError('no_gateway', 'online payment is not available', 503);
@@ -47,7 +56,18 @@ export async function createPaymentLink(deps: PaymentLinkDeps, invoiceId: number
       throw new AppError('invoice_not_open', 'nothing is owed on this invoice', 409);
     }
     await lockCustomer(trx, inv.customer_id);
-    const amount = inv.total - inv.amount_paid;
+    let amount = inv.total - inv.amount_paid;
+    let earlier = 0;
+    if (opts.andEarlier) {
+      // Under the customer lock: no payment can settle any of them between this sum and the order.
+      const open = await openInvoicesInSettlementOrder(trx, inv.customer_id);
+      const at = open.findIndex((i) => i.id === invoiceId);
+      if (at < 0) throw new AppError('invoice_not_open', 'nothing is owed on this invoice', 409); // settled while we waited for the lock
+      amount = open.slice(0, at + 1).reduce((sum, i) => sum + i.owed, 0);
+      earlier = at;
+    }
+    // created_at on the same clock as `now` (the row's default is the database's): the reuse
+    // window, and the captive portal's "payment waiting", measure it.
     const reusable = await trx('payments')
       .where({ invoice_id: invoiceId, method: chosen, status: 'pending', amount })
       .whereNotNull('payment_url')
@@ -58,9 +78,9 @@ export async function createPaymentLink(deps: PaymentLinkDeps, invoiceId: number
     const { rows } = await trx.raw('SELECT count(*)::int AS n FROM payments WHERE invoice_id = ? AND method = ?', [invoiceId, chosen]);
     const orderId = `${String(inv.invoice_number).replaceAll('/', '-')}-${Number(rows[0].n) + 1}`;
     const [payment] = await trx('payments')
-      .insert({ customer_id: inv.customer_id, invoice_id: invoiceId, amount, method: chosen, status: 'pending', gateway_order_id: orderId })
+      .insert({ customer_id: inv.customer_id, invoice_id: invoiceId, amount, method: chosen, status: 'pending', gateway_order_id: orderId, created_at: now })
       .returning('id');
-    return { paymentId: Number(payment.id), orderId, amount, invoice: inv };
+    return { paymentId: Number(payment.id), orderId, amount, earlier, invoice: inv };
   });
   if ('reuse' in prepared) return prepared.reuse!;
 
@@ -69,7 +89,7 @@ export async function createPaymentLink(deps: PaymentLinkDeps, invoiceId: number
       orderId: prepared.orderId,
       amount: prepared.amount,
       invoiceNumber: String(prepared.invoice.invoice_number),
-      description: `Tagihan internet ${prepared.invoice.invoice_number}`,
+      description: `Tagihan internet ${prepared.invoice.invoice_number}${prepared.earlier ? ` +${prepared.earlier} tagihan` : ''}`,
       customer: { name: String(prepared.invoice.name), email: prepared.invoice.email, phone: prepared.invoice.phone },
       returnUrl: deps.returnUrl,
       expiresInMinutes: 24 * 60,

@@ -89,6 +89,7 @@ try {
         interimInterval: config.RADIUS_INTERIM_INTERVAL,
         addressList: settings.walledGarden.addressList,
         portal: { address: values.server, port: config.PORT },
+        ...(config.PUBLIC_URL ? { portalUrl: `${config.PUBLIC_URL.replace(/\/+$/, '')}/portal/captive` } : {}),
         routerOs715: !values['routeros-6'],
       }) + '\n',
     );

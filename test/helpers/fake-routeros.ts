@@ -12,6 +12,7 @@
  * - Login: the post-6.43 form `/login =name= =password=`; wrong credentials get
  *   `!trap =message=invalid user name or password (6)` then `!done`. Commands before a
  *   successful login are trapped.
+ * - `/system/identity/print` answers `identity` (default MikroTik).
  * - Menus: `/ppp/active` and `/ip/hotspot/active` with `print` (queries `?prop=value`, `?prop`,
  *   `?-prop`, ANDed; `=.proplist=`) and `remove` (`=.id=` or `=numbers=`, comma-separated ids).
  *   Anything else (including node-routeros's `#` keepalive) is trapped as an unknown command.
@@ -27,6 +28,8 @@ export interface FakeRouterOsOptions {
   hotspot?: Item[];
   emptyReply?: boolean;
   silent?: boolean;
+  /** What `/system/identity/print` answers (System → Identity), default 'MikroTik'. */
+  identity?: string;
 }
 
 export interface FakeRouterOs {
@@ -113,6 +116,7 @@ export async function startFakeRouterOs(opts: FakeRouterOsOptions = {}): Promise
       return trap('invalid user name or password (6)');
     }
     if (!state.loggedIn) return trap('not logged in', 0);
+    if (command === '/system/identity/print') return [['!re', `=name=${opts.identity ?? 'MikroTik'}`], ['!done']];
 
     const slash = command.lastIndexOf('/');
     const menu = command.slice(0, slash) as Menu;

@@ -15,8 +15,22 @@ export interface RadclientReply {
 }
 
 /**
+ * True when radclient sends this CHAP-Password (CHAP Ident + Response, RFC 2865 §5.3) as given.
+ * radclient (FreeRADIUS 3.x, src/main/radclient.c send_one_packet: "Allow the user to specify
+ * ASCII or hex CHAP-Password") takes a 17-octet CHAP-Password whose octets are all 32 or above for
+ * a cleartext password, and sends its own CHAP encoding of those 17 octets with a random Ident
+ * instead: the server then rightly answers Access-Reject. That is (7/8)^17, about 1 in 10, of
+ * random Ident + MD5 values (its comment says 1/2^51). A test that sends a precomputed response
+ * draws its Ident / challenge again until this holds.
+ */
+export function radclientSendsChapPasswordAsIs(chapPassword: Buffer): boolean {
+  return chapPassword.length !== 17 || chapPassword.some((octet) => octet < 32);
+}
+
+/**
  * Sends one request. `attributes` are radclient input lines (`User-Name = "u"`), joined by ", ".
  * radclient adds a correct Message-Authenticator for `Message-Authenticator = 0x00`.
+ * Rejects a hex `CHAP-Password = 0x…` that radclient would replace (radclientSendsChapPasswordAsIs).
  */
 export function radclient(opts: {
   port: number;
@@ -27,6 +41,12 @@ export function radclient(opts: {
   timeoutSeconds?: number;
   host?: string;
 }): Promise<RadclientReply> {
+  for (const line of opts.attributes) {
+    const hex = /^\s*CHAP-Password\s*=\s*0x([0-9a-f]+)\s*$/i.exec(line)?.[1];
+    if (hex && !radclientSendsChapPasswordAsIs(Buffer.from(hex, 'hex'))) {
+      return Promise.reject(new Error(`radclient would replace ${line.trim()} (17 octets, none below 32) with its own CHAP encoding; draw another CHAP Ident or challenge`));
+    }
+  }
   const args = ['-x', '-r', String(opts.retries ?? 1), '-t', String(opts.timeoutSeconds ?? 1),
     `${opts.host ?? '127.0.0.1'}:${opts.port}`, opts.type, opts.secret];
   return new Promise((resolve, reject) => {

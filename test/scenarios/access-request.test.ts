@@ -255,6 +255,23 @@ describe('usage and sessions', () => {
     assert.equal(afterStop.code, 'Access-Accept');
   });
 
+  test('simultaneous use holds for a long session kept alive by Interim-Updates (the index never sees them)', async () => {
+    const s = subs.active!;
+    const nas = await stack.c.db('nas').first('id');
+    const started = new Date(Date.now() - 3 * 3600_000);
+    await stack.c.db('accounting_sessions').insert({
+      session_key: '31111111-2222-3333-4444-555555555555', acct_session_id: 'long-1', username: s.username, subscription_id: s.id,
+      nas_id: nas.id, nas_ip_address: '127.0.0.1', calling_station_id: 'AA:BB:CC:00:00:01', start_time: started, update_time: started,
+    });
+    await stack.radius.sync.settled();
+    // An Interim-Update a minute ago: the session is alive, three hours after its Start.
+    await stack.c.db('accounting_sessions').where({ acct_session_id: 'long-1' }).update({ update_time: new Date(Date.now() - 60_000) });
+    const other = await auth([`User-Name = "${s.username}"`, `User-Password = "${s.password}"`, 'Calling-Station-Id = "AA:BB:CC:00:00:98"']);
+    assert.equal(other.code, 'Access-Reject', 'a second device while the first is online');
+    await stack.c.db('accounting_sessions').where({ acct_session_id: 'long-1' }).update({ stop_time: new Date() });
+    await stack.radius.sync.settled();
+  });
+
   test('a plan allowing two devices accepts the second and sends its Mikrotik-Group', async () => {
     const s = subs.family!;
     const nas = await stack.c.db('nas').first('id');

@@ -51,13 +51,24 @@ export const WHATSAPP_TEMPLATE_PARAMS: Readonly<Record<TemplateName, readonly st
   suspended: ['customerName', 'invoiceNumber', 'amount', 'payUrl'],
   reactivated: ['customerName'],
   staff_alert: ['message'],
+  // An authentication template (category AUTHENTICATION, copy-code button): its preset body has
+  // the code as its only variable, and the button carries the code again (WHATSAPP_OTP_TEMPLATES).
+  login_code: ['code'],
 };
+
+/** Authentication templates with a copy-code button: the code is also the button's parameter. */
+const WHATSAPP_OTP_TEMPLATES: ReadonlySet<string> = new Set<TemplateName>(['login_code']);
 
 const RETRYABLE_CODES = new Set([1, 2, 4, 80007, 130429, 131000, 131016, 131048, 131056, 133004]);
 
 function paramText(value: string | undefined): string {
   const v = (value ?? '').replace(/\s+/g, ' ').trim();
   return v === '' ? '-' : v;
+}
+
+/** The copy-code button component of an authentication template (Meta: "Sending authentication templates"). */
+function otpButton(template: string, parameters: Array<{ type: string; text: string }>): unknown[] {
+  return WHATSAPP_OTP_TEMPLATES.has(template) && parameters[0] ? [{ type: 'button', sub_type: 'url', index: '0', parameters: [parameters[0]] }] : [];
 }
 
 /** Creates the WhatsApp Cloud API channel (name `whatsapp`). */
@@ -82,7 +93,7 @@ export function createWhatsAppCloudChannel(opts: WhatsAppCloudOptions): Notifica
         template: {
           name: opts.templateNames?.[message.template as TemplateName] ?? message.template,
           language: { code: message.locale },
-          ...(parameters.length ? { components: [{ type: 'body', parameters }] } : {}),
+          ...(parameters.length ? { components: [{ type: 'body', parameters }, ...otpButton(message.template, parameters)] } : {}),
         },
       };
 

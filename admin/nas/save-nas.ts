@@ -1,0 +1,189 @@
+/**
+ * Registering and editing a router (NAS, RFC 2865 §3 "client") from the console. The shared
+ * secret and the RouterOS API password are sealed with the secret box (lib/secret-box.ts, as
+ * lib/cli/nas.ts does): they are never shown back on the form, never written to the audit log,
+ * and a blank field keeps what is stored. A new router without a typed secret gets a generated
+ * one (lib/credentials.ts: letters and digits, never a leading '-', which radclient and
+ * RouterOS's terminal read as an option). Edits refuse a stale form (`version`), and every
+ * change is audited in its transaction. The radius role reloads the router from the `nas`
+ * triggers (migration …_aaa_notify); an inactive router is unknown to it (its packets dropped).
+ */
+import net from 'node:net';
+import { z } from 'zod';
+import { randomCredential } from '../../lib/credentials.js';
+import { recordAudit, type AuditActor } from '../../lib/audit.js';
+import type { Knex } from '../../lib/db.js';
+import type { SecretBox } from '../../lib/secret-box.js';
+import { fieldErrors } from '../customers/save-customer.js';
+import { setActive } from '../plans/set-active.js';
+
+export const NAS_FIELDS = [
+  'name', 'ip_address', 'vendor', 'coa_port', 'require_message_authenticator', 'secret', 'regenerate_secret', 'description',
+  'routeros_api_host', 'routeros_api_port', 'routeros_api_tls', 'routeros_username', 'routeros_password', 'clear_routeros_password',
+] as const;
+export type NasFormValues = Record<(typeof NAS_FIELDS)[number], string>;
+
+export const EMPTY_NAS: NasFormValues = {
+  name: '', ip_address: '', vendor: 'mikrotik', coa_port: '3799', require_message_authenticator: '1', secret: '', regenerate_secret: '', description: '',
+  routeros_api_host: '', routeros_api_port: '8728', routeros_api_tls: '', routeros_username: '', routeros_password: '', clear_routeros_password: '',
+};
+
+/** Length of a generated shared secret (about 93 bits). */
+const SECRET_LENGTH = 16;
+const nullIfEmpty = (v: string): string | null => (v === '' ? null : v);
+const checkbox = z.string().transform((v) => v === '1' || v === 'on');
+const port = z.string().trim().refine((v) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535, 'error.nas.port').transform(Number);
+
+/** The form's fields; messages are locale keys shown beside the field. */
+export const nasForm = z.object({
+  name: z.string().trim().min(1, 'error.required').max(100, 'error.too_long'),
+  ip_address: z.string().trim().refine((v) => net.isIPv4(v), 'error.nas.ip'),
+  vendor: z.enum(['mikrotik', 'other']),
+  coa_port: port,
+  require_message_authenticator: checkbox,
+  // Printable ASCII without spaces, so it survives a RouterOS terminal and a radclient command line.
+  secret: z.string().refine((v) => v === '' || (/^[\x21-\x7e]{8,64}$/.test(v) && !v.startsWith('-')), 'error.nas.secret').transform(nullIfEmpty),
+  regenerate_secret: checkbox,
+  description: z.string().trim().max(500, 'error.too_long').transform(nullIfEmpty),
+  routeros_api_host: z.string().trim().refine((v) => v === '' || net.isIP(v) !== 0 || /^[A-Za-z0-9.-]{1,253}$/.test(v), 'error.nas.host').transform(nullIfEmpty),
+  routeros_api_port: port,
+  routeros_api_tls: checkbox,
+  routeros_username: z.string().trim().max(64, 'error.too_long').transform(nullIfEmpty),
+  routeros_password: z.string().max(128, 'error.too_long').transform(nullIfEmpty),
+  clear_routeros_password: checkbox,
+}).superRefine((v, ctx) => {
+  if (v.routeros_password !== null && v.routeros_username === null) ctx.addIssue({ code: 'custom', path: ['routeros_username'], message: 'error.nas.api_user_needed' });
+});
+type NasForm = z.output<typeof nasForm>;
+
+/** The form's text values from a request body (absent fields, unticked boxes: empty). */
+export function formInput(body: Record<string, string>): NasFormValues {
+  return Object.fromEntries(NAS_FIELDS.map((k) => [k, String(body[k] ?? '').slice(0, 1000)])) as NasFormValues;
+}
+
+/** What the form shows of a stored router: never the secret or the API password. */
+export function formValuesOf(row: Record<string, unknown>): NasFormValues {
+  const s = (v: unknown): string => (v === null || v === undefined ? '' : String(v));
+  return {
+    ...EMPTY_NAS,
+    name: s(row.name), ip_address: s(row.ip), vendor: s(row.vendor), coa_port: s(row.coa_port), require_message_authenticator: row.require_message_authenticator ? '1' : '',
+    description: s(row.description), routeros_api_host: s(row.routeros_api_host), routeros_api_port: s(row.routeros_api_port),
+    routeros_api_tls: row.routeros_api_tls ? '1' : '', routeros_username: s(row.routeros_username),
+  };
+}
+
+/** Values the form keeps after an error: everything typed but the secrets. */
+export function keptValues(values: NasFormValues): NasFormValues {
+  return { ...values, secret: '', routeros_password: '' };
+}
+
+const AUDITED = ['name', 'ip_address', 'vendor', 'coa_port', 'require_message_authenticator', 'description', 'routeros_api_host', 'routeros_api_port',
+  'routeros_api_tls', 'routeros_username', 'is_active'] as const;
+function pick(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.fromEntries(AUDITED.map((k) => [k, row[k] ?? null]));
+  // inet comes back as text with its mask only when it is not a host address; keep what staff typed.
+  if (typeof out.ip_address === 'string') out.ip_address = out.ip_address.replace(/\/32$/, '');
+  out.routeros_password_set = Boolean(row.routeros_password_enc);
+  return out;
+}
+
+function columnsOf(v: NasForm): Record<string, unknown> {
+  return {
+    name: v.name, ip_address: v.ip_address, vendor: v.vendor, coa_port: v.coa_port, require_message_authenticator: v.require_message_authenticator,
+    description: v.description, routeros_api_host: v.routeros_api_host, routeros_api_port: v.routeros_api_port, routeros_api_tls: v.routeros_api_tls,
+    routeros_username: v.routeros_username,
+  };
+}
+
+export type SaveNasOutcome =
+  | { ok: true; id: number }
+  | { ok: false; code: 'invalid'; errors: Record<string, string> }
+  | { ok: false; code: 'stale' | 'not_found' };
+
+const ipTaken = (err: unknown): boolean => (err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'nas_ip_address_key';
+
+function parse(input: NasFormValues): { ok: true; data: NasForm } | { ok: false; code: 'invalid'; errors: Record<string, string> } {
+  const parsed = nasForm.safeParse(input);
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, code: 'invalid', errors: fieldErrors(parsed.error) };
+}
+
+/** Registers a router; its secret is the one typed, or a generated one. */
+export async function addNas(db: Knex, secrets: SecretBox, actor: AuditActor, input: NasFormValues): Promise<SaveNasOutcome> {
+  const form = parse(input);
+  if (!form.ok) return form;
+  const v = form.data;
+  const row = {
+    ...columnsOf(v),
+    secret_enc: secrets.seal(v.secret ?? randomCredential(SECRET_LENGTH)),
+    routeros_password_enc: v.routeros_password === null ? null : secrets.seal(v.routeros_password),
+  };
+  try {
+    return await db.transaction(async (trx) => {
+      const [created] = await trx('nas').insert(row).returning('*');
+      await recordAudit(trx, actor, { action: 'nas_created', objectType: 'nas', objectId: Number(created.id), after: { ...pick(created), secret_generated: v.secret === null } });
+      return { ok: true, id: Number(created.id) } as const;
+    });
+  } catch (err) {
+    if (ipTaken(err)) return { ok: false, code: 'invalid', errors: { ip_address: 'error.nas.ip_taken' } };
+    throw err;
+  }
+}
+
+/**
+ * Saves an edit made on the form opened at `version`. The secret changes only when one is typed
+ * or "generate a new secret" is ticked; the API password only when typed or cleared.
+ */
+export async function updateNas(db: Knex, secrets: SecretBox, actor: AuditActor, id: number, version: number, input: NasFormValues): Promise<SaveNasOutcome> {
+  const form = parse(input);
+  if (!form.ok) return form;
+  const v = form.data;
+  const newSecret = v.secret ?? (v.regenerate_secret ? randomCredential(SECRET_LENGTH) : null);
+  const changes: Record<string, unknown> = { ...columnsOf(v) };
+  if (newSecret !== null) changes.secret_enc = secrets.seal(newSecret);
+  if (v.routeros_password !== null) changes.routeros_password_enc = secrets.seal(v.routeros_password);
+  else if (v.clear_routeros_password) changes.routeros_password_enc = null;
+  try {
+    return await db.transaction(async (trx) => {
+      const before = await trx('nas').where({ id }).forUpdate().first();
+      if (!before) return { ok: false, code: 'not_found' } as const;
+      if (Number(before.version) !== version) return { ok: false, code: 'stale' } as const;
+      const [after] = await trx('nas').where({ id }).update({ ...changes, version: Number(before.version) + 1 }).returning('*');
+      await recordAudit(trx, actor, {
+        action: 'nas_updated', objectType: 'nas', objectId: id, before: pick(before),
+        after: { ...pick(after), secret_changed: newSecret !== null, routeros_password_changed: 'routeros_password_enc' in changes },
+      });
+      return { ok: true, id } as const;
+    });
+  } catch (err) {
+    if (ipTaken(err)) return { ok: false, code: 'invalid', errors: { ip_address: 'error.nas.ip_taken' } };
+    throw err;
+  }
+}
+
+/**
+ * Deactivates (the radius role forgets the router: its requests are dropped as from an unknown
+ * client, RFC 2865 §3) or reactivates a router.
+ */
+export function setNasActive(db: Knex, actor: AuditActor, id: number, active: boolean): Promise<{ ok: boolean }> {
+  return setActive(db, actor, { table: 'nas', objectType: 'nas' }, id, active);
+}
+
+/** The shared secret in clear for a technician who asked to see it (audited: who saw it, when). Null when there is no such router. */
+export async function revealNasSecret(db: Knex, secrets: SecretBox, actor: AuditActor, id: number): Promise<string | null> {
+  return db.transaction(async (trx) => {
+    const row = await trx('nas').where({ id }).first('secret_enc');
+    if (!row) return null;
+    await recordAudit(trx, actor, { action: 'nas_secret_revealed', objectType: 'nas', objectId: id });
+    return secrets.open(row.secret_enc);
+  });
+}
+
+/** The router for its page (no sealed values), or null. */
+export async function loadNas(db: Knex, id: number): Promise<Record<string, unknown> | null> {
+  const row = await db('nas').where({ id }).first(
+    'id', 'name', db.raw('host(ip_address) AS ip'), 'vendor', 'coa_port', 'require_message_authenticator', 'routeros_api_host', 'routeros_api_port',
+    'routeros_api_tls', 'routeros_username', db.raw('routeros_password_enc IS NOT NULL AS routeros_password_set'), 'description', 'is_active', 'version',
+    'created_at', 'updated_at',
+  );
+  return row ?? null;
+}

@@ -1,0 +1,61 @@
+/**
+ * The "new subscription" form: what staff may type, checked before the use case
+ * (billing/subscriptions/create-subscription.ts) checks what needs the database (an active plan,
+ * a free username and static IP). Messages are locale keys shown beside the field.
+ */
+import { isIPv4 } from 'node:net';
+import { z } from 'zod';
+import type { Knex } from '../../lib/db.js';
+import { localDate } from '../../billing/plans/billing-period.js';
+import { USERNAME_PATTERN } from '../../billing/subscriptions/subscription-username.js';
+
+const MAC = /^[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$/;
+
+export const subscriptionForm = z.object({
+  plan_id: z.string().regex(/^\d{1,15}$/, 'subscriptions.error.plan').transform(Number),
+  service_type: z.enum(['pppoe', 'hotspot'], { message: 'error.invalid' }),
+  billing_type: z.enum(['postpaid', 'prepaid'], { message: 'error.invalid' }),
+  anchor_day: z.string().trim().regex(/^\d{1,2}$/, 'subscriptions.error.anchor_day').transform(Number)
+    .refine((d) => d >= 1 && d <= 28, 'subscriptions.error.anchor_day'),
+  // Empty: generated from the customer number.
+  username: z.string().trim().max(64, 'subscriptions.error.username_format')
+    .refine((u) => u === '' || USERNAME_PATTERN.test(u), 'subscriptions.error.username_format'),
+  static_ip: z.string().trim().refine((v) => v === '' || isIPv4(v), 'subscriptions.error.static_ip').transform((v) => v || null),
+  mac_address: z.string().trim().refine((v) => v === '' || MAC.test(v), 'subscriptions.error.mac')
+    .transform((v) => (v ? v.replace(/[^0-9A-Fa-f]/g, '').toUpperCase().match(/../g)!.join(':') : null)),
+});
+export type SubscriptionFields = z.output<typeof subscriptionForm>;
+
+/** The first message per field; a message that is not one of ours (zod's own) reads "Not valid." */
+function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    out[String(issue.path[0] ?? '_')] ??= /^(subscriptions\.)?error\./.test(issue.message) ? issue.message : 'error.invalid';
+  }
+  return out;
+}
+
+export type ParsedForm = { ok: true; fields: SubscriptionFields } | { ok: false; errors: Record<string, string> };
+
+/** Parses a posted form (missing fields read as ''). */
+export function parseSubscriptionForm(body: Record<string, string>): ParsedForm {
+  const raw = Object.fromEntries(Object.keys(subscriptionForm.shape).map((k) => [k, String(body[k] ?? '')]));
+  const parsed = subscriptionForm.safeParse(raw);
+  return parsed.success ? { ok: true, fields: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+}
+
+/** Today's day of the month in the ISP time zone, capped to 28 (periods must start in every month). */
+export function defaultAnchorDay(now: Date, timeZone: string): number {
+  return Math.min(28, Number(localDate(now, timeZone).slice(8, 10)));
+}
+
+/** Plans on sale, for the plan choice (cheapest first). */
+export async function activePlans(db: Knex): Promise<Array<{ id: number; name: string; price: number; rate_limit: string; service_type: string; billing_cycle: string; cycle_days: number | null }>> {
+  return db('plans').where({ is_active: true }).orderBy([{ column: 'price' }, { column: 'name' }])
+    .select('id', 'name', 'price', 'rate_limit', 'service_type', 'billing_cycle', 'cycle_days');
+}
+
+/** The customer a new subscription is for (heading and links), or null. */
+export async function formCustomer(db: Knex, id: number): Promise<{ id: number; name: string; customer_number: string } | null> {
+  return (await db('customers').where({ id }).first('id', 'name', 'customer_number')) ?? null;
+}

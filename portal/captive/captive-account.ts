@@ -1,0 +1,100 @@
+/**
+ * What the captive portal knows of the subscriber on a connection: the subscription behind the
+ * newest open accounting session with the request's address as Framed-IP-Address (partial index
+ * accounting_sessions_open_framed_ip), and, for a page, who they are (masked), their access state
+ * as the radius role decides it (aaa/policy/decide.ts), what they owe and what one payment
+ * restores (billing/payments/restore-quote.ts), and a gateway payment still waiting.
+ */
+import net from 'node:net';
+import type { Knex } from '../../lib/db.js';
+import { localDate } from '../../billing/plans/billing-period.js';
+import { restoreQuote, type RestoreQuote } from '../../billing/payments/restore-quote.js';
+import { DUNNING_REASONS } from '../../billing/subscriptions/apply-paid-invoices.js';
+import { maskCustomerNumber, maskName } from './mask.js';
+
+/**
+ * - suspended, expired (prepaid time ran out): in the walled garden;
+ * - soft_limited: online at the slower soft-limit rate;
+ * - active: the full service; terminated: no service.
+ */
+export type CaptiveAccess = 'suspended' | 'expired' | 'soft_limited' | 'active' | 'terminated';
+
+export interface CaptiveAccount {
+  /** Masked: "Bu** Sa*****". */
+  name: string;
+  /** Masked: "CUST**23". */
+  customerNumber: string;
+  plan: string;
+  access: CaptiveAccess;
+  /** Paying lifts the restriction (dunning set it, or prepaid time ran out); otherwise staff decide. */
+  liftedByPayment: boolean;
+  quote: RestoreQuote;
+  /** The newest online payment still waiting for the gateway (created in the last day), or null. */
+  pending: { amount: number; provider: string } | null;
+}
+
+/** Whether the subscriber is restricted: the walled garden or the soft limit. */
+export const restricted = (access: CaptiveAccess): boolean => access === 'suspended' || access === 'expired' || access === 'soft_limited';
+
+// A session accounting could not tie to a subscription yet (no Class of ours) is matched by
+// username, as nas-control does.
+const SUBSCRIPTION_OF_SESSION = `coalesce(a.subscription_id, (SELECT s.id FROM subscriptions s WHERE s.username = a.username))`;
+
+/**
+ * The newest open session holding address `ip`, and its subscription; null when there is none,
+ * when `ip` is not an address, or when the session belongs to no subscription.
+ */
+export async function sessionAtAddress(db: Knex, ip: string): Promise<{ sessionKey: string; subscriptionId: number } | null> {
+  if (!net.isIP(ip)) return null;
+  const { rows } = await db.raw(
+    `SELECT a.session_key::text AS "sessionKey", ${SUBSCRIPTION_OF_SESSION} AS "subscriptionId"
+       FROM accounting_sessions a
+      WHERE a.framed_ip_address = ?::inet AND a.stop_time IS NULL
+      ORDER BY a.start_time DESC, a.id DESC
+      LIMIT 1`,
+    [ip],
+  );
+  const row = rows[0] as { sessionKey: string; subscriptionId: number | null } | undefined;
+  return row && row.subscriptionId !== null ? { sessionKey: row.sessionKey, subscriptionId: Number(row.subscriptionId) } : null;
+}
+
+/** The subscription of session `sessionKey`, open or closed (the subscriber reconnects after paying); null when unknown. */
+export async function subscriptionOfSession(db: Knex, sessionKey: string): Promise<number | null> {
+  const { rows } = await db.raw(`SELECT ${SUBSCRIPTION_OF_SESSION} AS id FROM accounting_sessions a WHERE a.session_key = ?::uuid`, [sessionKey]);
+  const id = (rows[0] as { id: number | null } | undefined)?.id;
+  return id === undefined || id === null ? null : Number(id);
+}
+
+/** The page's view of subscription `subscriptionId` at `now`; null when there is no such subscription. */
+export async function captiveAccount(db: Knex, subscriptionId: number, now: Date, timeZone: string): Promise<CaptiveAccount | null> {
+  const sub = await db('subscriptions as s')
+    .join('customers as c', 'c.id', 's.customer_id')
+    .join('plans as p', 'p.id', 's.plan_id')
+    .where('s.id', subscriptionId)
+    .first('s.id', 's.customer_id', 's.status', 's.status_reason', 's.billing_type', 's.paid_until', 'c.name', 'c.customer_number', { plan: 'p.name' });
+  if (!sub) return null;
+  const expired = sub.billing_type === 'prepaid' && (sub.paid_until === null || new Date(sub.paid_until).getTime() <= now.getTime());
+  // The order of decide(): terminated, then suspended or expired (walled garden), then soft limit.
+  const access: CaptiveAccess = sub.status === 'terminated' ? 'terminated' : sub.status === 'suspended' ? 'suspended' : expired ? 'expired' : sub.status;
+  const dunning = (DUNNING_REASONS as readonly string[]).includes(sub.status_reason ?? '');
+  const [quote, pending] = await Promise.all([
+    restoreQuote(db, { id: Number(sub.id), customerId: Number(sub.customer_id), billingType: sub.billing_type }, localDate(now, timeZone)),
+    db('payments')
+      .where({ customer_id: sub.customer_id, status: 'pending' })
+      .whereIn('method', ['midtrans', 'xendit'])
+      .whereNull('flagged_reason')
+      .whereNotNull('payment_url')
+      .where('created_at', '>', new Date(now.getTime() - 24 * 3600 * 1000))
+      .orderBy('id', 'desc')
+      .first('amount', 'method'),
+  ]);
+  return {
+    name: maskName(String(sub.name)),
+    customerNumber: maskCustomerNumber(String(sub.customer_number)),
+    plan: String(sub.plan),
+    access,
+    liftedByPayment: access === 'expired' || (restricted(access) && dunning),
+    quote,
+    pending: pending ? { amount: Number(pending.amount), provider: String(pending.method) } : null,
+  };
+}
