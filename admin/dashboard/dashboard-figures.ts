@@ -1,9 +1,26 @@
 /**
  * The dashboard's figures: subscribers online now (open accounting sessions), subscriptions by
- * status, customers with overdue invoices, revenue (settled payments) this month and last month
- * in the ISP's time zone, invoices due in the next 7 days, and each NAS with its open sessions.
+ * status, customers with overdue invoices, invoices due in the next 7 days, payments received in
+ * each of the last 12 months in the ISP's time zone (this month and last month among them), and
+ * the health of each NAS: its open sessions and its last accounting packet, stale when nothing
+ * came for more than two interim intervals.
  */
+import { localDate } from '../../billing/plans/billing-period.js';
 import type { Knex } from '../../lib/db.js';
+import { addMonths } from '../reports/report-range.js';
+import { receivedByMonth, type ReceivedMonth } from '../reports/revenue-report.js';
+
+export type NasState = 'ok' | 'stale' | 'never';
+
+export interface NasHealth {
+  id: number;
+  name: string;
+  ip: string;
+  online: number;
+  /** The last accounting packet: the latest update of an open session, or the last stop. */
+  last_seen: Date | null;
+  state: NasState;
+}
 
 export interface DashboardFigures {
   online: number;
@@ -11,45 +28,55 @@ export interface DashboardFigures {
   overdueCustomers: number;
   revenueThisMonth: number;
   revenueLastMonth: number;
+  /** Oldest first, this month last. */
+  revenueMonths: ReceivedMonth[];
   dueThisWeek: { count: number; amount: number };
-  nas: Array<{ name: string; ip: string; online: number; last_seen: Date | null }>;
+  nas: NasHealth[];
 }
 
-/** @param now the clock's time: the months and the week are counted from it. */
-export async function dashboardFigures(db: Knex, now: Date): Promise<DashboardFigures> {
-  const [online, statuses, overdue, revenue, due, nas] = await Promise.all([
+/**
+ * @param now the clock's time: the months and the week are counted from it.
+ * @param opts.timeZone the ISP's; opts.interimSeconds the Acct-Interim-Interval sent to the NAS.
+ */
+export async function dashboardFigures(db: Knex, now: Date, opts: { timeZone: string; interimSeconds: number }): Promise<DashboardFigures> {
+  const today = localDate(now, opts.timeZone);
+  const thisMonth = today.slice(0, 7);
+  const staleBefore = new Date(now.getTime() - 2 * opts.interimSeconds * 1000);
+  const [online, statuses, overdue, revenueMonths, due, nas] = await Promise.all([
     db.raw(`SELECT count(DISTINCT subscription_id)::int AS n FROM accounting_sessions WHERE stop_time IS NULL`),
     db.raw(`SELECT status, count(*)::int AS n FROM subscriptions GROUP BY status`),
     db.raw(`SELECT count(DISTINCT customer_id)::int AS n FROM invoices WHERE status = 'overdue'`),
+    receivedByMonth(db, { from: addMonths(thisMonth, -11), to: thisMonth }, opts.timeZone),
     db.raw(
-      `WITH m AS (SELECT date_trunc('month', ?::timestamptz AT TIME ZONE isp_time_zone()) AS this_month)
-       SELECT coalesce(sum(amount) FILTER (WHERE settled_at AT TIME ZONE isp_time_zone() >= m.this_month), 0) AS this_month,
-              coalesce(sum(amount) FILTER (WHERE settled_at AT TIME ZONE isp_time_zone() < m.this_month), 0) AS last_month
-         FROM payments, m
-        WHERE status = 'settled' AND settled_at AT TIME ZONE isp_time_zone() >= m.this_month - interval '1 month'
-        GROUP BY m.this_month`,
-      [now],
+      `SELECT count(*)::int AS n, coalesce(sum(total - amount_paid), 0)::bigint AS amount FROM invoices
+        WHERE status IN ('open', 'partially_paid') AND due_date BETWEEN ?::date AND ?::date + 7`,
+      [today, today],
     ),
+    // Per NAS: its open sessions (partial index by NAS) and its last stop (one probe of
+    // accounting_sessions_nas_stopped): the stale sweep closes a silent session at its last
+    // update, so the last stop is a packet the NAS sent too. Stale ones first.
     db.raw(
-      `SELECT count(*)::int AS n, coalesce(sum(total - amount_paid), 0) AS amount FROM invoices
-        WHERE status IN ('open', 'partially_paid')
-          AND due_date BETWEEN (?::timestamptz AT TIME ZONE isp_time_zone())::date AND (?::timestamptz AT TIME ZONE isp_time_zone())::date + 7`,
-      [now, now],
-    ),
-    db.raw(
-      `SELECT n.name, host(n.ip_address) AS ip,
-              (SELECT count(*)::int FROM accounting_sessions a WHERE a.nas_ip_address = n.ip_address AND a.stop_time IS NULL) AS online,
-              (SELECT max(a.update_time) FROM accounting_sessions a WHERE a.nas_ip_address = n.ip_address AND a.stop_time IS NULL) AS last_seen
-         FROM nas n ORDER BY n.name LIMIT 50`,
+      `SELECT n.id, n.name, host(n.ip_address) AS ip, o.online, greatest(o.last_update, c.last_stop) AS last_seen,
+              CASE WHEN greatest(o.last_update, c.last_stop) IS NULL THEN 'never'
+                   WHEN greatest(o.last_update, c.last_stop) < ? THEN 'stale' ELSE 'ok' END AS state
+         FROM nas n
+         CROSS JOIN LATERAL (SELECT count(*)::int AS online, max(a.update_time) AS last_update FROM accounting_sessions a
+                              WHERE a.nas_ip_address = n.ip_address AND a.stop_time IS NULL) o
+         CROSS JOIN LATERAL (SELECT max(a.stop_time) AS last_stop FROM accounting_sessions a
+                              WHERE a.nas_ip_address = n.ip_address AND a.stop_time IS NOT NULL) c
+        ORDER BY (greatest(o.last_update, c.last_stop) >= ?) IS TRUE, n.name
+        LIMIT 50`,
+      [staleBefore, staleBefore],
     ),
   ]);
   return {
     online: online.rows[0].n,
     byStatus: Object.fromEntries(statuses.rows.map((r: { status: string; n: number }) => [r.status, r.n])),
     overdueCustomers: overdue.rows[0].n,
-    revenueThisMonth: Number(revenue.rows[0]?.this_month ?? 0),
-    revenueLastMonth: Number(revenue.rows[0]?.last_month ?? 0),
-    dueThisWeek: { count: due.rows[0].n, amount: Number(due.rows[0].amount) },
+    revenueThisMonth: revenueMonths.at(-1)!.received,
+    revenueLastMonth: revenueMonths.at(-2)!.received,
+    revenueMonths,
+    dueThisWeek: { count: due.rows[0].n, amount: due.rows[0].amount },
     nas: nas.rows,
   };
 }

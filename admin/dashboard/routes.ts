@@ -1,13 +1,43 @@
-/** The dashboard at /admin. */
+/** The dashboard at /admin: figures, NAS health, and charts of online sessions and revenue. */
 import Router from '@koa/router';
+import { t } from '../../lib/i18n.js';
 import { guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
+import { monthLabel } from '../reports/report-range.js';
+import { chartJson } from './chart.js';
 import { dashboardFigures } from './dashboard-figures.js';
+import { onlineSessions } from './online-sessions.js';
 
 export function createDashboardRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
   r.get('/admin', ...guard('dashboard.view'), async (ctx) => {
-    deps.render(ctx, 'admin/dashboard', { title: 'Dashboard', figures: await dashboardFigures(deps.db, deps.clock.now()), saved: ctx.query.saved });
+    const now = deps.clock.now();
+    const locale = ctx.state.locale;
+    const timeZone = deps.config.ISP_TIME_ZONE;
+    const [figures, online] = await Promise.all([
+      dashboardFigures(deps.db, now, { timeZone, interimSeconds: deps.config.RADIUS_INTERIM_INTERVAL }),
+      onlineSessions(deps.db, now, timeZone),
+    ]);
+    const revenue = figures.revenueMonths.map((m) => ({ ...m, label: monthLabel(m.month, locale) }));
+    deps.render(ctx, 'admin/dashboard', {
+      title: 'Dashboard',
+      figures,
+      online,
+      revenue,
+      staleMinutes: (2 * deps.config.RADIUS_INTERIM_INTERVAL) / 60,
+      onlineChart: chartJson({
+        type: 'line',
+        labels: online.map((p) => p.label),
+        series: [{ label: t(locale, 'dashboard.chart.online_series'), data: online.map((p) => p.online) }],
+      }),
+      revenueChart: chartJson({
+        type: 'bar',
+        labels: revenue.map((m) => m.label),
+        series: [{ label: t(locale, 'dashboard.chart.received_series'), data: revenue.map((m) => m.received) }],
+        money: true,
+      }),
+      saved: ctx.query.saved,
+    });
   });
   return r;
 }

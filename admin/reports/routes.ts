@@ -1,9 +1,157 @@
-/** Reports: revenue, accounts receivable aging, churn, top usage. */
+/**
+ * Reports (reports.view: admin and cashier): revenue by month and by plan, accounts receivable
+ * aging, churn per month, top usage; each a page at /admin/reports/<name> and a CSV of the same
+ * figures at /admin/reports/<name>.csv (amounts in integer rupiah, bytes as integers). Ranges are
+ * in the query string (report-range.ts), so a page can be bookmarked and its CSV link carries
+ * the same range.
+ */
 import Router from '@koa/router';
-import type { AdminState } from '../context.js';
+import type Koa from 'koa';
+import { localDate } from '../../billing/plans/billing-period.js';
+import { t } from '../../lib/i18n.js';
+import { guard, type AdminState } from '../context.js';
+import { streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
+import { chartJson } from '../dashboard/chart.js';
+import { queryValue } from '../request.js';
+import { churnByMonth, percentDigits } from './churn-report.js';
+import { agingRows, receivablesAging } from './receivables-aging.js';
+import { dayRange, monthLabel, monthRange, type DayRange, type MonthRange } from './report-range.js';
+import { revenueByMonth, revenueByPlan } from './revenue-report.js';
+import { topUsage, USAGE_GROUPINGS, USAGE_LIMITS, type UsageGrouping } from './top-usage.js';
 
-export function createReportRoutes(_deps: AdminDeps): Router<AdminState> {
+type Ctx = Koa.ParameterizedContext<AdminState>;
+
+const REPORTS = ['revenue', 'aging', 'churn', 'usage'] as const;
+
+/** `from=…&to=…` (and more) for the links of a page. */
+const params = (values: object): string =>
+  new URLSearchParams(Object.entries(values).map(([k, v]): [string, string] => [k, String(v)])).toString();
+
+function usageQuery(ctx: Ctx): { by: UsageGrouping; limit: number } {
+  const by = queryValue(ctx.query.by, 20);
+  const limit = Number(queryValue(ctx.query.limit, 5));
+  return {
+    by: (USAGE_GROUPINGS as readonly string[]).includes(by) ? (by as UsageGrouping) : 'subscription',
+    limit: (USAGE_LIMITS as readonly number[]).includes(limit) ? limit : 50,
+  };
+}
+
+export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
+  // Read per request: the route list is also built without dependencies (admin-authorization test).
+  const months = (ctx: Ctx): MonthRange => monthRange(ctx.query, deps.clock.now(), deps.config.ISP_TIME_ZONE);
+  const days = (ctx: Ctx): DayRange => dayRange(ctx.query, deps.clock.now(), deps.config.ISP_TIME_ZONE);
+  const today = (): string => localDate(deps.clock.now(), deps.config.ISP_TIME_ZONE);
+  const page = (ctx: Ctx, name: (typeof REPORTS)[number], data: Record<string, unknown>): void =>
+    deps.render(ctx, `admin/reports/${name}`, { title: t(ctx.state.locale, `reports.${name}.title`), report: name, reports: REPORTS, ...data });
+
+  r.get('/admin/reports', ...guard('reports.view'), (ctx) => {
+    deps.render(ctx, 'admin/reports/index', { title: t(ctx.state.locale, 'nav.reports'), reports: REPORTS });
+  });
+
+  r.get('/admin/reports/revenue', ...guard('reports.view'), async (ctx) => {
+    const range = months(ctx);
+    const locale = ctx.state.locale;
+    const [byMonth, byPlan] = await Promise.all([revenueByMonth(deps.db, range, deps.config.ISP_TIME_ZONE), revenueByPlan(deps.db, range)]);
+    const rows = byMonth.map((m) => ({ ...m, label: monthLabel(m.month, locale) }));
+    const sum = (key: 'invoices' | 'subtotal' | 'tax' | 'invoiced' | 'payments' | 'received'): number => byMonth.reduce((s, m) => s + m[key], 0);
+    page(ctx, 'revenue', {
+      range, rows, byPlan,
+      totals: { invoices: sum('invoices'), subtotal: sum('subtotal'), tax: sum('tax'), invoiced: sum('invoiced'), payments: sum('payments'), received: sum('received') },
+      planTotal: byPlan.reduce((s, p) => s + p.amount, 0),
+      chart: chartJson({
+        type: 'bar',
+        labels: rows.map((m) => m.label),
+        series: [
+          { label: t(locale, 'reports.revenue.invoiced'), data: rows.map((m) => m.invoiced) },
+          { label: t(locale, 'reports.revenue.received'), data: rows.map((m) => m.received) },
+        ],
+        money: true,
+      }),
+      csv: `/admin/reports/revenue.csv?${params(range)}`,
+      plansCsv: `/admin/reports/revenue-plans.csv?${params(range)}`,
+    });
+  });
+
+  r.get('/admin/reports/revenue.csv', ...guard('reports.view'), async (ctx) => {
+    const range = months(ctx);
+    const rows = await revenueByMonth(deps.db, range, deps.config.ISP_TIME_ZONE);
+    await streamCsv(ctx, `revenue-${range.from}-${range.to}.csv`,
+      ['month', 'invoices', 'subtotal', 'tax', 'invoiced', 'payments', 'received'],
+      async function* () { yield* rows.map((m) => [m.month, m.invoices, m.subtotal, m.tax, m.invoiced, m.payments, m.received]); });
+  });
+
+  r.get('/admin/reports/revenue-plans.csv', ...guard('reports.view'), async (ctx) => {
+    const range = months(ctx);
+    const rows = await revenueByPlan(deps.db, range);
+    const other = t(ctx.state.locale, 'reports.revenue.other_lines');
+    await streamCsv(ctx, `revenue-by-plan-${range.from}-${range.to}.csv`, ['plan', 'lines', 'amount_before_tax'],
+      async function* () { yield* rows.map((p) => [p.plan_name ?? other, p.lines, p.amount]); });
+  });
+
+  r.get('/admin/reports/aging', ...guard('reports.view'), async (ctx) => {
+    const report = await receivablesAging(deps.db, today(), Number.parseInt(queryValue(ctx.query.page, 9), 10) || 1);
+    page(ctx, 'aging', {
+      ...report,
+      prev: report.page > 1 ? params({ page: report.page - 1 }) : null,
+      next: report.page < report.pages ? params({ page: report.page + 1 }) : null,
+      csv: '/admin/reports/aging.csv',
+    });
+  });
+
+  r.get('/admin/reports/aging.csv', ...guard('reports.view'), async (ctx) => {
+    const day = today();
+    await streamCsv(ctx, `receivables-aging-${day}.csv`,
+      ['customer_number', 'name', 'phone', 'invoices', 'not_due', 'days_0_30', 'days_31_60', 'days_61_90', 'days_over_90', 'total', 'oldest_days_past_due'],
+      async function* () {
+        for await (const a of agingRows(deps.db, day)) {
+          yield [a.customer_number, a.name, a.phone ?? '', a.invoices, a.not_due, a.d0_30, a.d31_60, a.d61_90, a.d90_plus, a.total, a.oldest_days];
+        }
+      });
+  });
+
+  r.get('/admin/reports/churn', ...guard('reports.view'), async (ctx) => {
+    const range = months(ctx);
+    const locale = ctx.state.locale;
+    const rows = (await churnByMonth(deps.db, range, deps.config.ISP_TIME_ZONE)).map((m) => ({
+      ...m, label: monthLabel(m.month, locale), rate: m.churn_bp === null ? '' : `${percentDigits(m.churn_bp, locale === 'en' ? '.' : ',')} %`,
+    }));
+    page(ctx, 'churn', {
+      range, rows,
+      totals: { new: rows.reduce((s, m) => s + m.new, 0), terminated: rows.reduce((s, m) => s + m.terminated, 0) },
+      csv: `/admin/reports/churn.csv?${params(range)}`,
+    });
+  });
+
+  r.get('/admin/reports/churn.csv', ...guard('reports.view'), async (ctx) => {
+    const range = months(ctx);
+    const rows = await churnByMonth(deps.db, range, deps.config.ISP_TIME_ZONE);
+    await streamCsv(ctx, `churn-${range.from}-${range.to}.csv`, ['month', 'active_at_start', 'new', 'terminated', 'churn_rate_percent'],
+      async function* () { yield* rows.map((m) => [m.month, m.active_start, m.new, m.terminated, percentDigits(m.churn_bp)]); });
+  });
+
+  r.get('/admin/reports/usage', ...guard('reports.view'), async (ctx) => {
+    const range = days(ctx);
+    const q = usageQuery(ctx);
+    const rows = await topUsage(deps.db, range, q.by, q.limit);
+    page(ctx, 'usage', {
+      range, ...q, rows: rows.map((u, i) => ({ ...u, rank: i + 1 })),
+      groupings: USAGE_GROUPINGS, limits: USAGE_LIMITS,
+      csv: `/admin/reports/usage.csv?${params({ ...range, ...q })}`,
+    });
+  });
+
+  r.get('/admin/reports/usage.csv', ...guard('reports.view'), async (ctx) => {
+    const range = days(ctx);
+    const q = usageQuery(ctx);
+    const rows = await topUsage(deps.db, range, q.by, q.limit);
+    await streamCsv(ctx, `top-usage-${q.by}-${range.from}-${range.to}.csv`,
+      ['rank', 'customer_number', 'customer_name', 'username', 'plan', 'subscriptions', 'download_bytes', 'upload_bytes', 'total_bytes'],
+      async function* () {
+        yield* rows.map((u, i) => [i + 1, u.customer_number, u.customer_name, u.username ?? '', u.plan_name ?? '', u.subscriptions, u.download, u.upload, u.total]);
+      });
+  });
+
   return r;
 }
