@@ -9,11 +9,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { expireVouchers } from '../../billing/vouchers/expire-vouchers.js';
 import { settableClock } from '../../lib/clock.js';
 import { createNas, createPlan, createSubscription } from '../helpers/factories.js';
-import { radclient, type RadclientReply } from '../helpers/radclient.js';
+import { chapPassword, radclient, type RadclientReply } from '../helpers/radclient.js';
 import { startRadiusStack, type RadiusStack } from '../helpers/radius-stack.js';
 import { createVoucherBatch, GIB, MIB, voucherAccounting, voucherRow } from '../helpers/vouchers-fixtures.js';
 
@@ -41,11 +41,9 @@ function pap(code: string, password = code, mac = MAC_A): Promise<RadclientReply
 
 /** CHAP as a MikroTik hotspot sends it: CHAP-Password (ident + MD5) and a CHAP-Challenge of its own. */
 function chap(code: string, password = code, mac = MAC_A): Promise<RadclientReply> {
-  const ident = randomBytes(1);
   const challenge = randomBytes(16);
-  const response = createHash('md5').update(ident).update(password, 'utf8').update(challenge).digest();
   return auth([
-    `User-Name = "${code}"`, `CHAP-Password = 0x${Buffer.concat([ident, response]).toString('hex')}`,
+    `User-Name = "${code}"`, `CHAP-Password = 0x${chapPassword(password, challenge).toString('hex')}`,
     `CHAP-Challenge = 0x${challenge.toString('hex')}`, `Calling-Station-Id = "${mac}"`,
   ]);
 }
