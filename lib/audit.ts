@@ -5,9 +5,12 @@
  */
 import type { Knex } from './db.js';
 
-/** Who acts: a signed-in staff member (id, username) and the address the request came from. */
+/**
+ * Who acts and from which address: a signed-in staff member (id, username), or a customer in the
+ * self-service portal (no staff id; `username` says `customer CUST0001`).
+ */
 export interface AuditActor {
-  staffUserId: number;
+  staffUserId: number | null;
   username: string;
   /** The client address as the web server saw it (IPv4 or IPv6 text), or null. */
   ip: string | null;

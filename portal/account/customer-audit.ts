@@ -3,7 +3,7 @@
  * audit_log staff changes go to (lib/audit.ts), with no staff account and an actor that says it
  * was the customer (`customer CUST0001`), so the console's timeline and audit log show who did it.
  */
-import type { AuditEntry } from '../../lib/audit.js';
+import { recordAudit, type AuditEntry } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
 
 /** A signed-in customer acting from a client address. */
@@ -19,14 +19,5 @@ export const customerActorName = (customerNumber: string): string => `customer $
 
 /** Appends one audit row in `trx` (the change's own transaction). */
 export async function recordCustomerAudit(trx: Knex | Knex.Transaction, actor: CustomerActor, entry: AuditEntry): Promise<void> {
-  await trx('audit_log').insert({
-    staff_user_id: null,
-    actor: customerActorName(actor.customerNumber),
-    action: entry.action,
-    object_type: entry.objectType,
-    object_id: entry.objectId === null ? null : String(entry.objectId),
-    before: entry.before ? JSON.stringify(entry.before) : null,
-    after: entry.after ? JSON.stringify(entry.after) : null,
-    ip_address: actor.ip,
-  });
+  await recordAudit(trx, { staffUserId: null, username: customerActorName(actor.customerNumber), ip: actor.ip }, entry);
 }

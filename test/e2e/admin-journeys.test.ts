@@ -15,7 +15,7 @@ import assert from 'node:assert/strict';
 import { NAS_SECRET, startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
 import { openBrowser, pathOf as path$, screenshot, text, until, type Journey, type TestBrowser } from '../helpers/browser.js';
 import { createCustomer, createPlan, createStaff, createSubscription, TEST_STAFF_PASSWORD } from '../helpers/factories.js';
-import type { ReceivedRequest } from '../helpers/nas-emulator.js';
+import { nextNasRequest } from '../helpers/nas-emulator.js';
 import { radclient } from '../helpers/radclient.js';
 import type { Page } from 'playwright-core';
 
@@ -215,7 +215,7 @@ test('d. a technician suspends a subscription with a live session (the router is
   assert.equal(((await row.locator('td').nth(3).textContent()) ?? '').trim(), '●', 'shown online');
   assert.equal(await page.getByRole('button', { name: 'Save payment' }).count(), 0, 'a technician records no payments');
 
-  const suspendTold = watchNas(sub.username);
+  const suspendTold = nextNasRequest(stack.nas, sub.username);
   await row.getByRole('button', { name: 'Suspend' }).click();
   await page.waitForURL(/\?saved=suspend$/);
   assert.equal(await text(page, '[role=status]'), 'Subscription moved to the walled garden; the router was told.');
@@ -230,7 +230,7 @@ test('d. a technician suspends a subscription with a live session (the router is
   assert.equal(stack.nas.attr(told.request, 'Acct-Session-Id'), 'e2e-d-1', 'about the live session');
   assert.equal((await db('subscriptions').where({ id: sub.id }).first('status')).status, 'suspended');
 
-  const reactivateTold = watchNas(sub.username);
+  const reactivateTold = nextNasRequest(stack.nas, sub.username);
   await row.getByRole('button', { name: 'Reactivate' }).click();
   await page.waitForURL(/\?saved=reactivate$/);
   assert.equal(await text(page, '[role=status]'), 'Subscription reactivated; the router was told.');
@@ -247,24 +247,6 @@ test('d. a technician suspends a subscription with a live session (the router is
   assert.deepEqual(dialogs, ['Suspend this subscription now? Its live session will be disconnected.'], 'the suspension waited for the technician to confirm it in a dialog');
   assert.deepEqual(errors, []);
 });
-
-/**
- * Watches for the next CoA or Disconnect request for `username` (after the ones already
- * received); resolves with it and how many ms after the watch began it arrived, or null after 10 s.
- */
-function watchNas(username: string): Promise<{ request: ReceivedRequest; ms: number } | null> {
-  const skip = stack.nas.received.length;
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    const poll = (): void => {
-      const request = stack.nas.received.slice(skip).find((r) => stack.nas.attr(r, 'User-Name') === username);
-      if (request) resolve({ request, ms: Date.now() - t0 });
-      else if (Date.now() - t0 > 10_000) resolve(null);
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
-}
 
 const seenByNas = (): string => JSON.stringify(stack.nas.received.map((r) => [r.kind, stack.nas.attr(r, 'User-Name')]));
 

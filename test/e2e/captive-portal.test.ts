@@ -13,8 +13,9 @@ import assert from 'node:assert/strict';
 import { nineAm } from '../helpers/billing-fixtures.js';
 import { startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
 import { openBrowser, screenshot, text, until, type TestBrowser } from '../helpers/browser.js';
-import { dialIn, nextNasRequest, setCompany, subscriber, walkDays, type Subscriber } from '../helpers/captive-fixtures.js';
+import { dialIn, setCompany, subscriber, walkDays, type Subscriber } from '../helpers/captive-fixtures.js';
 import { createPlan } from '../helpers/factories.js';
+import { nextNasRequest } from '../helpers/nas-emulator.js';
 
 let stack: BillingStack;
 let browser: TestBrowser;
@@ -68,7 +69,7 @@ test('on a phone: the captive page, pay with Midtrans, back from the gateway whi
   // The money arrives: Midtrans notifies the webhook; the open page notices by itself.
   await page.evaluate('window.__sameDocument = true');
   const paidAt = Date.now();
-  const told = nextNasRequest(stack, budi.username);
+  const told = nextNasRequest(stack.nas, budi.username);
   stack.midtrans.pay(tx.orderId);
   assert.equal((await stack.midtrans.notify(tx.orderId, `${stack.baseUrl}/webhooks/midtrans`)).status, 200);
   await until('the page says back online', async () => (await page.locator('#captive-status[data-state=online]').count()) === 1, 5000);

@@ -12,7 +12,6 @@ import type { BillingStack } from './billing-stack.js';
 import { NAS_SECRET } from './billing-stack.js';
 import { nineAm, setBillingSettings } from './billing-fixtures.js';
 import { createCustomer, createSubscription } from './factories.js';
-import type { ReceivedRequest } from './nas-emulator.js';
 import { radclient } from './radclient.js';
 
 export const COMPANY = {
@@ -87,24 +86,6 @@ export async function hangUp(stack: BillingStack, sub: Subscriber, sessionId: st
     attributes: [`User-Name = "${sub.username}"`, 'Acct-Status-Type = Stop', `Acct-Session-Id = "${sessionId}"`, 'Acct-Terminate-Cause = Admin-Reset'],
   });
   assert.equal(stop.code, 'Accounting-Response');
-}
-
-/**
- * Resolves with the next CoA- or Disconnect-Request for `username` the NAS emulator receives
- * (after those already there) and how long after the call it came; null after `ms`.
- */
-export function nextNasRequest(stack: BillingStack, username: string, ms = 10_000): Promise<{ request: ReceivedRequest; ms: number } | null> {
-  const skip = stack.nas.received.length;
-  const t0 = Date.now();
-  return new Promise((resolve) => {
-    const poll = (): void => {
-      const request = stack.nas.received.slice(skip).find((r) => stack.nas.attr(r, 'User-Name') === username);
-      if (request) resolve({ request, ms: Date.now() - t0 });
-      else if (Date.now() - t0 > ms) resolve(null);
-      else setTimeout(poll, 5);
-    };
-    poll();
-  });
 }
 
 export interface PortalResponse {

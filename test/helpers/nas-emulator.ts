@@ -113,3 +113,21 @@ export async function startNasEmulator(opts: NasEmulatorOptions): Promise<NasEmu
   emu.port = socket.address().port;
   return emu;
 }
+
+/**
+ * Resolves with the next CoA- or Disconnect-Request for `username` the emulator receives (after
+ * those already received) and how many ms after the call it came; null after `ms`.
+ */
+export function nextNasRequest(nas: NasEmulator, username: string, ms = 10_000): Promise<{ request: ReceivedRequest; ms: number } | null> {
+  const skip = nas.received.length;
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const poll = (): void => {
+      const request = nas.received.slice(skip).find((r) => nas.attr(r, 'User-Name') === username);
+      if (request) resolve({ request, ms: Date.now() - t0 });
+      else if (Date.now() - t0 > ms) resolve(null);
+      else setTimeout(poll, 5);
+    };
+    poll();
+  });
+}

@@ -181,6 +181,14 @@ test('bad input re-renders the form with field errors and what was typed; a stal
   assert.equal(audit[0].before.name, 'Sari');
   assert.equal(audit[0].after.name, 'Sari Dewi');
   assert.equal(audit[0].ip_address, '127.0.0.1');
+
+  // The audit log's CSV, filtered to this customer: a header and the one change.
+  const csv = await client.get(`/admin/audit.csv?object_type=customer&object_id=${customer.id}`);
+  assert.equal(csv.status, 200);
+  const lines = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.equal(lines[0], 'when,staff,action,object_type,object_id,before,after,ip');
+  assert.equal(lines.length, 2);
+  assert.match(lines[1]!, /customer_updated,customer,\d+,.*Sari.*Sari Dewi.*,127\.0\.0\.1$/);
 });
 
 test('wrong passwords lock the account, even against the right password, until the lockout ends', async () => {

@@ -14,9 +14,10 @@ import { createCustomer, createPlan, createSubscription } from '../helpers/facto
 import { nineAm } from '../helpers/billing-fixtures.js';
 import { startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
 import {
-  COMPANY, csrfIn, dialIn, hangUp, nextNasRequest, portalClient, setCompany, subscriber, tokenIn, walkDays,
+  COMPANY, csrfIn, dialIn, hangUp, portalClient, setCompany, subscriber, tokenIn, walkDays,
   type PortalClient, type Subscriber,
 } from '../helpers/captive-fixtures.js';
+import { nextNasRequest } from '../helpers/nas-emulator.js';
 
 const PRICE = 150_000;
 let stack: BillingStack;
@@ -130,7 +131,7 @@ test('a suspended subscriber sees who they are (masked), what they owe, pays thr
   assert.equal(stack.midtrans.transactions.size, 1);
 
   const paidAt = Date.now();
-  const told = nextNasRequest(stack, budi.username);
+  const told = nextNasRequest(stack.nas, budi.username);
   stack.midtrans.pay(tx.orderId);
   assert.equal((await stack.midtrans.notify(tx.orderId, `${stack.baseUrl}/webhooks/midtrans`)).status, 200);
   let fragment = '';
