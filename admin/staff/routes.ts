@@ -9,6 +9,7 @@ import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
 import { PERMISSIONS, permissionsOf, STAFF_ROLES } from '../permissions.js';
 import { formBody, idParam, queryValue } from '../request.js';
+import { streamCsv } from '../csv.js';
 import {
   addStaff, changeStaffRole, EMPTY_STAFF, formInput, listStaff, loadStaffMember, resetStaffPassword, setStaffActive, type StaffChangeOutcome,
 } from './manage-staff.js';
@@ -43,6 +44,18 @@ export function createStaffRoutes(deps: AdminDeps): Router<AdminState> {
     const now = deps.clock.now();
     const rows = (await listStaff(deps.db)).map((m) => ({ ...m, locked: m.locked_until !== null && new Date(m.locked_until) > now, self: m.id === ctx.state.staff!.id }));
     deps.render(ctx, 'admin/staff/list', { title: 'Staff', rows });
+  });
+
+  r.get('/admin/staff.csv', ...guard('staff.manage'), async (ctx) => {
+    const rows = await listStaff(deps.db);
+    await streamCsv(ctx, `staff-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
+      ['username', 'name', 'email', 'role', 'active', 'must_change_password', 'locked_until', 'last_login_at'],
+      async function* () {
+        for (const m of rows) {
+          yield [m.username, m.name, m.email, m.role, m.is_active ? 'yes' : 'no', m.must_change_password ? 'yes' : 'no',
+            m.locked_until ? new Date(m.locked_until).toISOString() : null, m.last_login_at ? new Date(m.last_login_at).toISOString() : null];
+        }
+      });
   });
 
   r.get('/admin/staff/roles', ...guard('staff.manage'), (ctx) => {

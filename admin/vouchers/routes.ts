@@ -90,6 +90,18 @@ export function createVoucherRoutes(deps: AdminDeps): Router<AdminState> {
     });
   });
 
+  // Batches with their counts by status (no codes: those are in each batch's own CSV).
+  r.get('/admin/vouchers.csv', ...guard('vouchers.view'), async (ctx) => {
+    await streamCsv(ctx, `voucher-batches-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
+      ['batch', 'created_at', 'created_by', 'plan', 'rate_limit', 'time_limit_seconds', 'data_limit_bytes', 'validity_seconds', 'price', 'quantity', ...VOUCHER_STATUSES],
+      async function* () {
+        for await (const b of everyRow((page) => listBatches(deps.db, page))) {
+          yield [b.name, new Date(b.created_at).toISOString(), b.created_by_name, b.plan_name, b.rate_limit ?? b.plan_rate_limit, b.time_limit_seconds,
+            b.data_limit_bytes === null ? null : Number(b.data_limit_bytes), b.validity_seconds, Number(b.price), b.quantity, ...VOUCHER_STATUSES.map((s) => b.counts[s])];
+        }
+      });
+  });
+
   // Find a voucher by its whole code, across every batch: to its batch's page, filtered to it.
   r.get('/admin/vouchers/find', ...guard('vouchers.view'), async (ctx) => {
     const code = normalizeVoucherCode(queryValue(ctx.query.code, 40));

@@ -37,7 +37,7 @@ test('only admins manage staff: cashiers, technicians and viewers get 403 everyw
   for (const role of ['cashier', 'technician', 'viewer'] as const) {
     const { client } = await signedIn(web.baseUrl, web.c.db, role);
     assert.doesNotMatch((await client.get('/admin')).text, /href="\/admin\/staff"/, `no staff menu for a ${role}`);
-    for (const path of ['/admin/staff', '/admin/staff/roles', '/admin/staff/new', `/admin/staff/${target.id}`]) {
+    for (const path of ['/admin/staff', '/admin/staff.csv', '/admin/staff/roles', '/admin/staff/new', `/admin/staff/${target.id}`]) {
       assert.equal((await client.get(path)).status, 403, `${role} GET ${path}`);
     }
     for (const path of ['/admin/staff', `/admin/staff/${target.id}/role`, `/admin/staff/${target.id}/deactivate`, `/admin/staff/${target.id}/password`]) {
@@ -187,4 +187,17 @@ test('the last active admin stays: two admins demoting each other at the same mo
   assert.deepEqual(outcomes, ['last_admin', 'ok']);
   const admins = await web.c.db('staff_users').where({ role: 'admin', is_active: true });
   assert.equal(admins.length, 1);
+});
+
+test('the staff list as CSV: every account with its role and state, no password hash', async () => {
+  const target = await createStaff(web.c.db, { role: 'technician', name: 'Teknisi Csv' });
+  const { client } = await signedIn(web.baseUrl, web.c.db, 'admin');
+  const csv = await client.get('/admin/staff.csv');
+  assert.equal(csv.status, 200);
+  const lines = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.equal(lines[0], 'username,name,email,role,active,must_change_password,locked_until,last_login_at');
+  const row = lines.find((l) => l.startsWith(`${target.username},`));
+  assert.ok(row, 'the new account is listed');
+  assert.match(row, /,Teknisi Csv,.*,technician,yes,/);
+  assert.doesNotMatch(csv.text, /\$2[aby]\$/, 'no bcrypt hash');
 });

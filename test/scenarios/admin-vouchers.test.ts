@@ -226,3 +226,17 @@ test('roles: a viewer and a technician see batches with masked codes and can cha
   const post = await signedOut.post('/admin/vouchers', { ...FORM, _csrf: null });
   assert.match(post.location ?? '', /^\/admin\/login/);
 });
+
+test('the batch list as CSV: one line per batch with its counts by status, no codes; viewers may export it', async () => {
+  const { batchId, vouchers } = await createVoucherBatch(web.c.db, { name: 'Csv batch', codes: ['CSVAAAAA', 'CSVBBBBB', 'CSVCCCCC'] });
+  await web.c.db('vouchers').where({ id: vouchers[0]!.id }).update({ status: 'sold', sold_at: new Date() });
+  const { client } = await signedIn('viewer');
+  const csv = await client.get('/admin/vouchers.csv');
+  assert.equal(csv.status, 200);
+  const lines = csv.text.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+  assert.match(lines[0]!, /^batch,created_at,.*,quantity,unused,sold,active,used,expired$/);
+  const row = lines.find((l) => l.startsWith('Csv batch,'));
+  assert.ok(row, `batch ${batchId} listed`);
+  assert.match(row, /,2,1,0,0,0$/, 'two unused, one sold');
+  assert.doesNotMatch(csv.text, /CSVAAAAA|CSVBBBBB/, 'codes are not in the batch list');
+});
