@@ -9,9 +9,9 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AuditActor } from '../../lib/audit.js';
-import { createPlan, createStaff } from '../../test/helpers/factories.js';
+import { createStaff } from '../../test/helpers/factories.js';
 import {
-  invoicesOfSubscription, ledgerInvariantViolations, ledgerSum, outboxOf, startBillingTest, subscriber, type BillingTest, type InvoiceRow,
+  invoicesOfSubscription, ledgerInvariantViolations, ledgerSum, outboxOf, withOneInvoice, type BillingTest, type InvoiceRow,
 } from '../../test/helpers/billing-fixtures.js';
 import { voidInvoice, type VoidInvoiceInput } from './void-invoice.js';
 
@@ -23,14 +23,9 @@ interface Setup {
 }
 
 async function setup(t: TestContext): Promise<Setup> {
-  const b = await startBillingTest({ day: '2026-11-24' });
-  t.after(() => b.dispose());
-  const plan = await createPlan(b.db, { name: 'Rumahan', price: 150_000 });
-  const sub = await subscriber(b.db, { planId: plan.id, startDate: '2026-10-01' });
-  await b.engine.generateInvoices();
-  const [invoice] = await invoicesOfSubscription(b.db, sub.id);
+  const { b, sub, invoice } = await withOneInvoice(t);
   const staff = await createStaff(b.db, { username: 'admin-rina', role: 'admin' });
-  return { b, sub, invoice: invoice!, admin: { staffUserId: staff.id, username: staff.username, ip: '127.0.0.1' } };
+  return { b, sub, invoice, admin: { staffUserId: staff.id, username: staff.username, ip: '127.0.0.1' } };
 }
 
 const run = (s: Setup, input: Partial<VoidInvoiceInput> = {}) =>

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { AppError } from '../../lib/errors.js';
 import { createPlan, createStaff } from '../../test/helpers/factories.js';
 import {
-  invoicesOfSubscription, ledgerInvariantViolations, ledgerSum, outboxOf, startBillingTest, subscriber, type BillingTest, type InvoiceRow,
+  invoicesOfSubscription, ledgerInvariantViolations, ledgerSum, outboxOf, subscriber, withOneInvoice, type BillingTest, type InvoiceRow,
 } from '../../test/helpers/billing-fixtures.js';
 
 interface Setup {
@@ -23,14 +23,9 @@ interface Setup {
 }
 
 async function setup(t: TestContext): Promise<Setup> {
-  const b = await startBillingTest({ day: '2026-11-24' });
-  t.after(() => b.dispose());
-  const plan = await createPlan(b.db, { name: 'Rumahan', price: 150_000 });
-  const sub = await subscriber(b.db, { planId: plan.id, startDate: '2026-10-01' });
-  await b.engine.generateInvoices();
-  const [invoice] = await invoicesOfSubscription(b.db, sub.id);
-  assert.equal(invoice!.total, 150_000);
-  return { b, sub, invoice: invoice!, cashier: (await createStaff(b.db, { username: 'kasir-siti', role: 'cashier' })).id };
+  const { b, sub, invoice } = await withOneInvoice(t);
+  assert.equal(invoice.total, 150_000);
+  return { b, sub, invoice, cashier: (await createStaff(b.db, { username: 'kasir-siti', role: 'cashier' })).id };
 }
 
 /** Walks the dunning pass to the suspension on 18 Dec. */

@@ -13,11 +13,10 @@
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NAS_SECRET, startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
-import { openBrowser, pathOf as path$, screenshot, text, until, type Journey, type TestBrowser } from '../helpers/browser.js';
+import { openBrowser, pathOf as path$, screenshot, signInToConsole, text, until, type Journey, type TestBrowser } from '../helpers/browser.js';
 import { createCustomer, createPlan, createStaff, createSubscription, TEST_STAFF_PASSWORD } from '../helpers/factories.js';
 import { nextNasRequest } from '../helpers/nas-emulator.js';
 import { radclient } from '../helpers/radclient.js';
-import type { Page } from 'playwright-core';
 
 let stack: BillingStack;
 let browser: TestBrowser;
@@ -48,27 +47,10 @@ function current(): Journey {
   return journey;
 }
 
-/**
- * Signs in through the sign-in page (in English: signed out, the console speaks Indonesian until
- * the language link is followed) and waits for the page it leads to.
- */
-async function signIn(page: Page, username: string, password: string, lands: RegExp): Promise<void> {
-  await page.goto(`${stack.baseUrl}/admin/login`);
-  if ((await text(page, 'h1')) !== 'Sign in to the console') {
-    await page.getByRole('link', { name: 'English' }).click();
-    await page.waitForURL(/\/admin\/login$/);
-  }
-  assert.equal(await text(page, 'h1'), 'Sign in to the console');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(lands);
-}
-
 test('a. first sign-in with a one-time password: the password page, a new password, then the dashboard', async () => {
   const { page, errors } = current();
   const staff = await createStaff(stack.c.db, { role: 'admin', mustChangePassword: true, name: 'Dewi Lestari' });
-  await signIn(page, staff.username, staff.password, /\/admin\/password$/);
+  await signInToConsole(page, stack.baseUrl, staff.username, staff.password, /\/admin\/password$/);
   assert.equal(await text(page, 'h1'), 'Change password');
   assert.match(await text(page, '.notice'), /one-time password/);
   // The console stays closed until the password is changed.
@@ -93,7 +75,7 @@ test('a. first sign-in with a one-time password: the password page, a new passwo
   await page.getByLabel('Password').fill(TEST_STAFF_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   assert.equal(await text(page, '[role=alert]'), 'Wrong username or password.');
-  await signIn(page, staff.username, fresh, /\/admin$/);
+  await signInToConsole(page, stack.baseUrl, staff.username, fresh, /\/admin$/);
   assert.equal(await text(page, 'main h1'), 'Dashboard');
   assert.deepEqual(errors, []);
 });
@@ -102,7 +84,7 @@ test('b. an admin creates a customer: an invalid email is shown beside the field
   const { page, errors } = current();
   const { db } = stack.c;
   const staff = await createStaff(db, { role: 'admin' });
-  await signIn(page, staff.username, staff.password, /\/admin$/);
+  await signInToConsole(page, stack.baseUrl, staff.username, staff.password, /\/admin$/);
   await page.getByRole('link', { name: 'Customers' }).click();
   await page.waitForURL(/\/admin\/customers$/);
   await page.getByRole('link', { name: 'New customer' }).click();
@@ -156,7 +138,7 @@ test('c. a cashier records a cash payment of 150.000 on an open invoice: confirm
   assert.equal(Number(invoice.total), 150_000);
 
   const cashier = await createStaff(db, { role: 'cashier', name: 'Rina Kasir' });
-  await signIn(page, cashier.username, cashier.password, /\/admin$/);
+  await signInToConsole(page, stack.baseUrl, cashier.username, cashier.password, /\/admin$/);
   await page.goto(`${stack.baseUrl}/admin/customers/${customer.id}`);
   assert.equal(await text(page, '[data-balance]'), '-Rp 150.000');
   const invoiceRow = `tr[data-invoice="${invoice.invoice_number}"]`;
@@ -208,7 +190,7 @@ test('d. a technician suspends a subscription with a live session (the router is
   await until('the accounting session is stored', async () => Boolean(await db('accounting_sessions').where({ subscription_id: sub.id }).whereNull('stop_time').first()));
 
   const technician = await createStaff(db, { role: 'technician', name: 'Joko Teknisi' });
-  await signIn(page, technician.username, technician.password, /\/admin$/);
+  await signInToConsole(page, stack.baseUrl, technician.username, technician.password, /\/admin$/);
   await page.goto(`${stack.baseUrl}/admin/customers/${customer.id}`);
   const row = page.locator(`tr[data-subscription="${sub.username}"]`);
   assert.equal(((await row.locator('[data-status]').textContent()) ?? '').trim(), 'Active');
@@ -259,7 +241,7 @@ test('e. on a 360×740 phone, typing in the customer search filters the list in 
 
   await page.setViewportSize({ width: 360, height: 740 });
   const viewer = await createStaff(db, { role: 'viewer' });
-  await signIn(page, viewer.username, viewer.password, /\/admin$/);
+  await signInToConsole(page, stack.baseUrl, viewer.username, viewer.password, /\/admin$/);
   await page.goto(`${stack.baseUrl}/admin/customers`);
   assert.equal(await text(page, '[data-total]'), String(everyone));
   assert.equal(await page.getByRole('link', { name: 'New customer' }).count(), 0, 'a viewer creates no customers');

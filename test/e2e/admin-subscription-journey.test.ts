@@ -9,9 +9,8 @@
  */
 import { after, afterEach, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
 import { NAS_SECRET, startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
-import { openBrowser, screenshot, text, until, type Journey, type TestBrowser } from '../helpers/browser.js';
+import { openBrowser, screenshot, signInToConsole, text, until, type Journey, type TestBrowser } from '../helpers/browser.js';
 import { createCustomer, createPlan, createStaff } from '../helpers/factories.js';
 import { radclient } from '../helpers/radclient.js';
 
@@ -36,19 +35,6 @@ afterEach(async () => {
   journey = null;
 });
 
-/** Signs in through the sign-in page, in English. */
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.goto(`${stack.baseUrl}/admin/login`);
-  if ((await text(page, 'h1')) !== 'Sign in to the console') {
-    await page.getByRole('link', { name: 'English' }).click();
-    await page.waitForURL(/\/admin\/login$/);
-  }
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(/\/admin$/);
-}
-
 test('a technician creates a subscription; the router logs in with the generated credentials at once and gets the plan rate; disconnect reaches the router', async () => {
   assert.ok(journey);
   const { page, dialogs, errors } = journey;
@@ -58,7 +44,7 @@ test('a technician creates a subscription; the router logs in with the generated
   const customer = await createCustomer(db, { name: 'Wahyu Pratama', phone: '081377778888' });
   const technician = await createStaff(db, { role: 'technician', name: 'Joko Teknisi' });
 
-  await signIn(page, technician.username, technician.password);
+  await signInToConsole(page, stack.baseUrl, technician.username, technician.password);
   await page.goto(`${stack.baseUrl}/admin/customers/${customer.id}`);
   await page.getByRole('link', { name: 'New subscription' }).click();
   await page.waitForURL(/\/admin\/customers\/\d+\/subscriptions\/new$/);
@@ -135,7 +121,7 @@ test('changing the plan: choosing a plan shows the prorated preview in place (ht
   const fast = await createPlan(db, { name: 'Cepat 20 Mbps', price: 250_000, rateLimit: '10M/20M' });
   const customer = await createCustomer(db, { name: 'Sri Wulandari' });
   const technician = await createStaff(db, { role: 'technician' });
-  await signIn(page, technician.username, technician.password);
+  await signInToConsole(page, stack.baseUrl, technician.username, technician.password);
   await page.goto(`${stack.baseUrl}/admin/customers/${customer.id}/subscriptions/new`);
   // Billing day 1: on 3 November, 28 of November's 30 days are left.
   await page.locator('select[name=plan_id]').selectOption(String(basic.id));

@@ -6,6 +6,7 @@
  * and small helpers to arrange subscribers, settings and money the way the product stores them.
  */
 import { randomBytes } from 'node:crypto';
+import type { TestContext } from 'node:test';
 import { createBillingEngine, type BillingEngine } from '../../billing/engine.js';
 import type { NotificationChannel } from '../../billing/notifications/channel.js';
 import type { BillingSettings } from '../../billing/settings/billing-settings.js';
@@ -14,7 +15,7 @@ import type { Knex } from '../../lib/db.js';
 import type { NasControlJob } from '../../lib/jobs.js';
 import { QUEUES } from '../../lib/queue.js';
 import { createTestContainer, type TestContainer } from './container.js';
-import { createCustomer, createSubscription } from './factories.js';
+import { createCustomer, createPlan, createSubscription } from './factories.js';
 
 /** 09:00 in Jakarta (UTC+7, no DST) on local date `day`. */
 export const nineAm = (day: string): string => `${day}T02:00:00Z`;
@@ -122,6 +123,22 @@ export interface InvoiceRow {
 
 export async function invoicesOfSubscription(db: Knex, subscriptionId: number): Promise<InvoiceRow[]> {
   return (await db('invoices').where({ subscription_id: subscriptionId }).orderBy('id')) as InvoiceRow[];
+}
+
+/**
+ * The common start of a test about one invoice: a billing test on 24 November 2026 (disposed after
+ * the test), a postpaid subscriber on "Rumahan" (Rp 150.000) since 1 October, and the first invoice
+ * the invoice run issued for it.
+ */
+export async function withOneInvoice(t: TestContext): Promise<{ b: BillingTest; planId: number; sub: { id: number; customerId: number }; invoice: InvoiceRow }> {
+  const b = await startBillingTest({ day: '2026-11-24' });
+  t.after(() => b.dispose());
+  const plan = await createPlan(b.db, { name: 'Rumahan', price: 150_000 });
+  const sub = await subscriber(b.db, { planId: plan.id, startDate: '2026-10-01' });
+  await b.engine.generateInvoices();
+  const [invoice] = await invoicesOfSubscription(b.db, sub.id);
+  if (!invoice) throw new Error('the invoice run issued no invoice');
+  return { b, planId: plan.id, sub, invoice };
 }
 
 export async function invoiceLines(db: Knex, invoiceId: number): Promise<Array<{ position: number; kind: string; description: string; amount: number; plan_id: number | null }>> {

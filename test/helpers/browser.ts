@@ -2,7 +2,8 @@
  * A real browser for end-to-end tests: Debian's chromium driven by playwright-core (no browser
  * download: CHROMIUM_PATH, default /usr/bin/chromium), headless with a fresh profile directory.
  * `openBrowser` once per test file; `journey()` per test (cookies cleared: another person at
- * another device); `screenshot` writes test-output/screenshots/<name>.png.
+ * another device); `screenshot` writes test-output/screenshots/<name>.png; `signInToConsole`
+ * signs a staff member in through the console's sign-in page.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -91,4 +92,22 @@ export async function until(what: string, check: () => Promise<boolean>, ms = 50
 export function pathOf(page: Page): string {
   const u = new URL(page.url());
   return u.pathname + u.search;
+}
+
+/**
+ * Signs in through the staff console's sign-in page, in English (signed out, the console speaks
+ * Indonesian until the language link is followed), and waits for the page it leads to.
+ * @param lands where sign-in should lead (default the dashboard; /admin/password for a one-time password)
+ */
+export async function signInToConsole(page: Page, baseUrl: string, username: string, password: string, lands: RegExp = /\/admin$/): Promise<void> {
+  await page.goto(`${baseUrl}/admin/login`);
+  if ((await text(page, 'h1')) !== 'Sign in to the console') {
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(/\/admin\/login$/);
+  }
+  assert.equal(await text(page, 'h1'), 'Sign in to the console');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(lands);
 }

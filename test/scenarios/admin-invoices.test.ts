@@ -17,7 +17,7 @@ import { adminClient, type AdminClient } from '../helpers/admin-client.js';
 import { nineAm } from '../helpers/billing-fixtures.js';
 import { createPlan, createStaff } from '../helpers/factories.js';
 import { billedCustomer, binaryGetter, decodeHtml, parseCsv, pdfText, rowKeys } from '../helpers/invoices-fixtures.js';
-import { openBrowser, pathOf, screenshot, text, until } from '../helpers/browser.js';
+import { openBrowser, pathOf, screenshot, signInToConsole, text, until } from '../helpers/browser.js';
 import { startWebServer, type WebServer } from '../helpers/web-server.js';
 
 const clock = settableClock(nineAm('2026-11-24'));
@@ -226,15 +226,7 @@ test('in a browser: the overdue filter narrows the list as it is ticked; voiding
   try {
     const j = await browser.journey();
     const { page } = j;
-    await page.goto(`${w.baseUrl}/admin/login`);
-    if ((await text(page, 'h1')) !== 'Sign in to the console') {
-      await page.getByRole('link', { name: 'English' }).click();
-      await page.waitForURL(/\/admin\/login$/);
-    }
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/admin$/);
+    await signInToConsole(page, w.baseUrl, username, password);
 
     await page.goto(`${w.baseUrl}/admin/invoices`);
     await screenshot(page, 'invoices-list');

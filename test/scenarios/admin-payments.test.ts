@@ -16,7 +16,7 @@ import { adminClient, type AdminClient } from '../helpers/admin-client.js';
 import { nineAm } from '../helpers/billing-fixtures.js';
 import { createCustomer, createPlan, createStaff } from '../helpers/factories.js';
 import { billedCustomer, binaryGetter, decodeHtml, parseCsv, pdfText, rowKeys } from '../helpers/invoices-fixtures.js';
-import { openBrowser, screenshot, text, until } from '../helpers/browser.js';
+import { openBrowser, screenshot, signInToConsole, text, until } from '../helpers/browser.js';
 import { startWebServer, type WebServer } from '../helpers/web-server.js';
 
 const clock = settableClock(nineAm('2026-11-24'));
@@ -135,15 +135,7 @@ test('in a browser: the payment list and the printed receipt', async () => {
   try {
     const j = await browser.journey();
     const { page } = j;
-    await page.goto(`${w.baseUrl}/admin/login`);
-    if ((await page.locator('h1').first().textContent())?.trim() !== 'Sign in to the console') {
-      await page.getByRole('link', { name: 'English' }).click();
-      await page.waitForURL(/\/admin\/login$/);
-    }
-    await page.getByLabel('Username').fill(cashier.username);
-    await page.getByLabel('Password').fill(cashier.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(/\/admin$/);
+    await signInToConsole(page, w.baseUrl, cashier.username, cashier.password);
     await page.goto(`${w.baseUrl}/admin/payments`);
     await page.getByLabel('Method').selectOption('online');
     await until('the online payments only', async () => (await text(page, '[data-total]')) === '2');
