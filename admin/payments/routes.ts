@@ -2,12 +2,16 @@
  * Payments: the list (search, filters, sort, pages; CSV of the whole filtered list), the payment
  * page with its receipt (who received it, the invoices its money paid), a print page of the
  * receipt (no console chrome) and the receipt PDF. Receipts exist for settled payments only.
+ * /admin/payments/events: gateway notifications that need staff (never confirmed, or flagged),
+ * each with "retry" (payments.record, confirmed in the browser, audited): the order is checked
+ * with the gateway again at once (billing/webhooks/retry-payment-event.ts).
  */
 import Router from '@koa/router';
 import { loadReceiptDocument } from '../../billing/payments/receipt-document.js';
 import { renderReceiptPdf } from '../../billing/payments/receipt-pdf.js';
+import { retryPaymentEvent } from '../../billing/webhooks/retry-payment-event.js';
 import { AppError } from '../../lib/errors.js';
-import { guard, type AdminState } from '../context.js';
+import { actorOf, guard, type AdminState } from '../context.js';
 import { streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
 import { dateValue } from '../invoices/list-invoices.js';
@@ -17,6 +21,10 @@ import { listLinks } from '../list-links.js';
 import {
   PAYMENT_METHOD_FILTERS, PAYMENT_PROVIDERS, PAYMENT_SORTS, PAYMENT_STATUS_FILTERS, allPayments, listPayments, type PaymentListQuery,
 } from './list-payments.js';
+import { listFailedPaymentEvents } from './list-payment-events.js';
+
+/** What "retry" can come back with, as the page words it (views/locales/admin/payments). */
+const RETRY_OUTCOMES = ['credited', 'already_settled', 'pending', 'failed', 'flagged', 'unknown_order', 'retry', 'gave_up', 'coalesced', 'not_due', 'gone'] as const;
 
 function pick<T extends string>(allowed: readonly T[], value: string, fallback: T): T {
   return (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
@@ -71,6 +79,25 @@ export function createPaymentRoutes(deps: AdminDeps): Router<AdminState> {
             p.flagged_reason ?? '', p.amount, p.received_by_name ?? '', p.reference ?? '', p.gateway_order_id ?? '', p.invoice_number ?? ''];
         }
       });
+  });
+
+  r.get('/admin/payments/events', ...guard('payments.view'), async (ctx) => {
+    const retried = queryValue(ctx.query.retried);
+    deps.render(ctx, 'admin/payments/events', {
+      title: 'Payment notifications',
+      rows: await listFailedPaymentEvents(deps.db),
+      retried: (RETRY_OUTCOMES as readonly string[]).includes(retried) ? retried : null,
+      retriedOrder: queryValue(ctx.query.order),
+    });
+  });
+
+  r.post('/admin/payments/events/:id/retry', ...guard('payments.record'), async (ctx) => {
+    const id = idParam(ctx.params.id);
+    const actor = actorOf(ctx);
+    const order = await deps.db('payment_events').where({ id }).first('order_id');
+    if (!order) throw new AppError('not_found', 'not_found', 404);
+    const outcome = await deps.engine.run((u) => retryPaymentEvent({ ...u, gateways: deps.engine.gateways }, id, actor));
+    ctx.redirect(`/admin/payments/events?${new URLSearchParams({ retried: outcome, order: String(order.order_id) }).toString()}`);
   });
 
   const receipt = async (id: string | undefined, settledOnly: boolean) => {

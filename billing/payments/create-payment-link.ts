@@ -2,8 +2,9 @@
  * A link where the customer pays an invoice online (Midtrans Snap or Xendit Invoice). Each
  * attempt gets its own order id — the invoice number and the attempt, `INV-2026-11-000123-2` —
  * because Midtrans accepts an order_id once. A pending link for the same amount from the last
- * day is reused rather than creating a new one on every click. The payment row is written before
- * the gateway is asked, so a notification can never arrive for an order we do not know.
+ * day, not flagged and with no gateway notification against it, is reused rather than creating
+ * a new one on every click. The payment row is written before the gateway is asked, so a
+ * notification can never arrive for an order we do not know.
  */
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
@@ -68,12 +69,17 @@ export async function createPaymentLink(
     }
     // created_at on the same clock as `now` (the row's default is the database's): the reuse
     // window, and the captive portal's "payment waiting", measure it.
-    const reusable = await trx('payments')
-      .where({ invoice_id: invoiceId, method: chosen, status: 'pending', amount })
-      .whereNotNull('payment_url')
-      .where('created_at', '>', new Date(now.getTime() - REUSE_MS))
-      .orderBy('id', 'desc')
-      .first('gateway_order_id', 'payment_url');
+    // Only an order still payable as it stands: not flagged, for exactly what is owed now, and
+    // with no notification against it (one the gateway already reports paid, failed or being
+    // confirmed would show the customer a settled page and no way to pay the rest).
+    const reusable = await trx('payments as p')
+      .where({ 'p.invoice_id': invoiceId, 'p.method': chosen, 'p.status': 'pending', 'p.amount': amount })
+      .whereNull('p.flagged_reason')
+      .whereNotNull('p.payment_url')
+      .where('p.created_at', '>', new Date(now.getTime() - REUSE_MS))
+      .whereNotExists((q) => q.select(trx.raw('1')).from('payment_events as e').whereRaw('e.order_id = p.gateway_order_id AND e.provider = p.method'))
+      .orderBy('p.id', 'desc')
+      .first('p.gateway_order_id', 'p.payment_url');
     if (reusable) return { reuse: { url: String(reusable.payment_url), orderId: String(reusable.gateway_order_id) } };
     const { rows } = await trx.raw('SELECT count(*)::int AS n FROM payments WHERE invoice_id = ? AND method = ?', [invoiceId, chosen]);
     const orderId = `${String(inv.invoice_number).replaceAll('/', '-')}-${Number(rows[0].n) + 1}`;

@@ -1,34 +1,42 @@
 /**
- * Stored payment notifications still waiting because the gateway's status API was unreachable:
- * due again after 30 s × 2^attempts (at most an hour apart). After 20 attempts (about a day)
- * an event is marked failed and staff are alerted: the customer may have paid.
+ * When a stored payment notification is tried again. The gateway's status API unreachable, or
+ * still "pending" after a "paid" notification: the order is asked again after 30 s × 2^(n−1)
+ * (at most an hour) counted from the last attempt, n failed attempts so far. After
+ * MAX_ATTEMPTS failed attempts — just over three days of trying (retryScheduleMs) — the events
+ * are marked failed and staff alerted (process-payment-event.ts): the customer may have paid, and
+ * Midtrans and Xendit do not notify again once answered 200. Staff retry a failed one from the
+ * console (/admin/payments/events, retry-payment-event.ts).
  */
 import type { Knex } from '../../lib/db.js';
 
-const MAX_ATTEMPTS = 20;
+export const RETRY_FIRST_MS = 30_000;
+export const RETRY_MAX_GAP_MS = 3600_000;
+/** Failed attempts before staff take over: 30 s … 32 min (7 attempts), then hourly to 3 days. */
+export const MAX_ATTEMPTS = 80;
 
-/** Ids of the events due for another try at `now` (at most 200). */
-export async function duePaymentEvents(db: Knex, now: Date): Promise<number[]> {
-  const { rows: gaveUp } = await db.raw(
-    `UPDATE payment_events SET status = 'failed', processed_at = ? WHERE status = 'received' AND attempts >= ? RETURNING id, provider, order_id, last_error`,
-    [now, MAX_ATTEMPTS],
-  );
-  if (gaveUp.length) {
-    await db('staff_alerts').insert(
-      (gaveUp as Array<{ id: number; provider: string; order_id: string; last_error: string | null }>).map((e) => ({
-        alert_key: `payment_event_unconfirmed:${e.id}`,
-        kind: 'payment_event_unconfirmed',
-        message: `Payment notification ${e.order_id} (${e.provider}) could not be confirmed with the gateway after ${MAX_ATTEMPTS} attempts; check it by hand.`,
-        details: JSON.stringify({ eventId: e.id, lastError: e.last_error }),
-      })),
-    ).onConflict('alert_key').ignore();
-  }
+/** Milliseconds from the `attempts`-th failed attempt (1-based) to the next one. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(RETRY_FIRST_MS * 2 ** Math.max(0, attempts - 1), RETRY_MAX_GAP_MS);
+}
+
+/** Milliseconds from the first failed attempt to the last one before giving up (≥ 3 days). */
+export function retryScheduleMs(): number {
+  let total = 0;
+  for (let n = 1; n < MAX_ATTEMPTS; n++) total += retryDelayMs(n);
+  return total;
+}
+
+/**
+ * One event id per order with an event due at `now` (next_attempt_at reached), most overdue
+ * first, at most `limit`: processing one event checks its whole order (process-payment-event.ts).
+ */
+export async function duePaymentEvents(db: Knex, now: Date, limit = 200): Promise<number[]> {
   const { rows } = await db.raw(
-    `SELECT id FROM payment_events
-      WHERE status = 'received'
-        AND received_at + least(interval '30 seconds' * power(2, attempts), interval '1 hour') <= ?
-      ORDER BY id LIMIT 200`,
-    [now],
+    `SELECT min(id) AS id FROM payment_events
+      WHERE status = 'received' AND next_attempt_at <= ?
+      GROUP BY provider, order_id
+      ORDER BY min(next_attempt_at), min(id) LIMIT ?`,
+    [now, limit],
   );
-  return (rows as Array<{ id: number }>).map((r) => Number(r.id));
+  return (rows as Array<{ id: string | number }>).map((r) => Number(r.id));
 }

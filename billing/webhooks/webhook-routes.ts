@@ -57,10 +57,13 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
       ctx.body = { error: 'invalid signature' };
       return;
     }
+    // Due at once; a notification replayed with a new transaction id is stored, but its order is
+    // asked about once at a time (process-payment-event.ts), so it costs the gateway nothing more.
+    const now = deps.clock.now();
     const { rows } = await deps.db.raw(
-      `INSERT INTO payment_events (provider, event_key, order_id, claims_paid, payload, received_at) VALUES (?, ?, ?, ?, ?::jsonb, ?)
+      `INSERT INTO payment_events (provider, event_key, order_id, claims_paid, payload, received_at, next_attempt_at) VALUES (?, ?, ?, ?, ?::jsonb, ?, ?)
        ON CONFLICT (provider, event_key) DO NOTHING RETURNING id`,
-      [provider, pgText(verified.eventKey), pgText(verified.orderId), verified.claimsPaid, JSON.stringify(verified.payload), deps.clock.now()],
+      [provider, pgText(verified.eventKey), pgText(verified.orderId), verified.claimsPaid, JSON.stringify(verified.payload), now, now],
     );
     const id = (rows as Array<{ id: number }>)[0]?.id;
     if (id !== undefined) {

@@ -3,7 +3,8 @@
  * newest open accounting session with the request's address as Framed-IP-Address (partial index
  * accounting_sessions_open_framed_ip), and, for a page, who they are (masked), their access state
  * as the radius role decides it (aaa/policy/decide.ts), what they owe and what one payment
- * restores (billing/payments/restore-quote.ts), and a gateway payment still waiting.
+ * restores (billing/payments/restore-quote.ts), a gateway payment still waiting, and whether a
+ * "paid" notification of theirs is still being confirmed (then the page offers no second payment).
  */
 import net from 'node:net';
 import type { Knex } from '../../lib/db.js';
@@ -31,7 +32,16 @@ export interface CaptiveAccount {
   quote: RestoreQuote;
   /** The newest online payment still waiting for the gateway (created in the last day), or null. */
   pending: { amount: number; provider: string } | null;
+  /**
+   * A gateway notification says one of their payments is paid and our books do not have it yet:
+   * the gateway is still being asked (billing/webhooks/process-payment-event.ts), or staff were
+   * asked to check it (failed in the last CONFIRMING_FAILED_DAYS). They are not asked to pay again.
+   */
+  confirming: boolean;
 }
+
+/** How long a notification staff must check keeps the captive page at "being confirmed". */
+export const CONFIRMING_FAILED_DAYS = 7;
 
 /** Whether the subscriber is restricted: the walled garden or the soft limit. */
 export const restricted = (access: CaptiveAccess): boolean => access === 'suspended' || access === 'expired' || access === 'soft_limited';
@@ -77,7 +87,7 @@ export async function captiveAccount(db: Knex, subscriptionId: number, now: Date
   // The order of decide(): terminated, then suspended or expired (walled garden), then soft limit.
   const access: CaptiveAccess = sub.status === 'terminated' ? 'terminated' : sub.status === 'suspended' ? 'suspended' : expired ? 'expired' : sub.status;
   const dunning = (DUNNING_REASONS as readonly string[]).includes(sub.status_reason ?? '');
-  const [quote, pending] = await Promise.all([
+  const [quote, pending, confirming] = await Promise.all([
     restoreQuote(db, { id: Number(sub.id), customerId: Number(sub.customer_id), billingType: sub.billing_type }, localDate(now, timeZone)),
     db('payments')
       .where({ customer_id: sub.customer_id, status: 'pending' })
@@ -87,6 +97,14 @@ export async function captiveAccount(db: Knex, subscriptionId: number, now: Date
       .where('created_at', '>', new Date(now.getTime() - 24 * 3600 * 1000))
       .orderBy('id', 'desc')
       .first('amount', 'method'),
+    db.raw(
+      `SELECT EXISTS (
+         SELECT 1 FROM payments p JOIN payment_events e ON e.order_id = p.gateway_order_id AND e.provider = p.method
+          WHERE p.customer_id = ? AND p.method IN ('midtrans', 'xendit') AND p.status = 'pending' AND e.claims_paid
+            AND (e.status = 'received' OR (e.status = 'failed' AND e.received_at > ?))
+       ) AS confirming`,
+      [sub.customer_id, new Date(now.getTime() - CONFIRMING_FAILED_DAYS * 24 * 3600 * 1000)],
+    ),
   ]);
   return {
     name: maskName(String(sub.name)),
@@ -96,5 +114,6 @@ export async function captiveAccount(db: Knex, subscriptionId: number, now: Date
     liftedByPayment: access === 'expired' || (restricted(access) && dunning),
     quote,
     pending: pending ? { amount: Number(pending.amount), provider: String(pending.method) } : null,
+    confirming: Boolean(confirming.rows[0]?.confirming),
   };
 }

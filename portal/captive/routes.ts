@@ -17,7 +17,7 @@
  *   keeps polling while the payment is pending (a virtual account paid later at an ATM).
  * - POST /portal/captive/pay/:token (`provider`, CSRF): a payment link for what restores access
  *   (restore-quote.ts: every open invoice up to the last past-due one, in one payment), then 303
- *   to the gateway. Nothing in the form names an invoice: the token decides whose they are.
+ *   to the gateway; while a "paid" notification is being confirmed, 303 to the status page instead. Nothing in the form names an invoice: the token decides whose they are.
  * A token that is not ours, altered or expired gets 403 and a page that says to reload.
  */
 import Router from '@koa/router';
@@ -35,12 +35,16 @@ import { issueCaptiveToken, readCaptiveToken } from './captive-token.js';
 
 type Ctx = Koa.ParameterizedContext<PortalState>;
 
-/** What the status fragment says: back online; service ended; a payment waiting; unpaid; held by staff. */
-export type CaptiveStatus = 'online' | 'closed' | 'pending' | 'unpaid' | 'held';
+/**
+ * What the status fragment says: back online; service ended; a payment being confirmed (no
+ * second payment offered); a payment waiting; unpaid; held by staff.
+ */
+export type CaptiveStatus = 'online' | 'closed' | 'confirming' | 'pending' | 'unpaid' | 'held';
 
 function statusOf(account: CaptiveAccount): CaptiveStatus {
   if (account.access === 'active') return 'online';
   if (account.access === 'terminated') return 'closed';
+  if (account.confirming) return 'confirming';
   if (account.pending) return 'pending';
   return account.liftedByPayment && account.quote.payNow ? 'unpaid' : 'held';
 }
@@ -69,7 +73,7 @@ export function createCaptiveRoutes(deps: PortalDeps): Router<PortalState> {
       htmx: true,
       account,
       status: statusOf(account),
-      canPay: providers.length > 0 && restricted(account.access) && account.quote.payNow !== null,
+      canPay: providers.length > 0 && restricted(account.access) && account.quote.payNow !== null && !account.confirming,
       statusUrl: `/portal/captive/status/${token}`,
       payUrl: `/portal/captive/pay/${token}`,
       providers,
@@ -111,7 +115,7 @@ export function createCaptiveRoutes(deps: PortalDeps): Router<PortalState> {
     const provider = formBody(ctx).provider as Provider;
     if (!providers.includes(provider)) throw new AppError('bad_request', 'unknown payment provider', 400);
     const payNow = account.quote.payNow;
-    if (!payNow || !restricted(account.access)) {
+    if (!payNow || !restricted(account.access) || account.confirming) {
       ctx.status = 303;
       return ctx.redirect(`/portal/captive/status/${token}`);
     }

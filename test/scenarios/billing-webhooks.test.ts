@@ -6,15 +6,20 @@
  * see: the invoice, the payment, the ledger, the subscription, staff alerts and the webhook
  * inbox (payment_events). Whatever arrives — forged, wrong amount, an order we never issued,
  * twice, twice at once, out of order, while the gateway's status API is down — a payment is
- * credited exactly once, and only when the gateway confirms the amount asked.
+ * credited exactly once, and only when the gateway confirms the amount asked. A status API down
+ * for hours is retried from the last attempt for over three days, then left to staff, who retry
+ * it from the console; replayed notifications never ask the gateway twice at once; an order with a
+ * notification against it is never offered to the customer again.
  */
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BILLING_JOBS } from '../../billing/engine.js';
 import { addDays } from '../../billing/plans/billing-period.js';
-import { duePaymentEvents } from '../../billing/webhooks/due-payment-events.js';
+import { duePaymentEvents, retryDelayMs } from '../../billing/webhooks/due-payment-events.js';
 import { QUEUES } from '../../lib/queue.js';
-import { createCustomer, createPlan, createSubscription } from '../helpers/factories.js';
+import { adminClient } from '../helpers/admin-client.js';
+import { createCustomer, createPlan, createStaff, createSubscription } from '../helpers/factories.js';
 import { startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
 import { midtransSignature } from '../helpers/fake-midtrans.js';
 
@@ -22,6 +27,7 @@ const PRICE = 150_000;
 const NAMES = [
   'm-forged', 'x-forged', 'm-amount', 'x-amount', 'm-dup', 'x-dup', 'm-same', 'm-capture', 'x-paid-settled',
   'm-late', 'x-late', 'm-down', 'x-down', 'm-hang', 'x-hang', 'm-lag', 'm-refund',
+  'm-outage', 'm-gave-up', 'm-flagged-reuse', 'm-lag-reuse', 'm-replay',
 ] as const;
 type Name = (typeof NAMES)[number];
 interface Sub { id: number; customerId: number; invoiceId: number }
@@ -45,11 +51,11 @@ async function until<T>(what: string, check: () => Promise<T | undefined | null 
   }
 }
 
-interface EventRow { id: number; event_key: string; status: string; attempts: number; last_error: string | null; received_at: Date }
+interface EventRow { id: number; event_key: string; status: string; attempts: number; last_error: string | null; received_at: Date; last_attempt_at: Date | null }
 
 /** The inbox rows of an order, oldest first. */
 const events = (orderId: string): Promise<EventRow[]> =>
-  stack.c.db('payment_events').where({ order_id: orderId }).orderBy('id').select('id', 'event_key', 'status', 'attempts', 'last_error', 'received_at');
+  stack.c.db('payment_events').where({ order_id: orderId }).orderBy('id').select('id', 'event_key', 'status', 'attempts', 'last_error', 'received_at', 'last_attempt_at');
 
 /** Waits until the worker is done with every stored event of the order (none still `received`). */
 const handled = (orderId: string, count = 1): Promise<EventRow[]> =>
@@ -359,6 +365,7 @@ test('a settlement notification the status API does not confirm yet (still pendi
   await assertNotCredited(s);
 
   stack.midtrans.pay(orderId);
+  stack.clock.advance(retryDelayMs(event.attempts)); // due again, counted from the last attempt
   await sweep();
   const [done] = await handled(orderId);
   assert.equal(done!.status, 'processed');
@@ -425,10 +432,11 @@ async function statusApiDown(s: Sub, provider: 'midtrans' | 'xendit', down: true
     await assertNotCredited(s);
     assert.equal((await db('payments').where({ gateway_order_id: orderId }).first('status')).status, 'pending');
 
-    const receivedAt = new Date(event.received_at).getTime();
-    const backoff = 30_000 * 2 ** event.attempts;
-    assert.ok(!(await duePaymentEvents(db, new Date(receivedAt + backoff - 1000))).includes(event.id), 'not due before its backoff');
-    assert.ok((await duePaymentEvents(db, new Date(receivedAt + 3600_000))).includes(event.id), 'due again within the hour');
+    // The back-off counts from the last attempt (due-payment-events.ts).
+    const lastAttempt = new Date(event.last_attempt_at!).getTime();
+    const backoff = retryDelayMs(event.attempts);
+    assert.ok(!(await duePaymentEvents(db, new Date(lastAttempt + backoff - 1000))).includes(event.id), 'not due before its backoff');
+    assert.ok((await duePaymentEvents(db, new Date(lastAttempt + 3600_000))).includes(event.id), 'due again within the hour');
   } finally {
     gateway.setDown(false);
   }
@@ -437,7 +445,8 @@ async function statusApiDown(s: Sub, provider: 'midtrans' | 'xendit', down: true
   const [event] = await events(orderId);
   if (race) {
     const [, ...outcomes] = await Promise.all([sweep(), stack.engine.processPaymentEvent(event!.id), stack.engine.processPaymentEvent(event!.id)]);
-    for (const o of outcomes) assert.ok(['credited', 'already_settled', 'gone'].includes(o), o);
+    // One of them asks the gateway; the others find it asking (coalesced) or done (gone).
+    for (const o of outcomes) assert.ok(['credited', 'already_settled', 'gone', 'coalesced'].includes(o), o);
   } else {
     assert.ok((await sweep()) >= 1, 'the sweep picked it up');
   }
@@ -475,4 +484,163 @@ test('a notification over 256 KiB gets 413, an unknown gateway 404; neither is s
   assert.equal(unknown.status, 404);
   assert.deepEqual(await unknown.json(), { error: 'unknown payment gateway' });
   assert.equal(await count('payment_events'), eventsBefore);
+});
+
+/** Status API calls the fake Midtrans got for `orderId`. */
+const statusCalls = (orderId: string): number => stack.midtrans.requests.filter((r) => r.method === 'GET' && r.path === `/v2/${orderId}/status`).length;
+
+test('a status API outage of 80 minutes: the notification is still retried, and credited once the gateway is back', async () => {
+  const s = subs['m-outage'];
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  stack.midtrans.pay(orderId);
+  stack.midtrans.setDown(true);
+  try {
+    assert.equal((await stack.midtrans.notify(orderId, url('midtrans'))).status, 200);
+    await until('a failed attempt', async () => (await events(orderId)).find((e) => e.attempts > 0));
+    // The worker's sweep, every minute of the outage.
+    for (let minute = 1; minute <= 80; minute++) {
+      stack.clock.advance(60_000);
+      await sweep();
+    }
+    const [event] = await events(orderId);
+    assert.equal(event!.status, 'received', 'still waiting for the gateway, not given up');
+    assert.ok(event!.attempts <= 8, `backed off from the last attempt (${event!.attempts} attempts in 80 minutes)`);
+    await assertNotCredited(s);
+  } finally {
+    stack.midtrans.setDown(false);
+  }
+  stack.clock.advance(3600_000);
+  await sweep();
+  const [done] = await handled(orderId);
+  assert.equal(done!.status, 'processed');
+  await assertCreditedOnce(s, orderId);
+});
+
+test('never confirmed: retried from the last attempt for over 3 days, then staff alerted; staff retry from the console credits it', async () => {
+  const s = subs['m-gave-up'];
+  const { db } = stack.c;
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  stack.midtrans.pay(orderId);
+  stack.midtrans.setDown(true);
+  const attempts: number[] = [];
+  try {
+    assert.equal((await stack.midtrans.notify(orderId, url('midtrans'))).status, 200);
+    await until('a failed attempt', async () => (await events(orderId)).find((e) => e.attempts > 0));
+    for (;;) {
+      const [e] = await db('payment_events').where({ order_id: orderId }).select('status', 'attempts', 'last_attempt_at', 'next_attempt_at');
+      attempts.push(new Date(e.last_attempt_at).getTime());
+      if (e.status === 'failed') break;
+      assert.equal(e.status, 'received');
+      const gap = new Date(e.next_attempt_at).getTime() - new Date(e.last_attempt_at).getTime();
+      assert.equal(gap, retryDelayMs(e.attempts), 'the next attempt counts from the last one');
+      assert.ok(gap <= 3600_000, 'never more than an hour apart');
+      assert.ok(attempts.length < 200, 'gives up in the end');
+      stack.clock.set(e.next_attempt_at);
+      await sweep();
+      await until('the attempt', async () => {
+        const [now] = await db('payment_events').where({ order_id: orderId }).select('attempts', 'status');
+        return now.status !== 'received' || now.attempts > e.attempts;
+      });
+    }
+  } finally {
+    stack.midtrans.setDown(false);
+  }
+  const span = attempts.at(-1)! - attempts[0]!;
+  assert.ok(span >= 3 * 24 * 3600_000, `tried for ${(span / 3600_000).toFixed(1)} hours`);
+  const alerts = await db('staff_alerts').where({ kind: 'payment_event_unconfirmed' }).whereRaw(`details->>'orderId' = ?`, [orderId]).select('message');
+  assert.equal(alerts.length, 1, 'staff alerted once');
+  assert.match(alerts[0].message, new RegExp(`${orderId} \\(midtrans\\) could not be confirmed`));
+  await assertNotCredited(s);
+
+  // Staff see it under Payments and retry it.
+  const staff = await createStaff(db, { role: 'cashier' });
+  const viewer = await createStaff(db, { role: 'viewer' });
+  const desk = adminClient(stack.baseUrl);
+  assert.equal((await desk.signIn(viewer.username, viewer.password)).status, 302);
+  const [failed] = await events(orderId);
+  const viewerPage = await desk.get('/admin/payments/events');
+  assert.equal(viewerPage.status, 200);
+  assert.ok(viewerPage.text.includes(`data-payment-event="${failed!.id}"`), 'listed');
+  assert.ok(!viewerPage.text.includes('data-retry'), 'no retry button without payments.record');
+  assert.equal((await desk.post(`/admin/payments/events/${failed!.id}/retry`, {})).status, 403, 'a viewer may not retry');
+  assert.equal((await desk.signIn(staff.username, staff.password)).status, 302);
+  const page = await desk.get('/admin/payments/events');
+  assert.match(page.text, new RegExp(`data-payment-event="${failed!.id}"[\\s\\S]*?${orderId}[\\s\\S]*?Pelanggan m-gave-up[\\s\\S]*?hx-confirm="[^"]+"[\\s\\S]*?data-retry`));
+  assert.equal((await desk.post(`/admin/payments/events/${failed!.id}/retry`, { _csrf: null })).status, 403, 'no CSRF token, no retry');
+  assert.equal((await events(orderId))[0]!.status, 'failed');
+  const retried = await desk.post(`/admin/payments/events/${failed!.id}/retry`, {});
+  assert.equal(retried.status, 302);
+  assert.equal(retried.location, `/admin/payments/events?retried=credited&order=${encodeURIComponent(orderId)}`);
+  assert.equal((await events(orderId))[0]!.status, 'processed');
+  await assertCreditedOnce(s, orderId);
+  const audit = await db('audit_log').where({ action: 'payment_event_retried', object_id: String(failed!.id) }).select('actor', 'before');
+  assert.deepEqual(audit.map((a) => [a.actor, a.before.status, a.before.orderId]), [[staff.username, 'failed', orderId]]);
+  const after = await desk.get(`/admin/payments/events?retried=credited&order=${encodeURIComponent(orderId)}`);
+  assert.ok(!after.text.includes(`data-payment-event="${failed!.id}"`), 'no longer listed');
+  assert.match(after.text, /data-retried="credited"/);
+});
+
+test('Pay now does not offer again an order flagged for an amount mismatch', async () => {
+  const s = subs['m-flagged-reuse'];
+  const first = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  assert.equal((await stack.engine.createPaymentLink(s.invoiceId, 'midtrans')).orderId, first.orderId, 'an untouched order is reused');
+  stack.midtrans.pay(first.orderId, { amount: 100_000 });
+  assert.equal((await stack.midtrans.notify(first.orderId, url('midtrans'))).status, 200);
+  await handled(first.orderId);
+  assert.ok((await stack.c.db('payments').where({ gateway_order_id: first.orderId }).first('flagged_reason')).flagged_reason);
+  const again = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  assert.notEqual(again.orderId, first.orderId, 'a new order the customer can still pay');
+  assert.equal(stack.midtrans.transactions.get(again.orderId)?.status, 'pending');
+});
+
+test('Pay now does not offer again an order whose paid notification is still being confirmed', async () => {
+  const s = subs['m-lag-reuse'];
+  const first = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  stack.midtrans.pay(first.orderId);
+  const settlement = stack.midtrans.notification(first.orderId);
+  stack.midtrans.setStatus(first.orderId, 'pending'); // the status API lags behind its own notification
+  assert.equal((await stack.midtrans.deliver(url('midtrans'), settlement)).status, 200);
+  await until('an unconfirmed attempt', async () => (await events(first.orderId)).find((e) => e.attempts > 0));
+  const again = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  assert.notEqual(again.orderId, first.orderId, 'a new order, not the one the gateway is about to report paid');
+});
+
+test('a paid notification replayed 50 times with new transaction ids: one status call at a time for the order', async () => {
+  const s = subs['m-replay'];
+  const queue = stack.c.queues.queue(QUEUES.billing);
+  const { orderId } = await stack.engine.createPaymentLink(s.invoiceId, 'midtrans');
+  stack.midtrans.pay(orderId);
+  const callsBefore = statusCalls(orderId);
+  // The status API holds every call (until the client gives up after 10 s): a call is in flight as long as the test looks.
+  stack.midtrans.setDown('hang');
+  try {
+    const answers = await Promise.all(Array.from({ length: 50 }, () =>
+      stack.midtrans.deliver(url('midtrans'), stack.midtrans.notification(orderId, { transaction_id: randomUUID() }))));
+    assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
+    const stored = await events(orderId);
+    assert.equal(stored.length, 50, 'each replay is a new event');
+    // Every event's job is done but the one waiting for the gateway.
+    await until('49 events coalesced', async () => {
+      const states = await Promise.all(stored.map((e) => queue.getJobState(`payment-event-${e.id}`)));
+      return states.filter((st) => st === 'completed').length >= 49;
+    }, 20_000);
+    assert.equal(statusCalls(orderId) - callsBefore, 1, 'one status call in flight for the order');
+    await until('the held call timed out', async () => (await events(orderId)).every((e) => e.attempts === 1), 20_000);
+    assert.equal(statusCalls(orderId) - callsBefore, 1);
+  } finally {
+    stack.midtrans.setDown(false);
+  }
+  stack.clock.advance(3600_000);
+  await sweep();
+  const done = await handled(orderId, 50);
+  assert.ok(done.every((e) => e.status === 'processed'));
+  await assertCreditedOnce(s, orderId);
+  assert.equal(statusCalls(orderId) - callsBefore, 2, 'one more call answered all 50');
+
+  // Replayed after it settled: stored, closed without asking the gateway.
+  await Promise.all(Array.from({ length: 10 }, () =>
+    stack.midtrans.deliver(url('midtrans'), stack.midtrans.notification(orderId, { transaction_id: randomUUID() }))));
+  await handled(orderId, 60);
+  assert.equal(statusCalls(orderId) - callsBefore, 2, 'no call for a replay of a settled payment');
+  await assertCreditedOnce(s, orderId);
 });

@@ -9,6 +9,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { retryPaymentEvent } from '../../billing/webhooks/retry-payment-event.js';
 import { issueCaptiveToken } from '../../portal/captive/captive-token.js';
 import { createCustomer, createPlan, createSubscription } from '../helpers/factories.js';
 import { nineAm } from '../helpers/billing-fixtures.js';
@@ -25,6 +26,7 @@ let budi: Subscriber;
 let siti: Subscriber;
 let dewi: Subscriber;
 let agus: Subscriber;
+let rina: Subscriber;
 const htmx = { 'HX-Request': 'true' };
 
 /** A client from the subscriber's address. */
@@ -57,9 +59,10 @@ before(async () => {
   budi = await subscriber(stack, plan.id, 'Budi Santoso');
   siti = await subscriber(stack, plan.id, 'Siti Rahmawati');
   dewi = await subscriber(stack, plan.id, 'Dewi Lestari');
+  rina = await subscriber(stack, plan.id, 'Rina Marlina');
   await walkDays(stack, '2026-11-20', '2027-01-18');
   stack.clock.set('2027-01-18T05:00:00Z'); // noon in Jakarta
-  for (const s of [budi, siti, dewi]) {
+  for (const s of [budi, siti, dewi, rina]) {
     const invoices = await db('invoices').where({ subscription_id: s.id }).orderBy('due_date').select('status', 'total', 'due_date');
     assert.deepEqual(invoices.map((i) => [i.status, i.total, i.due_date]), [['overdue', PRICE, '2026-12-11'], ['overdue', PRICE, '2027-01-11']]);
     assert.equal((await db('subscriptions').where({ id: s.id }).first('status')).status, 'suspended');
@@ -75,6 +78,7 @@ before(async () => {
   await dialIn(stack, siti, '127.0.0.2', 'cp-siti-1', 'walled_garden');
   await dialIn(stack, agus, '127.0.0.3', 'cp-agus-1', 'accept');
   await dialIn(stack, dewi, '127.0.0.4', 'cp-dewi-1', 'accept');
+  await dialIn(stack, rina, '127.0.0.6', 'cp-rina-1', 'walled_garden');
 });
 
 after(async () => {
@@ -256,4 +260,47 @@ test('another subscriber\'s data is never shown, and the pay form pays only the 
   const payments = await db('payments').where({ method: 'xendit' }).select('customer_id', 'invoice_id', 'amount', 'status');
   assert.deepEqual(payments, [{ customer_id: siti.customerId, invoice_id: sitiInvoices[1], amount: 2 * PRICE, status: 'pending' }]);
   assert.equal(await count('payments', { customer_id: budi.customerId, method: 'xendit' }), 0);
+});
+
+test('a subscriber who paid while the gateway cannot confirm it is told the payment is being confirmed, never asked to pay again', async () => {
+  const { db } = stack.c;
+  const browser = from('127.0.0.6');
+  const html = (await browser.get('/portal/captive')).body;
+  const token = tokenIn(html);
+  const pay = await browser.post(`/portal/captive/pay/${token}`, { _csrf: csrfIn(html), provider: 'midtrans' });
+  assert.equal(pay.status, 303);
+  const tx = [...stack.midtrans.transactions.values()].find((t) => String(pay.headers.location).endsWith(t.token));
+  assert.ok(tx);
+  stack.midtrans.pay(tx.orderId);
+  stack.midtrans.setDown(true);
+  try {
+    assert.equal((await stack.midtrans.notify(tx.orderId, `${stack.baseUrl}/webhooks/midtrans`)).status, 200);
+    const started = Date.now();
+    while (!(await db('payment_events').where({ order_id: tx.orderId }).where('attempts', '>', 0).first('id'))) {
+      assert.ok(Date.now() - started < 10_000, 'the worker tried the gateway');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const transactions = stack.midtrans.transactions.size;
+    const shows = async (what: string, headers: Record<string, string> = {}): Promise<string> => {
+      const page = await browser.get(`/portal/captive/status/${token}`, headers);
+      assert.equal(page.status, 200);
+      assert.match(page.body, /data-state="confirming"[^>]*hx-trigger="every 3s"/, what);
+      assert.doesNotMatch(page.body, /name="provider"|data-pay-amount/, `${what}: no second payment offered`);
+      const again = await browser.post(`/portal/captive/pay/${token}`, { _csrf: csrfIn(html), provider: 'midtrans' });
+      assert.equal(again.status, 303);
+      assert.equal(again.headers.location, `/portal/captive/status/${token}`, `${what}: pressing an old pay button leads back to the page`);
+      assert.equal(stack.midtrans.transactions.size, transactions, `${what}: no new order`);
+      return page.body;
+    };
+    assert.match(await shows('while the gateway is asked again'), /Pembayaran Anda sedang dikonfirmasi/);
+    // What giving up after days of retries leaves: the notification failed, waiting for staff.
+    await db('payment_events').where({ order_id: tx.orderId }).update({ status: 'failed' });
+    assert.match(await shows('while staff are to check it', { 'Accept-Language': 'en' }), /Your payment is being confirmed[\s\S]*no need to pay again/);
+  } finally {
+    stack.midtrans.setDown(false);
+  }
+  const [event] = await db('payment_events').where({ order_id: tx.orderId }).pluck('id');
+  const outcome = await stack.engine.run((u) => retryPaymentEvent({ ...u, gateways: stack.engine.gateways }, Number(event), { staffUserId: null, username: 'test', ip: null }));
+  assert.equal(outcome, 'credited');
+  assert.match((await browser.get(`/portal/captive/status/${token}`, htmx)).body, /data-state="online"/);
 });
