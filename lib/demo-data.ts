@@ -1,7 +1,9 @@
 /**
  * Demo data for a first start: a NAS for 127.0.0.1 (so radclient on this machine is a router),
  * plans, customers and one subscription in each state. Loaded only into an empty database and
- * only when DEMO_DATA is not false. Secrets and passwords are random and printed, never fixed.
+ * only when DEMO_DATA is not false. Secrets and passwords are random and printed once, on the
+ * start that loaded them, never fixed. Every row is marked `demo` (migrations/…_demo_and_lifecycle.ts)
+ * so that lib/remove-demo-data.ts can remove exactly these rows later.
  */
 import { randomCredential } from './credentials.js';
 import type { Knex } from './db.js';
@@ -18,8 +20,10 @@ const PLANS = [
 
 const SUBSCRIPTIONS = [
   { username: 'demo-active', name: 'Budi Santoso', plan: 0, status: 'active' },
-  { username: 'demo-soft', name: 'Siti Rahayu', plan: 1, status: 'soft_limited' },
-  { username: 'demo-suspended', name: 'Agus Wijaya', plan: 0, status: 'suspended' },
+  // Held as dunning holds them (status_reason as billing/dunning sets it), so paying the bill
+  // restores them as it would a real customer (billing/subscriptions/apply-paid-invoices.ts).
+  { username: 'demo-soft', name: 'Siti Rahayu', plan: 1, status: 'soft_limited', statusReason: 'dunning_soft_limit' },
+  { username: 'demo-suspended', name: 'Agus Wijaya', plan: 0, status: 'suspended', statusReason: 'dunning_suspend' },
   { username: 'demo-terminated', name: 'Dewi Lestari', plan: 1, status: 'terminated' },
   { username: 'demo-quota', name: 'Rudi Hartono', plan: 2, status: 'active' },
 ] as const;
@@ -38,28 +42,32 @@ export async function loadDemoData(db: Knex, secrets: SecretBox, now: Date): Pro
     await trx('nas').insert({
       name: DEMO_NAS_NAME,
       ip_address: '127.0.0.1',
+      demo: true,
       secret_enc: secrets.seal(randomCredential(16)),
       description: 'Created on first start so radclient on this machine can play the router. Delete it in production.',
     });
     const planIds: number[] = [];
     for (const p of PLANS) {
-      const [row] = await trx('plans').insert(p).returning('id');
+      const [row] = await trx('plans').insert({ ...p, demo: true }).returning('id');
       planIds.push(Number(row.id));
     }
     for (const s of SUBSCRIPTIONS) {
-      const [customer] = await trx('customers').insert({ name: s.name, phone: '08123456789' }).returning('id');
+      const [customer] = await trx('customers').insert({ name: s.name, phone: '08123456789', demo: true }).returning('id');
       await trx('subscriptions').insert({
         customer_id: customer.id,
+        demo: true,
         plan_id: planIds[s.plan],
         username: s.username,
         password_enc: secrets.seal(randomCredential(8)),
         status: s.status,
+        status_reason: 'statusReason' in s ? s.statusReason : null,
         anchor_day: Math.min(28, now.getUTCDate()),
       });
     }
-    const [prepaid] = await trx('customers').insert({ name: 'Tamu Hotspot', phone: '08987654321' }).returning('id');
+    const [prepaid] = await trx('customers').insert({ name: 'Tamu Hotspot', phone: '08987654321', demo: true }).returning('id');
     await trx('subscriptions').insert({
       customer_id: prepaid.id,
+      demo: true,
       plan_id: planIds[3],
       username: 'demo-prepaid',
       password_enc: secrets.seal(randomCredential(8)),
@@ -78,10 +86,10 @@ export interface DemoHints {
 
 /** What to print so a new user can try the server: the demo NAS secret and the demo logins; null when they were removed. */
 export async function demoHints(db: Knex, secrets: SecretBox): Promise<DemoHints | null> {
-  const nas = await db('nas').where({ name: DEMO_NAS_NAME, ip_address: '127.0.0.1' }).first('secret_enc');
+  const nas = await db('nas').where({ demo: true }).first('secret_enc');
   if (!nas) return null;
   const subs = await db('subscriptions')
-    .whereIn('username', [...SUBSCRIPTIONS.map((s) => s.username), 'demo-prepaid'])
+    .where({ demo: true })
     .orderBy('id')
     .select('username', 'password_enc', 'status');
   return {

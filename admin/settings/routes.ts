@@ -18,6 +18,7 @@ import type { AdminDeps } from '../deps.js';
 import { formBody } from '../request.js';
 import { accessFormValues, loadAccessSettings, MESSAGE_KEYS, saveAccessSettings } from './access-settings.js';
 import { companyFormValues, loadCompanySettings, saveCompanySettings } from './company-settings.js';
+import { addDemoDataRoutes } from './demo-data-routes.js';
 import { checkGateway, loadArea, providerView, saveProvider, sendTestMessage, type ProviderView } from './integration-settings.js';
 
 type Ctx = Koa.ParameterizedContext<AdminState>;
@@ -35,6 +36,7 @@ const version = (v: unknown): number => (typeof v === 'string' && /^\d{1,9}$/.te
 
 export function createSettingsRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
+  addDemoDataRoutes(r, deps);
   const perm = guard('settings.manage');
 
   async function timeZoneFacts(): Promise<Record<string, unknown>> {

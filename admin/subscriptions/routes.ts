@@ -2,7 +2,9 @@
  * Subscriptions: a new subscription from the customer page (generated PPPoE / hotspot
  * credentials, shown once), the subscription page (plan, status, masked credentials, open
  * sessions, session history, traffic per day), "show password", changing the plan with a
- * prorated preview, disconnecting now, and suspending into the walled garden / reactivating.
+ * prorated preview (plans of the subscription's own service only: PPPoE or hotspot),
+ * disconnecting now, and suspending into the walled garden / reactivating; editing, a new
+ * password and terminating are in lifecycle-routes.ts.
  */
 import Router from '@koa/router';
 import type Koa from 'koa';
@@ -16,6 +18,7 @@ import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
 import { formBody, idParam, queryValue } from '../request.js';
+import { addLifecycleRoutes } from './lifecycle-routes.js';
 import { newCredentials } from './new-credentials.js';
 import { revealPassword } from './reveal-password.js';
 import { subscriptionDetail } from './subscription-detail.js';
@@ -29,6 +32,7 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
   const credentials = () => newCredentials(deps);
   const today = (): string => localDate(deps.clock.now(), deps.config.ISP_TIME_ZONE);
+  addLifecycleRoutes(r, deps, credentials);
 
   for (const action of ['suspend', 'reactivate'] as const) {
     r.post(`/admin/subscriptions/:id/${action}`, ...guard('subscriptions.suspend'), async (ctx) => {
@@ -87,9 +91,12 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
 
   r.get('/admin/subscriptions/:id', ...guard('customers.view'), async (ctx) => {
     const id = idParam(ctx.params.id);
-    // The credentials of a subscription this staff member just created, once.
-    const created = ctx.query.created ? await credentials().take(ctx.state.staff!.id, id) : null;
-    await renderShow(ctx, id, { password: created, created: created !== null, saved: queryValue(ctx.query.saved, 40) || null });
+    // The credentials of a subscription this staff member just created, or the password just reset, once.
+    const fresh = ctx.query.created || ctx.query.password_reset ? await credentials().take(ctx.state.staff!.id, id) : null;
+    await renderShow(ctx, id, {
+      password: fresh, created: fresh !== null && !ctx.query.password_reset, passwordReset: fresh !== null && Boolean(ctx.query.password_reset),
+      saved: queryValue(ctx.query.saved, 40) || null,
+    });
   });
 
   r.post('/admin/subscriptions/:id/password', ...guard('subscriptions.edit'), async (ctx) => {
@@ -116,7 +123,8 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
         previewError = err.code;
       }
     }
-    const plans = (await activePlans(deps.db)).filter((p) => p.id !== Number(detail.subscription.plan_id));
+    // Only plans of the subscription's service: a PPPoE login on a hotspot plan gets no sensible profile.
+    const plans = (await activePlans(deps.db)).filter((p) => p.id !== Number(detail.subscription.plan_id) && p.service_type === detail.subscription.service_type);
     ctx.status = status;
     deps.render(ctx, 'admin/subscriptions/plan', {
       title: detail.subscription.username, subscription: detail.subscription, plans, planId, quote, previewError, notice,

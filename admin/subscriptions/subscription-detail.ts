@@ -85,6 +85,7 @@ export async function subscriptionDetail(db: Knex, id: number, today: string, hi
     .first(
       's.id', 's.customer_id', 's.plan_id', 's.username', 's.service_type', 's.status', 's.status_reason', 's.status_changed_at',
       's.billing_type', 's.anchor_day', 's.paid_until', 's.started_at', 's.terminated_at', 's.framed_pool', 's.version',
+      's.notes', 's.termination_reason', 's.released_username',
       'c.name as customer_name', 'c.customer_number', 'p.name as plan_name', 'p.price as plan_price', 'p.rate_limit', 'p.billing_cycle',
       'p.cycle_days', 'p.framed_pool as plan_pool', 'np.name as next_plan_name',
       db.raw(`host(s.static_ip) AS static_ip, s.mac_address::text AS mac_address, to_char(s.next_plan_effective, 'YYYY-MM-DD') AS next_plan_effective`),

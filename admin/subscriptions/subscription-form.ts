@@ -59,3 +59,18 @@ export async function activePlans(db: Knex): Promise<Array<{ id: number; name: s
 export async function formCustomer(db: Knex, id: number): Promise<{ id: number; name: string; customer_number: string } | null> {
   return (await db('customers').where({ id }).first('id', 'name', 'customer_number')) ?? null;
 }
+
+/** The "edit subscription" form: the new-subscription fields staff may change afterwards, a username required, and notes. */
+export const subscriptionEditForm = subscriptionForm.pick({ service_type: true, anchor_day: true, static_ip: true, mac_address: true }).extend({
+  username: z.string().trim().max(64, 'subscriptions.error.username_format').regex(USERNAME_PATTERN, 'subscriptions.error.username_format'),
+  notes: z.string().trim().max(2000, 'error.too_long').transform((v) => v || null),
+  version: z.string().regex(/^\d{1,9}$/, 'error.invalid').transform(Number),
+});
+export type SubscriptionEditFields = z.output<typeof subscriptionEditForm>;
+
+/** Parses a posted edit form (missing fields read as ''). */
+export function parseSubscriptionEditForm(body: Record<string, string>): { ok: true; fields: SubscriptionEditFields } | { ok: false; errors: Record<string, string> } {
+  const raw = Object.fromEntries(Object.keys(subscriptionEditForm.shape).map((k) => [k, String(body[k] ?? '')]));
+  const parsed = subscriptionEditForm.safeParse(raw);
+  return parsed.success ? { ok: true, fields: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+}

@@ -98,22 +98,28 @@ export async function loadOpenSessions(db: Knex, subscriptionIds?: number[]): Pr
   return rows as OpenSessionAccess[];
 }
 
-/** Octets (in + out) used per subscription from local date `from` on, for the given subscriptions. */
+/**
+ * Octets (in + out) used per subscription from local date `from` on, for the given subscriptions.
+ * A bigint: 64-bit counters (RFC 2869 §5.1-5.2) pass 2^53, where the int8 parser of lib/db.ts
+ * would throw and stop the index load. Summed as numeric and capped at 2^63 − 1: no quota means
+ * more, and no row's value can make the query fail.
+ */
 export async function loadUsageSince(
   db: Knex,
   subscriptionIds: number[],
   from: Map<number, string>,
-): Promise<Map<number, number>> {
+): Promise<Map<number, bigint>> {
   const ids = subscriptionIds.filter((id) => from.has(id));
   if (!ids.length) return new Map();
   const { rows } = await db.raw(
-    `SELECT u.subscription_id AS id, coalesce(sum(u.input_octets + u.output_octets), 0)::bigint AS octets
+    `SELECT u.subscription_id AS id,
+            least(coalesce(sum(u.input_octets::numeric + u.output_octets::numeric), 0), 9223372036854775807)::text AS octets
        FROM usage_daily u
        JOIN unnest(?::bigint[], ?::date[]) AS p(id, since) ON p.id = u.subscription_id AND u.day >= p.since
       GROUP BY u.subscription_id`,
     [ids, ids.map((id) => from.get(id)!)],
   );
-  const out = new Map<number, number>(ids.map((id) => [id, 0]));
-  for (const r of rows as Array<{ id: number; octets: number }>) out.set(Number(r.id), r.octets);
+  const out = new Map<number, bigint>(ids.map((id) => [id, 0n]));
+  for (const r of rows as Array<{ id: number; octets: string }>) out.set(Number(r.id), BigInt(r.octets));
   return out;
 }

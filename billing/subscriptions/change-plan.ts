@@ -106,13 +106,15 @@ async function billedAhead(db: Knex | Knex.Transaction, subscriptionId: number, 
 async function load(db: Knex | Knex.Transaction, subscriptionId: number, planId: number, timeZone: string) {
   const sub = await db('subscriptions')
     .where({ id: subscriptionId })
-    .first('id', 'customer_id', 'plan_id', 'status', 'billing_type', 'anchor_day', db.raw(`to_char(started_at AT TIME ZONE ?, 'YYYY-MM-DD') AS start_date`, [timeZone]));
+    .first('id', 'customer_id', 'plan_id', 'status', 'billing_type', 'anchor_day', 'service_type', db.raw(`to_char(started_at AT TIME ZONE ?, 'YYYY-MM-DD') AS start_date`, [timeZone]));
   if (!sub || sub.status === 'terminated') throw new AppError('subscription_not_found', 'no such active subscription', 404);
-  const plans = (await db('plans').whereIn('id', [sub.plan_id, planId]).select('id', 'name', 'price', 'billing_cycle', 'cycle_days', 'is_active')) as Array<PlanRow & { is_active: boolean }>;
+  const plans = (await db('plans').whereIn('id', [sub.plan_id, planId]).select('id', 'name', 'price', 'billing_cycle', 'cycle_days', 'is_active', 'service_type')) as Array<PlanRow & { is_active: boolean; service_type: string }>;
   const from = plans.find((p) => p.id === sub.plan_id)!;
   const to = plans.find((p) => p.id === planId);
   if (!to || !to.is_active) throw new AppError('plan_not_found', 'no such plan on sale', 404);
   if (to.id === from.id) throw new AppError('same_plan', 'the subscription is already on that plan', 409);
+  // A PPPoE login cannot move to a hotspot plan, nor the other way: the service is the subscription's.
+  if (to.service_type !== sub.service_type) throw new AppError('other_service', 'the plan is for another service type', 409);
   return { sub, from, to };
 }
 
@@ -126,7 +128,8 @@ export async function previewPlanChange(deps: { db: Knex; clock: Clock; timeZone
 
 /**
  * Changes the plan: an upgrade now (with its prorated invoice; returns its id), a downgrade
- * scheduled for the period end. @throws AppError for an unknown subscription or plan, or the same plan.
+ * scheduled for the period end. @throws AppError for an unknown subscription or plan, the same plan,
+ * or a plan of another service type (`other_service`: PPPoE vs hotspot).
  */
 export async function changePlan(
   deps: { db: Knex; clock: Clock; timeZone: string; effects: Effects },

@@ -150,7 +150,7 @@ test('a bad or taken username, a bad IP or no plan: 422, the field errors, what 
   assert.equal(Number((await db('audit_log').where({ action: 'subscription_created' }).whereRaw(`after->>'customerId' = ?`, [String(customer.id)]).count({ n: '*' }))[0]!.n), 0);
 });
 
-test('a cashier or a viewer cannot create a subscription, see its password, change its plan or disconnect it', async () => {
+test('a cashier or a viewer cannot create a subscription, see its password, change its plan, disconnect, edit, reset or terminate it', async () => {
   const { db } = web.c;
   const plan = await createPlan(db, { price: 100_000 });
   const other = await createPlan(db, { price: 200_000 });
@@ -171,7 +171,14 @@ test('a cashier or a viewer cannot create a subscription, see its password, chan
     assert.equal((await client.get(`/admin/subscriptions/${sub.id}/plan?plan_id=${other.id}`)).status, 403);
     assert.equal((await client.post(`/admin/subscriptions/${sub.id}/plan`, { plan_id: String(other.id) })).status, 403);
     assert.equal((await client.post(`/admin/subscriptions/${sub.id}/disconnect`, {})).status, 403);
+    assert.equal((await client.get(`/admin/subscriptions/${sub.id}/edit`)).status, 403);
+    assert.equal((await client.post(`/admin/subscriptions/${sub.id}/edit`, { username: `by-${role}`, service_type: 'pppoe', anchor_day: '1', version: '1' })).status, 403);
+    assert.equal((await client.post(`/admin/subscriptions/${sub.id}/reset-password`, {})).status, 403);
+    assert.equal((await client.get(`/admin/subscriptions/${sub.id}/terminate`)).status, 403);
+    assert.equal((await client.post(`/admin/subscriptions/${sub.id}/terminate`, { reason: 'x' })).status, 403);
+    assert.doesNotMatch(shown.text, /\/terminate"|\/edit"|reset-password/, `no lifecycle actions for a ${role}`);
   }
+  assert.equal((await db('subscriptions').where({ id: sub.id }).first('status')).status, 'active');
   assert.equal(await db('subscriptions').whereIn('username', ['by-cashier', 'by-viewer']).first(), undefined);
   assert.equal(Number((await db('subscriptions').where({ id: sub.id }).first()).plan_id), plan.id);
   assert.deepEqual((await queuedNasControl(web.c.queues)).filter((j) => j.data.subscriptionId === sub.id), []);

@@ -1,0 +1,183 @@
+/**
+ * A staff member terminates a subscription (the customer leaves, or moves to another login), in
+ * one transaction with the customer's money lock taken first (as every ledger writer does):
+ *
+ * - Access ends now: status `terminated` (terminated_at set by the status trigger), status_reason
+ *   `staff_terminate` and the reason staff typed in termination_reason; a scheduled downgrade is
+ *   dropped. After commit a nas-control job with `disconnect: true` sends a Disconnect-Request
+ *   (RFC 5176 §3.1) for every open session, and the radius role, told by the subscriptions NOTIFY
+ *   trigger (migrations/…_aaa_notify.ts), answers the next Access-Request with Access-Reject.
+ * - The username is released for reuse: the row is renamed `name~<id>` (a `~` no new username
+ *   may contain: subscription-username.ts) and keeps the old name in released_username; its
+ *   session history keeps it too. The static IP is free at once (the unique index covers only
+ *   subscriptions that are not terminated).
+ * - Money, by days as every proration here (lib/money.ts `prorate`, half up to whole rupiah); the
+ *   day of termination counts as unused, as the first day of a plan change counts for the new plan:
+ *   - the invoice of the period running today, when nothing was paid on it: voided (its ledger
+ *     effect reversed, as billing/invoices/void-invoice.ts does) and replaced by a final invoice for
+ *     the days used, at that invoice's subtotal prorated, with its PPN rate;
+ *   - that invoice paid in full or in part: the unused days of its total are credited to the
+ *     ledger (an `adjustment`, positive), which pays what is still open or stays as credit;
+ *   - periods already billed ahead (the invoice run's lead window): voided when unpaid, their total
+ *     credited when money was applied to them;
+ *   - no invoice for today's period (a subscription billing never covered: imported or demo): no
+ *     money moves.
+ *   Then the customer's unallocated money is applied to open invoices (settle-open-invoices.ts).
+ * - Audited (`subscription_terminated`) with what it did to the money.
+ */
+import { recordAudit, type AuditActor } from '../../lib/audit.js';
+import { basisPoints, prorate } from '../../lib/money.js';
+import type { Knex } from '../../lib/db.js';
+import type { UseCaseDeps } from '../engine.js';
+import { invoicePrefix, reserveInvoiceNumbers } from '../invoices/invoice-number.js';
+import { ledgerBalance, lockCustomer, settleOpenInvoices } from '../ledger/settle-open-invoices.js';
+import { addDays, daysBetween, localDate } from '../plans/billing-period.js';
+import { loadBillingSettings } from '../settings/billing-settings.js';
+import { applyPaidInvoices } from './apply-paid-invoices.js';
+
+export const TERMINATION_REASON_MAX = 500;
+
+export interface TerminateInput {
+  subscriptionId: number;
+  /** Why, required (trimmed, at most TERMINATION_REASON_MAX characters). */
+  reason: string;
+  actor: AuditActor;
+}
+
+export interface TerminationMoney {
+  /** Invoices voided (unpaid ones of today's period and of periods billed ahead). */
+  voidedInvoiceIds: number[];
+  /** The final invoice for the days used, or null. */
+  finalInvoice: { id: number; invoiceNumber: string; total: number } | null;
+  /** Rupiah credited to the ledger for unused paid days (0: none). */
+  credited: number;
+  /** The customer's ledger balance after (positive: credit they hold). */
+  balance: number;
+}
+
+export type TerminateOutcome =
+  | ({ ok: true; customerId: number; releasedUsername: string } & TerminationMoney)
+  | { ok: false; code: 'not_found' | 'reason_required' | 'already_terminated' };
+
+interface InvoiceRow {
+  id: number;
+  invoice_number: string | null;
+  period_start: string;
+  period_end: string;
+  status: string;
+  subtotal: number;
+  tax_basis_points: number;
+  total: number;
+  amount_paid: number;
+}
+
+/** The username a terminated subscription keeps: `name~id`, within the 64 characters a username may have. */
+export function releasedName(username: string, id: number): string {
+  const suffix = `~${id}`;
+  return `${username.slice(0, 64 - suffix.length)}${suffix}`;
+}
+
+const ddmmyyyy = (day: string): string => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+
+/** Voids an unpaid invoice: its ledger effect reversed in one `void` entry. */
+async function voidUnpaid(trx: Knex.Transaction, customerId: number, inv: InvoiceRow, reason: string, now: Date, staffUserId: number | null): Promise<void> {
+  const { rows } = await trx.raw(
+    `SELECT coalesce(sum(amount), 0)::bigint AS net FROM ledger_entries WHERE invoice_id = ? AND entry_type IN ('invoice', 'late_fee', 'void')`,
+    [inv.id],
+  );
+  const reversed = -Number(rows[0].net);
+  if (reversed > 0) {
+    await trx('ledger_entries').insert({
+      customer_id: customerId, entry_type: 'void', amount: reversed, invoice_id: inv.id, created_by: staffUserId, created_at: now,
+      description: `Pembatalan ${inv.invoice_number ?? `tagihan #${inv.id}`} (berhenti langganan)`,
+    });
+  }
+  await trx('invoices').where({ id: inv.id }).update({ status: 'void', voided_at: now, void_reason: reason, version: trx.raw('version + 1') });
+}
+
+export async function terminateSubscription(deps: Pick<UseCaseDeps, 'db' | 'clock' | 'timeZone' | 'effects'>, input: TerminateInput): Promise<TerminateOutcome> {
+  const reason = input.reason.trim().slice(0, TERMINATION_REASON_MAX);
+  if (!reason) return { ok: false, code: 'reason_required' };
+  const now = deps.clock.now();
+  const today = localDate(now, deps.timeZone);
+  return deps.effects.transaction(deps.db, async (trx): Promise<TerminateOutcome> => {
+    const owner = await trx('subscriptions').where({ id: input.subscriptionId }).first('customer_id');
+    if (!owner) return { ok: false, code: 'not_found' };
+    const customerId = Number(owner.customer_id);
+    await lockCustomer(trx, customerId);
+    const sub = await trx('subscriptions as s').join('plans as p', 'p.id', 's.plan_id').where('s.id', input.subscriptionId).forUpdate('s')
+      .first('s.id', 's.username', 's.status', 's.status_reason', 's.plan_id', 'p.name as plan_name');
+    if (sub.status === 'terminated') return { ok: false, code: 'already_terminated' };
+
+    const invoices = (await trx('invoices')
+      .where({ subscription_id: sub.id, kind: 'recurring' })
+      .whereNot('status', 'void')
+      .where('period_end', '>', today)
+      .orderBy('period_start')
+      .forUpdate()
+      .select('id', 'invoice_number', 'period_start', 'period_end', 'status', 'subtotal', 'tax_basis_points', 'total', 'amount_paid')) as InvoiceRow[];
+    const money: Omit<TerminationMoney, 'balance'> = { voidedInvoiceIds: [], finalInvoice: null, credited: 0 };
+    const voidReason = `Berhenti langganan / terminated: ${reason}`.slice(0, TERMINATION_REASON_MAX);
+    let usedCharge: { inv: InvoiceRow; used: number; days: number } | null = null;
+    for (const inv of invoices.map((i) => ({ ...i, total: Number(i.total), amount_paid: Number(i.amount_paid), subtotal: Number(i.subtotal) }))) {
+      const days = daysBetween(inv.period_start, inv.period_end);
+      const used = Math.max(0, daysBetween(inv.period_start, today));
+      if (inv.amount_paid === 0 && inv.status !== 'paid') {
+        await voidUnpaid(trx, customerId, inv, voidReason, now, input.actor.staffUserId);
+        money.voidedInvoiceIds.push(inv.id);
+        if (used > 0) usedCharge = { inv, used, days };
+      } else {
+        const unused = prorate(inv.total, days - used, days);
+        if (unused > 0) {
+          await trx('ledger_entries').insert({
+            customer_id: customerId, entry_type: 'adjustment', amount: unused, invoice_id: inv.id, created_by: input.actor.staffUserId, created_at: now,
+            description: `Kredit sisa ${days - used}/${days} hari ${inv.invoice_number ?? `#${inv.id}`} (berhenti langganan / unused days)`,
+          });
+          money.credited += unused;
+        }
+      }
+    }
+
+    if (usedCharge) {
+      const { inv, used, days } = usedCharge;
+      const subtotal = prorate(inv.subtotal, used, days);
+      if (subtotal > 0) {
+        const tax = inv.tax_basis_points ? basisPoints(subtotal, inv.tax_basis_points) : 0;
+        const settings = await loadBillingSettings(trx);
+        const [number] = await reserveInvoiceNumbers(trx, invoicePrefix(settings.invoicePrefix, today), 1);
+        const [row] = await trx('invoices').insert({
+          invoice_number: number, customer_id: customerId, subscription_id: sub.id, kind: 'one_off', period_start: inv.period_start, period_end: today,
+          issue_date: today, due_date: addDays(today, settings.postpaidDueDays), status: 'open', subtotal, tax_basis_points: inv.tax_basis_points,
+          tax_amount: tax, total: subtotal + tax,
+        }).returning('id');
+        const invoiceId = Number(row.id);
+        await trx('invoice_lines').insert({
+          invoice_id: invoiceId, position: 1, kind: 'proration', quantity: 1, unit_amount: subtotal, amount: subtotal, plan_id: sub.plan_id,
+          period_start: inv.period_start, period_end: today,
+          description: `${sub.plan_name} (${ddmmyyyy(inv.period_start)} – ${ddmmyyyy(addDays(today, -1))}, ${used}/${days} hari) tagihan akhir / final`,
+        });
+        await trx('ledger_entries').insert({ customer_id: customerId, entry_type: 'invoice', amount: -(subtotal + tax), invoice_id: invoiceId, description: `Tagihan ${number} (tagihan akhir)` });
+        money.finalInvoice = { id: invoiceId, invoiceNumber: number!, total: subtotal + tax };
+      }
+    }
+
+    const released = releasedName(String(sub.username), Number(sub.id));
+    const [after] = await trx('subscriptions').where({ id: sub.id }).update({
+      status: 'terminated', status_reason: 'staff_terminate', termination_reason: reason, released_username: sub.username, username: released,
+      next_plan_id: null, next_plan_effective: null, paid_until: trx.raw('least(paid_until, ?::timestamptz)', [now]), version: trx.raw('version + 1'),
+    }).returning('version');
+    deps.effects.accessChanged({ subscriptionId: Number(sub.id), reason: 'terminated', disconnect: true }, `v${after.version}`);
+
+    const paid = await settleOpenInvoices(trx, customerId, today, now);
+    await applyPaidInvoices(trx, paid, { today, now, effects: deps.effects });
+    const balance = await ledgerBalance(trx, customerId);
+    await recordAudit(trx, input.actor, {
+      action: 'subscription_terminated',
+      objectType: 'subscription',
+      objectId: Number(sub.id),
+      before: { status: sub.status, statusReason: sub.status_reason, username: sub.username },
+      after: { status: 'terminated', reason, username: released, ...money, balance },
+    });
+    return { ok: true, customerId, releasedUsername: String(sub.username), ...money, balance };
+  });
+}
