@@ -21,6 +21,4 @@ export interface AdminDeps {
   render: AdminRender;
   /** Redis key prefix. */
   prefix: string;
-  /** Cookies only over HTTPS (PUBLIC_URL is https). */
-  secureCookies: boolean;
 }

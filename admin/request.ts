@@ -25,7 +25,11 @@ export function queryValue(value: unknown, max = 100): string {
   return String(Array.isArray(value) ? (value[0] ?? '') : (value ?? '')).slice(0, max);
 }
 
-/** Sets the session cookie to `token`, or clears it when `token` is null. HttpOnly, SameSite=Lax. */
-export function setSessionCookie(ctx: Pick<Koa.Context, 'cookies'>, token: string | null, secure: boolean): void {
-  ctx.cookies.set(SESSION_COOKIE, token ?? '', { httpOnly: true, sameSite: 'lax', secure, path: '/', overwrite: true, ...(token === null ? { maxAge: 0 } : {}) });
+/**
+ * Sets the session cookie to `token`, or clears it when `token` is null. HttpOnly, SameSite=Lax,
+ * and Secure when the request is https (ctx.secure: directly, or from a trusted proxy's
+ * X-Forwarded-Proto, lib/http/client-address.ts), as every cookie we set.
+ */
+export function setSessionCookie(ctx: Pick<Koa.Context, 'cookies'>, token: string | null): void {
+  ctx.cookies.set(SESSION_COOKIE, token ?? '', { httpOnly: true, sameSite: 'lax', path: '/', overwrite: true, ...(token === null ? { maxAge: 0 } : {}) });
 }

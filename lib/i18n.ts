@@ -34,6 +34,11 @@ function loadCatalog(locale: Locale): Record<string, string> {
 
 const catalogs = Object.fromEntries(LOCALES.map((l) => [l, loadCatalog(l)])) as Record<Locale, Record<string, string>>;
 
+/** Whether `key` has a text (in Indonesian, which every key has): for keys built from a request, such as `?saved=`. */
+export function hasText(key: string): boolean {
+  return catalogs.id[key] !== undefined;
+}
+
 /** The text for `key` in `locale`. @throws Error for an unknown key. */
 export function t(locale: Locale, key: string): string {
   const text = catalogs[locale][key] ?? catalogs.id[key];

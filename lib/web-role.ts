@@ -31,7 +31,6 @@ const CHARTJS_DIR = path.dirname(createRequire(import.meta.url).resolve('chart.j
 export function startWebRole(c: Container, http: HttpServer, engine: BillingEngine): RunningRole {
   const views = createViews({ cache: c.config.NODE_ENV === 'production' });
   const billing = c.queues.queue(QUEUES.billing);
-  const secureCookies = (c.config.PUBLIC_URL ?? '').startsWith('https:');
   http.app.use(mount('/static', serve(path.resolve(PUBLIC_DIR), { maxage: 24 * 3600 * 1000 })));
   http.app.use(mount('/static/vendor/htmx', serve(HTMX_DIR, { maxage: 24 * 3600 * 1000 })));
   http.app.use(mount('/static/vendor/chartjs', serve(CHARTJS_DIR, { maxage: 24 * 3600 * 1000 })));
@@ -52,13 +51,11 @@ export function startWebRole(c: Container, http: HttpServer, engine: BillingEngi
     sessions: createStaffSessions({ redis: c.redis, prefix: c.config.QUEUE_PREFIX, idleSeconds: c.config.STAFF_SESSION_IDLE_HOURS * 3600 }),
     render: createAdminRender(views, c.config.ISP_TIME_ZONE),
     prefix: c.config.QUEUE_PREFIX,
-    secureCookies,
   });
   mountPortal(http.app, {
     db: c.db, redis: c.redis, clock: c.clock, config: c.config, log: c.log.child({ role: 'web', area: 'portal' }), engine, signer: c.signer,
     render: createPortalRender(views, { timeZone: c.config.ISP_TIME_ZONE }),
     prefix: c.config.QUEUE_PREFIX,
-    secureCookies,
   });
   return { name: 'web', health: async () => ({ ok: true }), stop: async () => {} };
 }

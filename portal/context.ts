@@ -6,7 +6,9 @@
  * portal and hotspot pages have no session to hold a synchronizer token, so a random token lives
  * in the HttpOnly cookie `isp_portal_csrf`, every page carries it (`{{csrf}}`, as the form field
  * `_csrf` or htmx's `X-CSRF-Token` header from the layout), and a POST must present the same value.
- * SameSite=Lax on the cookie keeps other sites' forms from sending it at all.
+ * SameSite=Lax on the cookie keeps other sites' forms from sending it at all; it is Secure when the
+ * request is https (ctx.secure, proxy-aware: lib/http/client-address.ts). On top of it, a POST
+ * from another origin is refused (lib/http/origin-check.ts, portal/routes.ts).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
@@ -43,7 +45,7 @@ export function portalLocale(ctx: Koa.Context): Locale {
  * state-changing request whose `_csrf` field / `X-CSRF-Token` header does not match the cookie.
  * @throws AppError `csrf_invalid` (403).
  */
-export function portalContext(opts: { secureCookies: boolean }): Koa.Middleware<PortalState> {
+export function portalContext(): Koa.Middleware<PortalState> {
   return async (ctx, next) => {
     ctx.state.locale = portalLocale(ctx);
     const cookie = ctx.cookies.get(PORTAL_CSRF_COOKIE) ?? '';
@@ -54,7 +56,7 @@ export function portalContext(opts: { secureCookies: boolean }): Koa.Middleware<
     let token = cookie;
     if (!/^[A-Za-z0-9_-]{43}$/.test(token)) {
       token = randomBytes(32).toString('base64url');
-      ctx.cookies.set(PORTAL_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: opts.secureCookies, path: '/portal', overwrite: true });
+      ctx.cookies.set(PORTAL_CSRF_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: '/portal', overwrite: true });
     }
     ctx.state.csrf = token;
     await next();

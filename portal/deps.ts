@@ -19,6 +19,4 @@ export interface PortalDeps {
   render: PortalRender;
   /** Redis key prefix. */
   prefix: string;
-  /** Cookies only over HTTPS (PUBLIC_URL is https). */
-  secureCookies: boolean;
 }

@@ -1,7 +1,9 @@
 /**
  * The HTTP server every process runs on PORT: /health (each started role's health, plus the
  * database and Redis) and /metrics (Prometheus). The web role mounts the admin console, the
- * portal and the payment webhooks on the same Koa app.
+ * portal and the payment webhooks on the same Koa app. Every request first gets its client
+ * address, protocol and host (client-address.ts, TRUSTED_PROXIES) and the security headers
+ * (security-headers.ts).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
@@ -11,6 +13,7 @@ import type { Container } from '../container.js';
 import { AppError } from '../errors.js';
 import type { RoleHealth, RunningRole } from '../role.js';
 import { clientAddress, parseTrustedProxies } from './client-address.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface HttpServer {
   app: Koa;
@@ -20,23 +23,45 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+/** How long /health waits for one dependency or role before calling it down, ms. */
+export const HEALTH_CHECK_TIMEOUT_MS = 1000;
+
+/**
+ * Runs one health check, time-boxed: its RoleHealth (or `{ ok: true }` for any other answer), or
+ * `{ ok: false, error }` naming `name` when it fails or gives no answer within
+ * HEALTH_CHECK_TIMEOUT_MS (a Redis command waits while the connection is down: ioredis holds it
+ * until it reconnects).
+ */
 async function check(name: string, fn: () => Promise<unknown>): Promise<RoleHealth> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${HEALTH_CHECK_TIMEOUT_MS} ms`)), HEALTH_CHECK_TIMEOUT_MS);
+  });
   try {
-    await fn();
-    return { ok: true };
+    const result = await Promise.race([fn(), late]);
+    return result && typeof result === 'object' && 'ok' in result ? (result as RoleHealth) : { ok: true };
   } catch (err) {
     return { ok: false, error: `${name}: ${(err as Error).message}` };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+const LOOPBACK = /^(127\.|::1$)/;
+/** Headers a reverse proxy adds: any of them means the request came through one. */
+const FORWARDING_HEADERS = ['x-forwarded-for', 'x-real-ip', 'forwarded'];
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
-/** Loopback callers, or callers with `Authorization: Bearer <METRICS_TOKEN>`, see metrics and health details. */
+/**
+ * Who sees metrics and health details: a caller with `Authorization: Bearer <METRICS_TOKEN>`, or
+ * a direct request from this host (the client address, ctx.ip after TRUSTED_PROXIES, is loopback
+ * and no proxy forwarded it). Behind a proxy on the same host every TCP peer is 127.0.0.1, so a
+ * forwarded request needs the token, whatever address it names.
+ */
 function trusted(ctx: Koa.Context, token: string | undefined): boolean {
-  if (LOOPBACK.test(ctx.socket.remoteAddress ?? '')) return true;
   const given = /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1];
-  return Boolean(token && given && timingSafeEqual(digest(given), digest(token)));
+  if (token && given && timingSafeEqual(digest(given), digest(token))) return true;
+  return LOOPBACK.test(ctx.ip) && !FORWARDING_HEADERS.some((h) => ctx.get(h));
 }
 
 /**
@@ -47,6 +72,7 @@ export function createHttpServer(c: Container, roles: () => RunningRole[], extra
   const app = new Koa({ proxy: false });
   const router = new Router();
   app.use(clientAddress(parseTrustedProxies(c.config.TRUSTED_PROXIES)));
+  app.use(securityHeaders());
 
   app.use(async (ctx, next) => {
     try {
@@ -59,16 +85,27 @@ export function createHttpServer(c: Container, roles: () => RunningRole[], extra
     }
   });
 
+  /**
+   * 200 `{ status: 'ok' }` or 503 `{ status: 'unavailable' }` within about
+   * HEALTH_CHECK_TIMEOUT_MS (every check runs at once); trusted callers also get each
+   * dependency and role as `{ ok, error? }`, the error naming what is down.
+   */
   router.get('/health', async (ctx) => {
-    const deps = {
-      database: await check('database', () => c.db.raw('SELECT 1')),
-      redis: await check('redis', () => c.redis.ping()),
-    };
-    const started = Object.fromEntries(await Promise.all(roles().map(async (r) => [r.name, await r.health()] as const)));
-    const ok = Object.values(deps).every((d) => d.ok) && Object.values(started).every((r) => r.ok);
+    const [database, redis, started] = await Promise.all([
+      check('database', async () => void (await c.db.raw('SELECT 1'))),
+      check('redis', async () => {
+        // Not connected: say so at once instead of queueing a PING until it reconnects.
+        if (c.redis.status !== 'ready') throw new Error(`connection ${c.redis.status}`);
+        return c.redis.ping();
+      }),
+      Promise.all(roles().map(async (r) => [r.name, await check(r.name, () => r.health())] as const)),
+    ]);
+    const deps = { database, redis };
+    const byRole = Object.fromEntries(started);
+    const ok = Object.values(deps).every((d) => d.ok) && Object.values(byRole).every((r) => r.ok);
     ctx.status = ok ? 200 : 503;
     const status = ok ? 'ok' : 'unavailable';
-    ctx.body = trusted(ctx, c.config.METRICS_TOKEN) ? { status, ...deps, roles: started } : { status };
+    ctx.body = trusted(ctx, c.config.METRICS_TOKEN) ? { status, ...deps, roles: byRole } : { status };
   });
 
   router.get('/metrics', async (ctx) => {

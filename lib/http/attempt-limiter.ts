@@ -6,6 +6,12 @@
  * per account and per client address, so one address cannot walk through many accounts and
  * many addresses cannot hammer one account.
  *
+ * Count first, then decide: every attempt is counted (`hit`) before any work is done, and only
+ * one whose count is within the limit may be evaluated. A check that only reads the count
+ * ("peek, then count the failures") lets a burst of parallel requests all pass the check before
+ * any of them is counted. An attempt that turns out not to count against the subject (a
+ * successful sign-in, for the per-address brake) is given back with `release`.
+ *
  * A fixed window lets up to 2 × limit attempts through around a window boundary; for brakes of
  * a few attempts per quarter of an hour that is acceptable and costs one key per subject.
  */
@@ -23,45 +29,42 @@ export interface AttemptLimiterOptions {
 }
 
 export interface LimitState {
-  /** False once `limit` attempts were counted in the current window. */
+  /** False once more than `limit` attempts were counted in the current window. */
   allowed: boolean;
-  /** Attempts counted in the current window. */
+  /** Attempts counted in the current window, this one included. */
   count: number;
-  /** Seconds until the window ends (0 when nothing was counted). */
+  /** Seconds until the window ends. */
   retryAfterSeconds: number;
 }
 
 export interface AttemptLimiter {
-  /** Where `subject` stands, counting nothing: refuse before doing work when `allowed` is false. */
-  peek(subject: string): Promise<LimitState>;
   /**
-   * Counts one attempt and says whether it was within the limit (the `limit`-th attempt still
-   * is; the one after it is not). For requests that are attempts in themselves (sending a code).
+   * Counts one attempt, atomically, and says whether it is within the limit (the `limit`-th
+   * attempt still is; the one after it is not). Call it before doing the work the attempt asks
+   * for, and do none when `allowed` is false.
    */
   hit(subject: string): Promise<LimitState>;
+  /** Gives back one attempt counted by `hit` (never below zero; the window is kept). */
+  release(subject: string): Promise<void>;
   /** Forgets the subject's attempts (a successful sign-in clears its account's failures). */
   reset(subject: string): Promise<void>;
 }
 
+// DECR only a key that exists and is above zero: a DECR of a missing key would create one without expiry.
+const RELEASE = `local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`;
+
 export function createAttemptLimiter(opts: AttemptLimiterOptions): AttemptLimiter {
   const key = (subject: string): string => `${opts.prefix}:limit:${opts.name}:${subject}`;
-  const state = (count: number, ttl: number): LimitState => ({
-    allowed: count <= opts.limit,
-    count,
-    retryAfterSeconds: count > 0 ? (ttl > 0 ? ttl : opts.windowSeconds) : 0,
-  });
   return {
-    async peek(subject) {
-      const k = key(subject);
-      const [[, raw], [, ttl]] = (await opts.redis.multi().get(k).ttl(k).exec()) as [[unknown, string | null], [unknown, number]];
-      const count = Number(raw ?? 0);
-      // peek asks "may one more go?": at the limit, the next one may not.
-      return { ...state(count, ttl), allowed: count < opts.limit };
-    },
     async hit(subject) {
       const k = key(subject);
       const [[, count], , [, ttl]] = (await opts.redis.multi().incr(k).expire(k, opts.windowSeconds, 'NX').ttl(k).exec()) as [[unknown, number], unknown, [unknown, number]];
-      return state(Number(count), ttl);
+      return { allowed: Number(count) <= opts.limit, count: Number(count), retryAfterSeconds: ttl > 0 ? ttl : opts.windowSeconds };
+    },
+    async release(subject) {
+      await opts.redis.eval(RELEASE, 1, key(subject));
     },
     async reset(subject) {
       await opts.redis.del(key(subject));

@@ -41,6 +41,55 @@ test('a trusted proxy names the client: the rightmost address that is not itself
   }
 });
 
+/** A Koa app answering with what it takes the request to be: protocol, host, secure, and a cookie set without a `secure` option. */
+interface Seen { protocol: string; host: string; secure: boolean; href: string }
+
+async function echoRequest(trusted: string | undefined): Promise<{ url: string; close: () => Promise<void> }> {
+  const app = new Koa();
+  app.use(clientAddress(parseTrustedProxies(trusted)));
+  app.use((ctx) => {
+    ctx.cookies.set('probe', '1', { httpOnly: true });
+    ctx.body = { protocol: ctx.protocol, host: ctx.host, secure: ctx.secure, href: ctx.href };
+  });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}/x`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+const forwarded = { 'x-forwarded-for': '203.0.113.5', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'billing.example.net' };
+
+test('a trusted proxy says the request was https and for which host: the cookie is Secure, the URL is the public one', async () => {
+  const s = await echoRequest('127.0.0.1');
+  try {
+    const res = await fetch(s.url, { headers: forwarded });
+    assert.deepEqual(await res.json(), { protocol: 'https', host: 'billing.example.net', secure: true, href: 'https://billing.example.net/x' });
+    assert.match(res.headers.get('set-cookie') ?? '', /; secure/i);
+    // Values that are not a scheme or a host are ignored, not passed on.
+    const odd = (await (await fetch(s.url, { headers: { 'x-forwarded-proto': 'javascript', 'x-forwarded-host': 'evil.example/path' } })).json()) as Seen;
+    assert.equal(odd.protocol, 'http');
+    assert.match(odd.host, /^127\.0\.0\.1:\d+$/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('X-Forwarded-Proto and X-Forwarded-Host from a peer that is not a trusted proxy change nothing', async () => {
+  for (const trusted of [undefined, '10.0.0.0/8']) {
+    const s = await echoRequest(trusted);
+    try {
+      const res = await fetch(s.url, { headers: forwarded });
+      const body = (await res.json()) as Seen;
+      assert.equal(body.protocol, 'http');
+      assert.equal(body.secure, false);
+      assert.match(body.host, /^127\.0\.0\.1:\d+$/);
+      assert.doesNotMatch(res.headers.get('set-cookie') ?? '', /secure/i);
+    } finally {
+      await s.close();
+    }
+  }
+});
+
 test('TRUSTED_PROXIES entries must be addresses or CIDR ranges', () => {
   assert.throws(() => parseTrustedProxies('10.0.0.0/33'), /'10.0.0.0\/33' is not an IP address or CIDR range/);
   assert.throws(() => parseTrustedProxies('proxy.local'), /'proxy.local'/);

@@ -1,12 +1,17 @@
 /**
- * The client's address behind a reverse proxy (nginx, Caddy in front of the web role): when the
- * TCP peer is one of TRUSTED_PROXIES, ctx.ip becomes the address that proxy says it received the
- * request from (X-Forwarded-For, read right to left, skipping further trusted proxies). A peer
- * not in the list cannot set ctx.ip, so nobody spoofs an address by sending the header directly.
- * Used by the sign-in limits (per address), the audit log and the captive portal (which finds the
- * subscriber by the address).
+ * The client behind a reverse proxy (nginx, Caddy in front of the web role, terminating TLS):
+ * when the TCP peer is one of TRUSTED_PROXIES,
+ * - ctx.ip becomes the address that proxy says it received the request from (X-Forwarded-For,
+ *   read right to left, skipping further trusted proxies);
+ * - ctx.protocol (so ctx.secure, and the Secure flag of the cookies we set) comes from
+ *   X-Forwarded-Proto (`http` or `https`), and ctx.host (ctx.hostname, ctx.href) from
+ *   X-Forwarded-Host: Koa's `app.proxy` behaviour, decided per request by the peer.
+ * A peer not in the list changes none of them, so nobody spoofs an address or "https" by sending
+ * the headers directly. Used by the sign-in limits (per address), the audit log, the captive
+ * portal (which finds the subscriber by the address), cookies, the Origin check and /metrics.
  *
- * Source: MDN X-Forwarded-For ("Selecting an IP address": the rightmost untrusted entry).
+ * Sources: MDN X-Forwarded-For ("Selecting an IP address": the rightmost untrusted entry),
+ * X-Forwarded-Proto, X-Forwarded-Host; Koa request.protocol / request.host with `app.proxy`.
  */
 import net from 'node:net';
 import type Koa from 'koa';
@@ -42,7 +47,22 @@ function trusted(list: net.BlockList, address: string): boolean {
   return net.isIPv4(a) ? list.check(a, 'ipv4') : net.isIPv6(a) ? list.check(a, 'ipv6') : false;
 }
 
-/** Middleware setting ctx.request.ip from X-Forwarded-For when the peer is a trusted proxy; always plain (no ::ffff:). */
+/** The first value of a comma-separated forwarding header ('' when absent), as Koa reads them. */
+const first = (value: string): string => value.split(',')[0]!.trim();
+/** host[:port] (a name, an IPv4 address or a bracketed IPv6 address): nothing else is taken as a host. */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+
+/** Shadows Koa's request getter `name` on this one request with `value`. */
+function own(request: Koa.Request, name: 'protocol' | 'host', value: string): void {
+  Object.defineProperty(request, name, { value, configurable: true, enumerable: true });
+}
+
+/**
+ * Middleware setting ctx.request.ip (always plain, no ::ffff:) and, when the peer is a trusted
+ * proxy, the request's protocol and host from X-Forwarded-Proto / X-Forwarded-Host (values that
+ * are not `http`/`https` or not a host[:port] are ignored). Mount it first: ctx.cookies reads
+ * ctx.secure when first used.
+ */
 export function clientAddress(trustedProxies: net.BlockList | null): Koa.Middleware {
   return async (ctx, next) => {
     const peer = plainAddress(ctx.socket.remoteAddress ?? '');
@@ -54,6 +74,10 @@ export function clientAddress(trustedProxies: net.BlockList | null): Koa.Middlew
         ip = hop;
         if (!trusted(trustedProxies, hop)) break;
       }
+      const proto = first(ctx.get('x-forwarded-proto')).toLowerCase();
+      if (proto === 'http' || proto === 'https') own(ctx.request, 'protocol', proto);
+      const host = first(ctx.get('x-forwarded-host'));
+      if (HOST.test(host)) own(ctx.request, 'host', host);
     }
     ctx.request.ip = ip;
     await next();

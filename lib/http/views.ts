@@ -11,13 +11,15 @@
  * - `{{datetime value}}` / `{{date value}}`: a timestamp in the ISP's time zone (`timeZone` in the
  *   root data), `21/11/2026 09.30` / `21/11/2026`;
  * - `{{eq a b}}`, `{{#if (includes list value)}}`, `{{bytes n}}` (binary units),
- *   `{{t (concat "status." status)}}`, `{{#if (within path "/admin/invoices")}}` (that section or below).
+ *   `{{t (concat "status." status)}}`, `{{#if (within path "/admin/invoices")}}` (that section or below);
+ * - `{{tel value}}`: a phone number as `0812-3456-7890` (billing/notifications/phone.ts formatPhone).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { t, toLocale } from '../i18n.js';
+import { formatPhone } from '../../billing/notifications/phone.js';
+import { hasText, t, toLocale } from '../i18n.js';
 import { formatRupiah } from '../money.js';
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));
@@ -61,6 +63,9 @@ function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('eq', (a: unknown, b: unknown) => String(a) === String(b));
   hb.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
   hb.registerHelper('bytes', formatBytes);
+  hb.registerHelper('tel', (value: unknown) => formatPhone(typeof value === 'string' ? value : null));
+  // `{{#if (known (concat "x.saved." saved))}}`: a notice key taken from the query is shown only when it exists.
+  hb.registerHelper('known', (key: unknown) => typeof key === 'string' && hasText(key));
   hb.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   // `{{#if (within path "/admin/invoices")}}`: the path is that section (itself or below it).
   hb.registerHelper('within', (path: unknown, section: unknown) => {

@@ -65,7 +65,7 @@ export function createCustomerSessions(opts: { redis: Redis; prefix: string; idl
   };
 }
 
-/** Sets the customer cookie to `token`, or clears it when null. */
-export function setCustomerCookie(ctx: Pick<Koa.Context, 'cookies'>, token: string | null, secure: boolean): void {
-  ctx.cookies.set(CUSTOMER_COOKIE, token ?? '', { httpOnly: true, sameSite: 'lax', secure, path: '/portal', overwrite: true, ...(token === null ? { maxAge: 0 } : {}) });
+/** Sets the customer cookie to `token`, or clears it when null; Secure when the request is https (ctx.secure). */
+export function setCustomerCookie(ctx: Pick<Koa.Context, 'cookies'>, token: string | null): void {
+  ctx.cookies.set(CUSTOMER_COOKIE, token ?? '', { httpOnly: true, sameSite: 'lax', path: '/portal', overwrite: true, ...(token === null ? { maxAge: 0 } : {}) });
 }

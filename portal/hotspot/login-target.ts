@@ -1,44 +1,37 @@
 /**
  * Where the hotspot login page may send a guest's credentials: the router's `link-login-only`
- * arrives in the query string, so anyone can craft a link to our page with their own URL in it.
- * The page only posts to a target that is
+ * arrives in the query string, so anyone can craft a link to our page with their own URL in it
+ * (a private or CGNAT address is no proof: it may be a machine on the attacker's own network, or
+ * one the guest reaches through a VPN). The page only posts to a target that is
  * - http(s), without user:password@, and
- * - on a private, CGNAT, link-local or loopback address (RFC 1918 10/8, 172.16/12, 192.168/16;
- *   RFC 6598 100.64/10; 169.254/16; 127/8; IPv6 fc00::/7, fe80::/10, ::1) — a hotspot's own
- *   address, as the guest's phone reaches it; or
- * - on the address of a registered NAS (a router on a public address); or
- * - a host name listed in the `hotspot` settings row, `{"loginHosts": ["wifi.example.net"]}`: a
- *   hotspot profile with a dns-name sends that name in link-login-only, and only the router's
- *   own DNS resolves it, so we cannot check where it points and the ISP names it instead.
+ * - on the address of a registered, active NAS (host(ip_address) of the `nas` table); or
+ * - a host listed in the `hotspot` settings row, `{"loginHosts": ["10.5.50.1", "wifi.example.net"]}`:
+ *   the hotspot's own address as the guest's phone reaches it (the hotspot interface's address,
+ *   which is usually not the address the router sends RADIUS from), or the dns-name of a hotspot
+ *   profile (only the router's own DNS resolves it, so we cannot check where it points and the
+ *   ISP names it instead).
  * Anything else is refused and no form is shown: no open redirect, no code or CHAP response
  * handed to an arbitrary host.
  */
 import net from 'node:net';
 import type { Knex } from '../../lib/db.js';
 
-const PRIVATE = new net.BlockList();
-for (const [address, prefix] of [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10], ['169.254.0.0', 16], ['127.0.0.0', 8]] as const) {
-  PRIVATE.addSubnet(address, prefix, 'ipv4');
-}
-PRIVATE.addSubnet('fc00::', 7, 'ipv6');
-PRIVATE.addSubnet('fe80::', 10, 'ipv6');
-PRIVATE.addAddress('::1', 'ipv6');
-
 export interface LoginTargetRules {
   /** Addresses of registered NAS (host text as PostgreSQL's host() gives it). */
   nasAddresses: ReadonlySet<string>;
-  /** Host names the ISP allows (lower case). */
+  /** Host names and addresses the ISP allows (lower case, IPv6 without brackets). */
   hosts: ReadonlySet<string>;
 }
 
-/** True for an address in the private, CGNAT, link-local or loopback ranges above. */
-export function isPrivateAddress(address: string): boolean {
-  if (net.isIPv4(address)) return PRIVATE.check(address, 'ipv4');
-  if (net.isIPv6(address)) {
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-    return mapped ? PRIVATE.check(mapped, 'ipv4') : PRIVATE.check(address, 'ipv6');
+/** A host as a URL's hostname spells it (lower case, IP addresses canonical, IPv6 without brackets), or null. */
+export function canonicalHost(text: string): string | null {
+  const bare = text.trim().replace(/^\[(.*)\]$/, '$1');
+  if (!bare) return null;
+  try {
+    return new URL(`http://${net.isIPv6(bare) ? `[${bare}]` : bare}/`).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    return null;
   }
-  return false;
 }
 
 /**
@@ -54,8 +47,8 @@ export function allowedLoginTarget(raw: string, rules: LoginTargetRules): string
     return null;
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.username || url.password) return null;
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  const ok = net.isIP(host) ? isPrivateAddress(host) || rules.nasAddresses.has(host) : rules.hosts.has(host);
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  const ok = rules.hosts.has(host) || (net.isIP(host) !== 0 && rules.nasAddresses.has(host));
   return ok ? url.href : null;
 }
 
@@ -67,8 +60,8 @@ export function createLoginTargetRules(db: Knex, ttlMs = 30_000): () => Promise<
     const nas = (await db('nas').where({ is_active: true }).select(db.raw('host(ip_address) AS ip'))) as Array<{ ip: string }>;
     const row = await db('settings').where({ key: 'hotspot' }).first('value');
     const listed = (row?.value as { loginHosts?: unknown } | undefined)?.loginHosts;
-    const hosts = Array.isArray(listed) ? listed.filter((h): h is string => typeof h === 'string').map((h) => h.trim().toLowerCase()).filter(Boolean) : [];
-    cached = { at: Date.now(), rules: { nasAddresses: new Set(nas.map((n) => n.ip)), hosts: new Set(hosts) } };
+    const hosts = Array.isArray(listed) ? listed.map((h) => (typeof h === 'string' ? canonicalHost(h) : null)).filter((h): h is string => h !== null) : [];
+    cached = { at: Date.now(), rules: { nasAddresses: new Set(nas.map((n) => canonicalHost(n.ip) ?? n.ip)), hosts: new Set(hosts) } };
     return cached.rules;
   };
 }

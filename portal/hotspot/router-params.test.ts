@@ -1,7 +1,7 @@
 /** RouterOS's escaped chap-id / chap-challenge to bytes (as its login.html's JavaScript reads them). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chapParams, decodeRouterOsBytes } from './router-params.js';
+import { chapParams, decodeRouterOsBytes, originalPage } from './router-params.js';
 
 test('octal escapes as RouterOS writes them, from the manual\'s example', () => {
   assert.deepEqual(decodeRouterOsBytes('\\371'), Buffer.from([0o371]));
@@ -23,4 +23,16 @@ test('chapParams: one id byte and 1-64 challenge bytes, as hex; anything else no
   assert.equal(chapParams('\\371\\372', '\\357'), null, 'two id bytes');
   assert.equal(chapParams('\\371', ''), null);
   assert.equal(chapParams('\\371', '\\001'.repeat(65)), null);
+});
+
+test('link-orig: an absolute http(s) URL goes on to the router as dst; script, data, relative and credential URLs do not', () => {
+  assert.equal(originalPage('http://example.com/news?a=1'), 'http://example.com/news?a=1');
+  assert.equal(originalPage('HTTPS://Example.com'), 'https://example.com/');
+  for (const raw of [
+    'javascript:alert(1)', 'JavaScript:alert(document.cookie)', ' javascript:alert(1)', 'java\tscript:alert(1)', 'java\nscript:alert(1)',
+    'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)', 'file:///etc/passwd', '//evil.example/', '/portal/account', 'evil.example',
+    'http://user:pass@example.com/', `http://example.com/${'x'.repeat(500)}`, '',
+  ]) {
+    assert.equal(originalPage(raw), '', raw);
+  }
 });

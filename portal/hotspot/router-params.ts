@@ -53,3 +53,20 @@ export function chapParams(chapId: string, chapChallenge: string): { id: string;
   if (!id || id.length !== 1 || !challenge || challenge.length < 1 || challenge.length > 64) return null;
   return { id: id.toString('hex'), challenge: challenge.toString('hex') };
 }
+
+/**
+ * `link-orig`, the page the guest first asked for: the login form hands it to the router as
+ * `dst`, and the router sends the guest there after login. Only an absolute http(s) URL without
+ * user:password@, at most 500 characters, normalized (WHATWG URL); anything else ('javascript:',
+ * 'data:', a relative or protocol-relative path, junk) gives '', and the router opens its own
+ * status page instead.
+ */
+export function originalPage(raw: string): string {
+  if (!raw || raw.length > 500) return '';
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password ? url.href : '';
+  } catch {
+    return '';
+  }
+}

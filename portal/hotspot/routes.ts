@@ -8,8 +8,8 @@
  *   password field carries hex MD5(chap-id + password + chap-challenge) computed by
  *   public/hotspot-login.js, as RouterOS's own login.html does (HTTP-CHAP); without it, the
  *   password itself (HTTP-PAP). The router's error text is shown. The form is only rendered for a
- *   link-login-only that login-target.ts allows (a hotspot's private address, a registered NAS,
- *   or a host name the ISP listed).
+ *   link-login-only that login-target.ts allows (a registered NAS, or a host the ISP listed); the
+ *   page the guest first asked for (link-orig) goes along as `dst` only as an http(s) URL.
  * - GET /portal/hotspot/status?code=…: what a voucher has left (time, data, validity), at most
  *   STATUS_LOOKUPS per client address in STATUS_WINDOW_SECONDS, so the page cannot be used to
  *   try codes.
@@ -22,20 +22,10 @@ import { queryValue } from '../../admin/request.js';
 import type { PortalState } from '../context.js';
 import type { PortalDeps } from '../deps.js';
 import { allowedLoginTarget, createLoginTargetRules } from './login-target.js';
-import { chapParams } from './router-params.js';
+import { chapParams, originalPage } from './router-params.js';
 
 export const STATUS_LOOKUPS = 20;
 export const STATUS_WINDOW_SECONDS = 600;
-
-/** An http(s) URL to send the guest on to after login (the page they first asked for), else ''. */
-function safeDestination(raw: string): string {
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : '';
-  } catch {
-    return '';
-  }
-}
 
 export function createHotspotRoutes(deps: PortalDeps): Router<PortalState> {
   const r = new Router<PortalState>();
@@ -60,7 +50,7 @@ export function createHotspotRoutes(deps: PortalDeps): Router<PortalState> {
       action: target,
       refused: !target && Boolean(q('link-login-only')),
       direct: !q('link-login-only'),
-      dst: safeDestination(q('link-orig')),
+      dst: originalPage(q('link-orig')),
       routerError,
       chap,
       username: q('username', 64),
