@@ -16,12 +16,11 @@ const safeNext = (next: unknown): string => (typeof next === 'string' && /^\/adm
 
 export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
-  const secure = deps.secureCookies;
 
   r.get('/admin/login', (ctx) => {
     if (ctx.state.staff) return ctx.redirect('/admin');
     if (ctx.query.lang === 'id' || ctx.query.lang === 'en') {
-      ctx.cookies.set(LANGUAGE_COOKIE, ctx.query.lang, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 365 * 24 * 3600 * 1000 });
+      ctx.cookies.set(LANGUAGE_COOKIE, ctx.query.lang, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600 * 1000 });
       return ctx.redirect('/admin/login');
     }
     deps.render(ctx, 'admin/login', { title: 'Sign in', next: safeNext(ctx.query.next) });
@@ -31,28 +30,32 @@ export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
     const b = formBody(ctx);
     const username = String(b.username ?? '').slice(0, 64);
     const result = await signIn(
-      { db: deps.db, redis: deps.redis, clock: deps.clock, prefix: deps.prefix, lockoutFailures: deps.config.STAFF_LOCKOUT_FAILURES, lockoutMinutes: deps.config.STAFF_LOCKOUT_MINUTES },
+      {
+        db: deps.db, redis: deps.redis, clock: deps.clock, prefix: deps.prefix,
+        lockoutFailures: deps.config.STAFF_LOCKOUT_FAILURES, lockoutMinutes: deps.config.STAFF_LOCKOUT_MINUTES, rounds: deps.config.PASSWORD_HASH_ROUNDS,
+      },
       { username, password: String(b.password ?? ''), ip: ctx.ip },
     );
     if (!result.ok) {
-      deps.log.warn({ username, ip: ctx.ip, code: result.code }, 'staff sign-in refused');
+      // The reason (locked, unknown name…) is for the log; the page says the same for all of them.
+      deps.log.warn({ username, ip: ctx.ip, code: result.code, reason: 'reason' in result ? result.reason : undefined }, 'staff sign-in refused');
       ctx.status = result.code === 'rate_limited' ? 429 : 401;
       return deps.render(ctx, 'admin/login', { title: 'Sign in', username, next: safeNext(b.next), error: `login.${result.code}` });
     }
     const { token } = await deps.sessions.create(result.staff.id, result.staff.session_version, deps.clock.now());
-    setSessionCookie(ctx, token, secure);
+    setSessionCookie(ctx, token);
     ctx.redirect(result.staff.must_change_password ? '/admin/password' : safeNext(b.next));
   });
 
   r.post('/admin/logout', ...guard(), async (ctx) => {
     await deps.sessions.destroy(ctx.cookies.get(SESSION_COOKIE));
-    setSessionCookie(ctx, null, secure);
+    setSessionCookie(ctx, null);
     ctx.redirect('/admin/login');
   });
 
   r.post('/admin/logout-everywhere', ...guard(), async (ctx) => {
     await signOutEverywhere(deps.db, actorOf(ctx));
-    setSessionCookie(ctx, null, secure);
+    setSessionCookie(ctx, null);
     ctx.redirect('/admin/login');
   });
 
@@ -71,7 +74,7 @@ export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
     // Every other session ended with the old session_version; this browser gets a new one.
     await deps.sessions.destroy(ctx.cookies.get(SESSION_COOKIE));
     const { token } = await deps.sessions.create(staff.id, result.sessionVersion, deps.clock.now());
-    setSessionCookie(ctx, token, secure);
+    setSessionCookie(ctx, token);
     ctx.redirect('/admin?saved=password');
   });
 

@@ -1,8 +1,11 @@
 /**
- * Customers: the list (search, filter, sort, pages; CSV of the whole filtered list), a new
+ * Customers: the list (search, filter, sort, pages; CSV of the whole filtered list, audited as
+ * `customers_exported` with its filter: it carries every subscriber's name and phone), a new
  * customer, the customer page, editing, and recording a cash or transfer payment.
  */
 import Router from '@koa/router';
+import { archiveCustomer } from '../../billing/customers/archive-customer.js';
+import { recordAudit } from '../../lib/audit.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import { formBody, idParam, queryValue } from '../request.js';
@@ -50,6 +53,7 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
   r.get('/admin/customers.csv', ...guard('customers.view'), async (ctx) => {
     const query = listQuery(ctx.query);
     const pageSize = 1000;
+    await recordAudit(deps.db, actorOf(ctx), { action: 'customers_exported', objectType: 'customer', objectId: null, after: { q: query.q, filter: query.filter, sort: query.sort, dir: query.dir } });
     await streamCsv(ctx, `customers-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
       ['customer_number', 'name', 'phone', 'subscriptions', 'statuses', 'balance'],
       async function* () {
@@ -98,6 +102,18 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
       title: input.name, values: { ...EMPTY, ...input }, version: input.version, action: `/admin/customers/${id}`, customer: { id },
       errors: result.code === 'invalid' ? result.errors : {}, stale: result.code === 'stale',
     });
+  });
+
+  // Archive (kept for history, hidden from the default list): refused while money or a subscription is open.
+  r.post('/admin/customers/:id/archive', ...guard('customers.edit'), async (ctx) => {
+    const id = idParam(ctx.params.id);
+    const outcome = await archiveCustomer({ db: deps.db, clock: deps.clock }, { customerId: id, actor: actorOf(ctx) });
+    if (outcome.ok) return ctx.redirect(`/admin/customers/${id}?saved=archived`);
+    if (outcome.code === 'not_found') throw new AppError('not_found', 'not_found', 404);
+    if (outcome.code === 'already_archived') return ctx.redirect(`/admin/customers/${id}`);
+    const detail = await customerDetail(deps.db, id);
+    ctx.status = 409;
+    deps.render(ctx, 'admin/customers/show', { title: detail!.customer.name, ...detail, archiveRefused: outcome });
   });
 
   r.post('/admin/customers/:id/payments', ...guard('payments.record'), async (ctx) => {

@@ -1,8 +1,9 @@
 /**
  * Hotspot voucher batches and printable sheets:
  * - the batches (newest first, vouchers counted by status), a new batch (vouchers.manage);
- * - a batch's page: its terms and its vouchers (search by code, filter by status, pages), marking
- *   vouchers sold (ticked ones, or the next N unused);
+ * - a batch's page: its terms and its vouchers (search by code — a fragment with vouchers.manage,
+ *   the whole code only without it; filter by status, pages), marking vouchers sold (ticked ones,
+ *   or the next N unused);
  * - its CSV and its printable sheet (A4, many cards a page).
  *
  * A code is the voucher itself (whoever reads it can use it), so whole codes are shown, exported
@@ -135,9 +136,10 @@ export function createVoucherRoutes(deps: AdminDeps): Router<AdminState> {
     const id = idParam(ctx.params.id);
     const batch = await loadBatch(deps.db, id);
     if (!batch) throw new AppError('not_found', 'not_found', 404);
-    const query = voucherQuery(ctx.query);
-    const list = await listVouchers(deps.db, id, query);
     const reveal = ctx.state.staff!.permissions.has('vouchers.manage');
+    // Masked codes are searched by whole code only: answers to fragment searches would spell the code out.
+    const query = { ...voucherQuery(ctx.query), exact: !reveal };
+    const list = await listVouchers(deps.db, id, query);
     const locale = ctx.state.locale;
     const params = (over: Partial<VoucherListQuery>): string => {
       const p = { ...query, ...over };

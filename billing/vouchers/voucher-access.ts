@@ -60,7 +60,10 @@ const VOUCHER_COLUMNS = `
   v.id, v.code, v.batch_id AS "batchId", v.status,
   (extract(epoch FROM v.first_used_at) * 1000)::bigint AS "firstUsedAt",
   (extract(epoch FROM v.expires_at) * 1000)::bigint AS "expiresAt",
-  v.used_seconds AS "usedSeconds", v.used_octets AS "usedOctets"`;
+  v.used_seconds AS "usedSeconds",
+  -- Capped at 2^53 − 1 (beyond any data limit): a larger sum of 64-bit counters would make the
+  -- int8 parser throw and stop the radius index load.
+  least(v.used_octets, 9007199254740991) AS "usedOctets"`;
 
 /**
  * Vouchers by id, whatever their status (a reload must learn that one was used up), or every

@@ -29,7 +29,7 @@ export async function voucherBalance(db: Knex, code: string, now: Date): Promise
   const row = await db('vouchers as v')
     .join('voucher_batches as b', 'b.id', 'v.batch_id')
     .where('v.code', code)
-    .first('v.code', 'v.status', 'v.first_used_at', 'v.expires_at', 'v.used_seconds', 'v.used_octets',
+    .first('v.code', 'v.status', 'v.first_used_at', 'v.expires_at', 'v.used_seconds', db.raw('least(v.used_octets, 9007199254740991) AS used_octets'),
       'b.time_limit_seconds', 'b.data_limit_bytes', 'b.validity_seconds');
   if (!row) return null;
   const timeLimit = row.time_limit_seconds === null ? null : Number(row.time_limit_seconds);

@@ -11,12 +11,16 @@
  * costs the same time either way (the message is sent after the answer), an unknown identifier
  * costs the same bcrypt work, and the brakes count per identifier, not per existing customer.
  *
- * Brakes (lib/http/attempt-limiter.ts, fixed windows of LIMIT_WINDOW_SECONDS): wrong passwords
- * per account and per client address; codes asked for per identifier and per address; wrong
- * codes per identifier and per address. A refused request says how many minutes to wait.
+ * Brakes (lib/http/attempt-limiter.ts, fixed windows of LIMIT_WINDOW_SECONDS): password attempts
+ * per account and per client address; codes asked for per identifier and per address; code
+ * attempts per identifier and per address. Each attempt is counted before its password or code is
+ * compared, and one over a limit is refused without being compared, so parallel guesses cannot
+ * slip through together; a successful attempt clears its account's count and gives its
+ * address's attempt back. A refused request says how many minutes to wait, the same for a known
+ * and an unknown identifier.
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
-import { verifyPassword } from '../../admin/auth/password.js';
+import { dummyHash, verifyPassword } from '../../admin/auth/password.js';
 import type { ChannelName, NotificationChannel } from '../../billing/notifications/channel.js';
 import { normalizePhone } from '../../billing/notifications/phone.js';
 import { renderTemplate } from '../../billing/notifications/templates.js';
@@ -31,12 +35,8 @@ import type { Signer } from '../../lib/signer.js';
 export const CODE_TTL_SECONDS = 5 * 60;
 export const CODE_MAX_TRIES = 5;
 export const LIMIT_WINDOW_SECONDS = 15 * 60;
-/** Per window: wrong passwords per account / per address; codes sent per identifier / per address; wrong codes per identifier / per address. */
+/** Per window: password attempts per account / per address; codes sent per identifier / per address; code attempts per identifier / per address. */
 export const LIMITS = { passwordAccount: 5, passwordIp: 30, codeSendSubject: 3, codeSendIp: 10, codeVerifySubject: 10, codeVerifyIp: 30 } as const;
-
-// A bcrypt hash of a random password, compared against when no customer has one, so an unknown
-// identifier takes as long as a known one.
-const DUMMY_HASH = '$2b$12$JHgKOE3UqS0bjWUYYZxHtO3G33avlDeLfRtUOVZDRGRJqzeIZE/ay';
 
 export type Identifier = { kind: 'number'; value: string } | { kind: 'phone'; value: string };
 
@@ -74,6 +74,8 @@ export interface SignInDeps {
   signer: Signer;
   /** Redis key prefix. */
   prefix: string;
+  /** PASSWORD_HASH_ROUNDS: the cost of the hash compared against when no customer has a password (as long as a real one). */
+  rounds: number;
   /** The configured channels: whatsapp, else sms, carries the code. */
   channels: Partial<Record<ChannelName, NotificationChannel>>;
   companyName(): Promise<string>;
@@ -89,6 +91,8 @@ export interface PortalSignIn {
   withCode(input: { identifier: string; code: string; ip: string }): Promise<SignedIn | Refusal>;
   /** Whether a code can be sent at all (a WhatsApp or SMS channel is configured). */
   codesAvailable(): boolean;
+  /** The channel a code goes by (`whatsapp`, else `sms`), or null when none is configured. */
+  codeChannel(): 'whatsapp' | 'sms' | null;
 }
 
 const limited = (...states: LimitState[]): Refusal | null => {
@@ -128,30 +132,28 @@ export function createPortalSignIn(deps: SignInDeps): PortalSignIn {
 
   return {
     codesAvailable: () => Boolean(channel()),
+    codeChannel: () => (deps.channels.whatsapp ? 'whatsapp' : deps.channels.sms ? 'sms' : null),
 
     async withPassword({ identifier, password, ip }) {
       const id = parseIdentifier(identifier);
-      const ipState = await passwordIp.peek(ip);
-      const refusedIp = limited(ipState);
+      const refusedIp = limited(await passwordIp.hit(ip));
       if (refusedIp) return refusedIp;
       const customers = id ? await findCustomers(deps.db, id) : [];
       const accountKey = customers.length === 1 ? `customer:${customers[0]!.id}` : id ? subject(id) : `raw:${identifier.trim().toLowerCase().slice(0, 40)}`;
-      const refusedAccount = limited(await passwordAccount.peek(accountKey));
+      const refusedAccount = limited(await passwordAccount.hit(accountKey));
       if (refusedAccount) return refusedAccount;
       let match: PortalCustomerRow | undefined;
       const withHash = customers.filter((c) => c.portal_password_hash);
-      if (!withHash.length) await verifyPassword(password, DUMMY_HASH);
+      if (!withHash.length) await verifyPassword(password, await dummyHash(deps.rounds));
       for (const c of withHash) {
         if (await verifyPassword(password, c.portal_password_hash!)) {
           match = c;
           break;
         }
       }
-      if (!match) {
-        await Promise.all([passwordIp.hit(ip), passwordAccount.hit(accountKey)]);
-        return { ok: false, code: 'invalid' };
-      }
-      await passwordAccount.reset(accountKey);
+      // A wrong password stays counted on both brakes.
+      if (!match) return { ok: false, code: 'invalid' };
+      await Promise.all([passwordAccount.reset(accountKey), passwordIp.release(ip)]);
       return { ok: true, customers: [match] };
     },
 
@@ -183,26 +185,26 @@ export function createPortalSignIn(deps: SignInDeps): PortalSignIn {
     async withCode({ identifier, code, ip }) {
       const id = parseIdentifier(identifier);
       if (!id) return { ok: false, code: 'invalid_identifier' };
-      const refused = limited(await codeVerifyIp.peek(ip), await codeVerifySubject.peek(subject(id)));
+      const refusedIp = limited(await codeVerifyIp.hit(ip));
+      if (refusedIp) return refusedIp;
+      const refused = limited(await codeVerifySubject.hit(subject(id)));
       if (refused) return refused;
       const key = challengeKey(id);
-      const wrong = async (): Promise<Refusal> => {
-        await Promise.all([codeVerifyIp.hit(ip), codeVerifySubject.hit(subject(id))]);
-        return { ok: false, code: 'invalid' };
-      };
+      // A wrong code stays counted on both brakes.
+      const wrong: Refusal = { ok: false, code: 'invalid' };
       const challenge = await deps.redis.hgetall(key);
       const given = code.replace(/\s+/g, '');
-      if (!challenge.mac || !/^\d{6}$/.test(given)) return wrong();
+      if (!challenge.mac || !/^\d{6}$/.test(given)) return wrong;
       const expected = Buffer.from(challenge.mac);
       const actual = Buffer.from(codeMac(id, given));
       if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
         const tries = await deps.redis.hincrby(key, 'tries', 1);
         if (tries >= CODE_MAX_TRIES) await deps.redis.del(key);
-        return wrong();
+        return wrong;
       }
       // Single use: whoever deletes the key first signs in; a second request with the same code does not.
-      if ((await deps.redis.del(key)) !== 1) return wrong();
-      await codeVerifySubject.reset(subject(id));
+      if ((await deps.redis.del(key)) !== 1) return wrong;
+      await Promise.all([codeVerifySubject.reset(subject(id)), codeVerifyIp.release(ip)]);
       const ids = String(challenge.customers ?? '').split(',').filter(Boolean).map(Number);
       const rows = ids.length ? await deps.db('customers').whereIn('id', ids).orderBy('id').select('id', 'customer_number', 'name', 'phone', 'locale', 'portal_password_hash', 'portal_session_version') : [];
       if (!rows.length) return { ok: false, code: 'invalid' };
