@@ -1,7 +1,8 @@
 /**
  * Prometheus metrics of the radius role (prom-client), on the process registry that /metrics
  * serves: requests by type and result, latency histograms, drops by reason, duplicates,
- * accounting batch sizes, post-auth log losses, index sizes.
+ * accounting batch sizes, records in flight, dead letters and ignored values, post-auth log
+ * losses, index sizes.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { AaaIndex } from './index/aaa-index.js';
@@ -9,13 +10,21 @@ import type { AaaIndex } from './index/aaa-index.js';
 export type DropReason =
   | 'unknown_nas' | 'too_short' | 'too_long' | 'bad_length' | 'malformed_attribute' | 'bad_message_authenticator'
   | 'missing_message_authenticator' | 'proxy_state_without_message_authenticator' | 'bad_authenticator'
-  | 'unexpected_code' | 'duplicate_in_progress' | 'internal_error' | 'overloaded' | 'bad_accounting';
+  | 'unexpected_code' | 'duplicate_in_progress' | 'internal_error' | 'overloaded' | 'bad_accounting'
+  /** RADIUS_ACCT_MAX_IN_FLIGHT accounting records were queued or committing. */
+  | 'accounting_queue_full';
 
 export interface RadiusMetrics {
   request(type: 'access' | 'accounting' | 'status', result: string, seconds: number): void;
   drop(reason: DropReason): void;
   duplicate(): void;
   accountingBatch(size: number): void;
+  /** Accounting records queued or committing now. */
+  accountingInFlight(n: number): void;
+  /** One accounting record kept in accounting_dead_letters, by reason. */
+  accountingDeadLetter(reason: string): void;
+  /** One value of an Accounting-Request left out of its record, by reason. */
+  accountingValueIgnored(reason: string): void;
   postAuthDropped(n: number): void;
 }
 
@@ -50,6 +59,23 @@ export function createRadiusMetrics(registry: Registry, index?: AaaIndex): Radiu
     buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
     registers: [registry],
   });
+  const inFlight = new Gauge({
+    name: 'radius_accounting_in_flight',
+    help: 'Accounting records queued or committing (at most RADIUS_ACCT_MAX_IN_FLIGHT)',
+    registers: [registry],
+  });
+  const deadLetters = new Counter({
+    name: 'radius_accounting_dead_letters_total',
+    help: 'Accounting records that could never be stored as sent, kept in accounting_dead_letters and acknowledged, by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  const ignoredValues = new Counter({
+    name: 'radius_accounting_ignored_values_total',
+    help: 'Values of Accounting-Requests left out of the record (e.g. an absurd Acct-Session-Time), by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   const postAuthDropped = new Counter({
     name: 'radius_post_auth_log_dropped_total',
     help: 'Post-auth log rows lost because the database could not keep up',
@@ -82,6 +108,9 @@ export function createRadiusMetrics(registry: Registry, index?: AaaIndex): Radiu
     drop: (reason) => drops.labels(reason).inc(),
     duplicate: () => duplicates.inc(),
     accountingBatch: (size) => batch.observe(size),
+    accountingInFlight: (n) => inFlight.set(n),
+    accountingDeadLetter: (reason) => deadLetters.labels(reason).inc(),
+    accountingValueIgnored: (reason) => ignoredValues.labels(reason).inc(),
     postAuthDropped: (n) => postAuthDropped.inc(n),
   };
 }

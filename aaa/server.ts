@@ -16,7 +16,7 @@ import type { AaaIndex, NasEntry } from './index/aaa-index.js';
 import type { DropReason, RadiusMetrics } from './metrics.js';
 import type { AccessOutcome } from './pipeline/access-request.js';
 import { DuplicateCache } from './pipeline/duplicate-cache.js';
-import { RateLimitedLog } from './pipeline/rate-limited-log.js';
+import { RateLimitedLog, createRepeatedErrorLog } from '../lib/rate-limited-log.js';
 
 export type AccountingOutcome = { reply: Buffer; result: string } | { drop: DropReason };
 
@@ -46,6 +46,7 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
   const { index, log, metrics } = deps;
   const duplicates = new DuplicateCache(deps.duplicateTtlMs);
   const unknownNas = new RateLimitedLog(60_000);
+  const errors = createRepeatedErrorLog(log);
   const statusWriter = new PacketWriter();
   const inFlight = new Set<Promise<void>>();
   let closing = false;
@@ -73,7 +74,7 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
   }
 
   function failed(p: Packet, nas: NasEntry, key: number, err: unknown): void {
-    log.error({ err, nas: nas.ipAddress, code: p.code }, 'request failed; no reply sent (the NAS will retry)');
+    errors.error(`radius code ${p.code}`, err, { nas: nas.ipAddress, code: p.code }, 'request failed; no reply sent (the NAS will retry)');
     duplicates.forget(key, p.authenticator);
     drop('internal_error');
   }

@@ -66,6 +66,11 @@ const schema = z.object({
   RADIUS_INTERIM_INTERVAL: z.coerce.number().int().min(60).max(86400).default(300),
   /** A session with no accounting for this many interim intervals is closed by the sweep. */
   RADIUS_STALE_INTERVALS: z.coerce.number().int().min(2).max(100).default(3),
+  /**
+   * Accounting records queued or committing at most, per radius process; beyond it a request is
+   * dropped (the NAS retries) and counted. About what the database commits in a few hundred ms.
+   */
+  RADIUS_ACCT_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(1_000_000).default(2000),
   /** Which Access-Requests go to the post-auth log: all, reject (rejects and walled garden), none. */
   RADIUS_POST_AUTH_LOG: z.enum(['all', 'reject', 'none']).default('reject'),
   /** Load demo data (NAS, plans, customers) into an empty database on start. */

@@ -23,6 +23,15 @@ export function parseInt8(text: string): number {
   return n;
 }
 
+/**
+ * A select list for a table's 64-bit octet counters (`input_octets`, `output_octets`) as exact
+ * decimal text, for screens and CSV: the counters can pass 2^53 (RFC 2869 §5.1, §5.2:
+ * Acct-Input-Gigawords × 2^32 + Acct-Input-Octets), where parseInt8 throws.
+ * @param alias a table name or alias written in code (never user input)
+ */
+export const OCTETS_AS_TEXT = (alias: string): string =>
+  `${alias}.input_octets::text AS input_octets, ${alias}.output_octets::text AS output_octets`;
+
 pg.types.setTypeParser(INT8_OID, parseInt8);
 pg.types.setTypeParser(DATE_OID, (v: string) => v);
 

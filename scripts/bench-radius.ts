@@ -5,7 +5,9 @@
  * drives the radius role with PAP Access-Requests (RouterOS PPPoE attributes, with
  * Message-Authenticator) and with accounting (Start for every session, then Interim-Updates),
  * and prints requests per second, latency percentiles, timeouts (no reply within 1 s) and late
- * replies (over 300 ms, when RouterOS would already retransmit).
+ * replies (over 300 ms, when RouterOS would already retransmit). The last accounting phase mixes
+ * 5 unstorable requests a second into 2,000/s of Interim-Updates (Gigawords 2^32 − 1, and a
+ * Class naming a subscription that does not exist), as one broken router or an older backup would.
  *
  * It drives the server running on RADIUS_AUTH_PORT / RADIUS_ACCT_PORT of this machine when one
  * answers a Status-Server with the load NAS secret (start it with `npm start` first); otherwise
@@ -21,6 +23,7 @@ import { dictionary } from '../aaa/codec/dictionary.js';
 import { Code } from '../aaa/codec/packet.js';
 import { hideUserPassword } from '../aaa/codec/user-password.js';
 import { PacketWriter } from '../aaa/codec/writer.js';
+import { classFor } from '../aaa/policy/reply-attributes.js';
 import { loadConfig } from '../lib/config.js';
 import { createDb } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
@@ -52,7 +55,7 @@ const A = Object.fromEntries(
   ['User-Name', 'User-Password', 'NAS-IP-Address', 'NAS-Port', 'NAS-Port-Id', 'NAS-Port-Type', 'Service-Type', 'Framed-Protocol',
     'Calling-Station-Id', 'Called-Station-Id', 'NAS-Identifier', 'Acct-Session-Id', 'Acct-Status-Type', 'Acct-Session-Time',
     'Acct-Input-Octets', 'Acct-Output-Octets', 'Acct-Input-Gigawords', 'Acct-Output-Gigawords', 'Acct-Input-Packets',
-    'Acct-Output-Packets', 'Framed-IP-Address', 'Acct-Delay-Time', 'Event-Timestamp'].map((n) => [n, d.attr(n)]),
+    'Acct-Output-Packets', 'Framed-IP-Address', 'Acct-Delay-Time', 'Event-Timestamp', 'Class'].map((n) => [n, d.attr(n)]),
 ) as Record<string, ReturnType<typeof d.attr>>;
 
 const config = loadConfig();
@@ -82,7 +85,8 @@ function accessRequest(k: number): Buffer {
   return w.toAccessRequest(SECRET);
 }
 
-function accountingRequest(k: number, i: number, status: 'Start' | 'Interim-Update', round: number): Buffer {
+/** `unstorable`: Gigawords 2^32 − 1 (above 2^63 − 1 octets), or a Class naming a subscription that does not exist. */
+function accountingRequest(k: number, i: number, status: 'Start' | 'Interim-Update', round: number, unstorable?: 'gigawords' | 'class'): Buffer {
   w.reset(Code.AccountingRequest, k % 256);
   ppp(i)
     .add(A['Acct-Status-Type']!, status)
@@ -90,11 +94,12 @@ function accountingRequest(k: number, i: number, status: 'Start' | 'Interim-Upda
     .add(A['Acct-Session-Time']!, round * 300)
     .add(A['Acct-Input-Octets']!, round * 1_000_000 + k)
     .add(A['Acct-Output-Octets']!, round * 9_000_000 + k)
-    .add(A['Acct-Input-Gigawords']!, 0)
+    .add(A['Acct-Input-Gigawords']!, unstorable === 'gigawords' ? 0xffffffff : 0)
     .add(A['Acct-Output-Gigawords']!, 0)
     .add(A['Acct-Input-Packets']!, round * 1000)
     .add(A['Acct-Output-Packets']!, round * 7000)
     .add(A['Acct-Delay-Time']!, 0);
+  if (unstorable === 'class') w.add(A.Class!, classFor(2_000_000_000 + k, 1, false));
   return w.toSignedRequest(SECRET);
 }
 
@@ -271,6 +276,14 @@ async function acctPhase(acctPort: number): Promise<void> {
     await phase(`Interim-Update, ${values.concurrency} in flight`, { host: '127.0.0.1', port: acctPort, packets: interims, durationMs: SECONDS * 1000, concurrency: Number(values.concurrency) });
     const interims2 = build(interimCount, (k, s) => accountingRequest(k, 1 + ((s + k * SOCKETS) % sessions), 'Interim-Update', 50 + Math.floor((s + k * SOCKETS) / sessions)));
     await phase(`Interim-Update at ${acctRate}/s`, { host: '127.0.0.1', port: acctPort, packets: interims2, durationMs: SECONDS * 1000, rate: acctRate });
+    // 1 in 400 at 2,000/s: 5 unstorable requests a second, alternating the two kinds.
+    const mixRate = 2000;
+    const mixed = build(Math.ceil(mixRate * SECONDS * 1.1), (k, s) => {
+      const n = s + k * SOCKETS;
+      const bad = n % 400 === 399 ? (n % 800 === 799 ? 'class' : 'gigawords') : undefined;
+      return accountingRequest(k, 1 + (n % sessions), 'Interim-Update', 100 + Math.floor(n / sessions), bad);
+    });
+    await phase(`Interim-Update at ${mixRate}/s, 5/s unstorable`, { host: '127.0.0.1', port: acctPort, packets: mixed, durationMs: SECONDS * 1000, rate: mixRate });
   }
 }
 

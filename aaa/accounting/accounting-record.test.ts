@@ -12,12 +12,14 @@ import { PacketWriter } from '../codec/writer.js';
 import { classFor, voucherClass } from '../policy/reply-attributes.js';
 import {
   isNasRecord,
+  MAX_SESSION_TIME_S,
   parseAccountingRequest,
   sessionKey,
   type AccountingRecord,
   type NasRecord,
   type ParseResult,
   type SessionRecord,
+  unstorableReason,
 } from './accounting-record.js';
 
 const d = dictionary();
@@ -99,8 +101,8 @@ describe('status types', () => {
       startTime: RECEIVED,
       startIsEstimate: false,
       sessionTime: 0,
-      inputOctets: 0,
-      outputOctets: 0,
+      inputOctets: 0n,
+      outputOctets: 0n,
       inputPackets: 0,
       outputPackets: 0,
       terminateCause: null,
@@ -118,8 +120,8 @@ describe('status types', () => {
     assert.equal(r.kind, 'interim');
     assert.equal(r.startIsEstimate, true, 'only a Start states the start time');
     assert.equal(r.sessionTime, 600);
-    assert.equal(r.inputOctets, 1_000_000);
-    assert.equal(r.outputOctets, 25_000_000);
+    assert.equal(r.inputOctets, 1_000_000n);
+    assert.equal(r.outputOctets, 25_000_000n);
     assert.equal(r.inputPackets, 9000);
     assert.equal(r.outputPackets, 21000);
     assert.equal(r.terminateCause, null);
@@ -181,19 +183,30 @@ describe('octet counters', () => {
       ['Acct-Output-Octets', 1],
       ['Acct-Output-Gigawords', 3],
     ])));
-    assert.equal(r.inputOctets, 5 * GIB);
-    assert.equal(r.outputOctets, 12 * GIB + 1);
+    assert.equal(r.inputOctets, BigInt(5 * GIB));
+    assert.equal(r.outputOctets, BigInt(12 * GIB + 1));
   });
 
-  test('Gigawords without octets, and the largest 64-bit-ish values stay exact', () => {
+  test('Gigawords without octets, and values past 2^53 stay exact (bigint)', () => {
     const r = sessionRecord(parse(pppoe('Interim-Update', [
       ['Acct-Input-Gigawords', 2],
-      ['Acct-Output-Octets', 0xffffffff],
-      ['Acct-Output-Gigawords', 0xffff],
+      ['Acct-Output-Octets', 5],
+      ['Acct-Output-Gigawords', 2 ** 21],
     ])));
-    assert.equal(r.inputOctets, 2 * TWO_32);
-    assert.equal(r.outputOctets, 0xffff * TWO_32 + 0xffffffff);
-    assert.ok(Number.isSafeInteger(r.outputOctets));
+    assert.equal(r.inputOctets, BigInt(2 * TWO_32));
+    assert.equal(r.outputOctets, 9_007_199_254_740_997n, '2^53 + 5: a JS number would round it to …996');
+    assert.equal(unstorableReason(r), null);
+  });
+
+  test('a total above 2^63 − 1 (Gigawords 2^32 − 1) is exact and named unstorable', () => {
+    const r = sessionRecord(parse(pppoe('Interim-Update', [['Acct-Input-Gigawords', 0xffffffff], ['Acct-Input-Octets', 1000]])));
+    assert.equal(r.inputOctets, 0xffffffffn * 2n ** 32n + 1000n);
+    assert.equal(unstorableReason(r), 'input_octets_out_of_range');
+    const out = sessionRecord(parse(pppoe('Interim-Update', [['Acct-Output-Gigawords', 2 ** 31]])));
+    assert.equal(unstorableReason(out), 'output_octets_out_of_range', '2^63 exactly');
+    const max = sessionRecord(parse(pppoe('Interim-Update', [['Acct-Output-Gigawords', 2 ** 31 - 1], ['Acct-Output-Octets', 0xffffffff]])));
+    assert.equal(max.outputOctets, 2n ** 63n - 1n);
+    assert.equal(unstorableReason(max), null, '2^63 − 1 fits');
   });
 });
 
@@ -214,6 +227,17 @@ describe('times', () => {
   test('an absurd Acct-Delay-Time is capped at one day', () => {
     const r = sessionRecord(parse(pppoe('Stop', [['Acct-Delay-Time', 10_000_000]])));
     assert.equal(r.eventTime, RECEIVED - 86_400_000);
+  });
+
+  test('an Acct-Session-Time above ten years (4294967295: a start in 1890) is ignored, with the reason', () => {
+    const r = parse(pppoe('Interim-Update', [['Acct-Session-Time', 0xffffffff]]));
+    const rec = sessionRecord(r);
+    assert.equal(rec.sessionTime, 0);
+    assert.equal(rec.startTime, RECEIVED, 'no start estimate from it');
+    assert.deepEqual(r.ok && r.ignored, ['session_time_out_of_range']);
+    const tenYears = parse(pppoe('Interim-Update', [['Acct-Session-Time', MAX_SESSION_TIME_S]]));
+    assert.equal(sessionRecord(tenYears).sessionTime, MAX_SESSION_TIME_S);
+    assert.deepEqual(tenYears.ok && tenYears.ignored, []);
   });
 
   test('Event-Timestamp from a router without NTP is not used', () => {

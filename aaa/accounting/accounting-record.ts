@@ -3,10 +3,15 @@
  *
  * - Session key: MD5 of User-Name, Acct-Session-Id, the NAS's source address and NAS-Port-Id /
  *   NAS-Port, as a UUID (FreeRADIUS derives acctuniqueid the same way), so one session is one row.
- * - Octet totals include the Gigawords: total = gigawords × 2^32 + octets.
+ * - Octet totals include the Gigawords: total = gigawords × 2^32 + octets, a 64-bit counter
+ *   (RFC 2869 §5.1-5.2) carried as a bigint: a JS number is exact only up to 2^53. A total above
+ *   the int8 column's 2^63 − 1 can never be stored as sent: `unstorableReason` names it, and the
+ *   request goes to the dead letters (aaa/accounting/accounting-writer.ts).
  * - Times come from our clock minus Acct-Delay-Time, not from Event-Timestamp: many small-ISP
  *   routers run without NTP and report dates years off.
- * - Session start = event time − Acct-Session-Time.
+ * - Session start = event time − Acct-Session-Time. An Acct-Session-Time above
+ *   MAX_SESSION_TIME_S (e.g. 4294967295, a start in 1890) is ignored, with the reason in
+ *   `ignored`: the session keeps its stored times.
  */
 import { createHash } from 'node:crypto';
 import { dictionary } from '../codec/dictionary.js';
@@ -72,9 +77,11 @@ export interface SessionRecord {
   startTime: number;
   /** The start is estimated (this is not a Start): receive time − Acct-Session-Time. */
   startIsEstimate: boolean;
+  /** Seconds (Acct-Session-Time); 0 when absent or ignored. */
   sessionTime: number;
-  inputOctets: number;
-  outputOctets: number;
+  /** Octets including the Gigawords (RFC 2869 §5.1): up to (2^32 − 1) × 2^32 + 2^32 − 1. */
+  inputOctets: bigint;
+  outputOctets: bigint;
   inputPackets: number;
   outputPackets: number;
   terminateCause: string | null;
@@ -93,9 +100,37 @@ export function isNasRecord(r: AccountingRecord): r is NasRecord {
   return r.kind === 'nas_on' || r.kind === 'nas_off';
 }
 
-export type ParseResult = { ok: true; record: AccountingRecord } | { ok: false; reason: string };
+/** A value of the request left out of the record, and why (a metric label). */
+export type IgnoredValue = 'session_time_out_of_range';
 
-const TWO_32 = 2 ** 32;
+export type ParseResult = { ok: true; record: AccountingRecord; ignored: IgnoredValue[] } | { ok: false; reason: string };
+
+/**
+ * The longest Acct-Session-Time taken as true: 10 years, in seconds. RFC 2866 §5.7 sets no
+ * limit, but no router keeps a session that long; a larger value (a fuzzer's or a broken NAS's
+ * 4294967295 = 136 years) would put the session's start in the 19th century.
+ */
+export const MAX_SESSION_TIME_S = 10 * 365 * 86_400;
+
+/** Largest value of a PostgreSQL bigint (the octet columns). */
+export const INT8_MAX = 2n ** 63n - 1n;
+
+/** gigawords × 2^32 + octets (RFC 2869 §5.1-5.2), exact. */
+function octets(gigawords: number | undefined, low: number | undefined): bigint {
+  return (BigInt(gigawords ?? 0) << 32n) + BigInt(low ?? 0);
+}
+
+/**
+ * Why the record can never be stored as sent, or null: an octet total above 2^63 − 1 (the
+ * int8 columns; Gigawords 2^31 and more). Such a request is kept in the dead letters and
+ * acknowledged: the NAS would otherwise resend it forever.
+ */
+export function unstorableReason(r: AccountingRecord): string | null {
+  if (isNasRecord(r)) return null;
+  if (r.inputOctets > INT8_MAX) return 'input_octets_out_of_range';
+  if (r.outputOctets > INT8_MAX) return 'output_octets_out_of_range';
+  return null;
+}
 
 /** Class as text: ours is ASCII; a foreign binary Class is kept as 0x-hex. */
 function classText(v: Buffer | undefined): string | null {
@@ -119,7 +154,8 @@ export function sessionKey(username: string, acctSessionId: string, nasIpAddress
  * `subscriptionIdFor` resolves a username when the packet carries no Class of ours, and
  * `voucherIdFor` a voucher code when it is not a subscription's username either.
  * Returns `{ ok: false }` for a request we must not store: no Acct-Status-Type, an unknown
- * status, or a session record without Acct-Session-Id.
+ * status, or a session record without Acct-Session-Id; otherwise the record and the values left
+ * out of it (`ignored`). Check `unstorableReason` before storing the record.
  */
 export function parseAccountingRequest(
   p: Packet,
@@ -132,7 +168,7 @@ export function parseAccountingRequest(
   const delay = readInteger(p, A.delay) ?? 0;
   const eventTime = receivedAt - Math.min(delay, 86_400) * 1000;
   if (status === STATUS.AccountingOn || status === STATUS.AccountingOff) {
-    return { ok: true, record: { kind: status === STATUS.AccountingOn ? 'nas_on' : 'nas_off', nasId: nas.id, nasIpAddress: nas.ipAddress, eventTime } };
+    return { ok: true, record: { kind: status === STATUS.AccountingOn ? 'nas_on' : 'nas_off', nasId: nas.id, nasIpAddress: nas.ipAddress, eventTime }, ignored: [] };
   }
   const kind = status === STATUS.Start ? 'start' : status === STATUS.Stop ? 'stop' : status === STATUS.InterimUpdate ? 'interim' : null;
   if (!kind) return { ok: false, reason: status === undefined ? 'no_status_type' : `unsupported_status_${status}` };
@@ -141,7 +177,12 @@ export function parseAccountingRequest(
   const username = pgText(readString(p, A.userName)) ?? '';
   const nasPort = pgText(readString(p, A.nasPortId)) ?? readInteger(p, A.nasPort)?.toString() ?? null;
   const classValue = attributeOf(p, A.class)?.value;
-  const sessionTime = readInteger(p, A.sessionTime) ?? 0;
+  const ignored: IgnoredValue[] = [];
+  let sessionTime = readInteger(p, A.sessionTime) ?? 0;
+  if (sessionTime > MAX_SESSION_TIME_S) {
+    ignored.push('session_time_out_of_range');
+    sessionTime = 0;
+  }
   const ours = parseClass(classValue);
   const voucher = ours ? null : parseVoucherClass(classValue);
   const subscriptionId = ours?.subscriptionId ?? (voucher ? null : subscriptionIdFor(username));
@@ -169,11 +210,12 @@ export function parseAccountingRequest(
       startTime: eventTime - sessionTime * 1000,
       startIsEstimate: kind !== 'start',
       sessionTime,
-      inputOctets: (readInteger(p, A.inGigawords) ?? 0) * TWO_32 + (readInteger(p, A.inOctets) ?? 0),
-      outputOctets: (readInteger(p, A.outGigawords) ?? 0) * TWO_32 + (readInteger(p, A.outOctets) ?? 0),
+      inputOctets: octets(readInteger(p, A.inGigawords), readInteger(p, A.inOctets)),
+      outputOctets: octets(readInteger(p, A.outGigawords), readInteger(p, A.outOctets)),
       inputPackets: readInteger(p, A.inPackets) ?? 0,
       outputPackets: readInteger(p, A.outPackets) ?? 0,
       terminateCause: kind === 'stop' ? enumName(A.terminateCause, readInteger(p, A.terminateCause)) : null,
     },
+    ignored,
   };
 }

@@ -13,10 +13,27 @@
  *
  * Records are spread over `lanes` by session key: each lane commits serially, so two batches
  * never race on one session, and lanes commit in parallel.
+ *
+ * A record that can never be stored as sent does not hold up the others, nor the NAS:
+ * - References are resolved in the statement itself: a Class naming a subscription that no
+ *   longer exists (every live session after restoring an older backup) links the session to the
+ *   subscription with its username, else to none, as ON DELETE SET NULL does for the sessions
+ *   of a deleted subscription; a deleted voucher or NAS becomes NULL. The session and its
+ *   counters are kept: dead-lettering them would lose a day's accounting of every subscriber.
+ * - A batch the database refuses with a data or constraint error (SQLSTATE class 22 or 23) is
+ *   split in halves until the refused record is alone (2·log2(n) statements, not n); the others
+ *   commit in their halves. The refused record goes to `accounting_dead_letters` with the
+ *   reason `db_<SQLSTATE>`, as do records the caller found unstorable (`deadLetter`), and is
+ *   acknowledged. Any other error (connection, timeout, cancel) fails the batch: no reply, the
+ *   NAS retries.
+ * - At most `maxInFlight` records are queued or committing (`hasRoom`); the caller drops what
+ *   comes beyond (the NAS retries), so a burst cannot grow the heap or answer after the NAS
+ *   gave up (RouterOS waits 300 ms).
  */
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
 import type { RadiusMetrics } from '../metrics.js';
+import { RateLimitedLog, createRepeatedErrorLog, summarizeError } from '../../lib/rate-limited-log.js';
 import { isNasRecord, type AccountingRecord, type NasRecord, type SessionRecord } from './accounting-record.js';
 
 export const STALE_CAUSE = 'Stale-Session';
@@ -26,15 +43,28 @@ export const STALE_CAUSE = 'Stale-Session';
 const CLOSES = `excluded.stop_time IS NOT NULL AND (s.stop_time IS NULL OR s.terminate_cause = '${STALE_CAUSE}')`;
 const REOPENS = `excluded.stop_time IS NULL AND s.terminate_cause = '${STALE_CAUSE}' AND excluded.update_time > s.stop_time`;
 
+/** How a record was kept: in accounting_sessions, or in accounting_dead_letters. */
+export type StoreResult = 'stored' | 'dead_letter';
+
 interface Pending {
   record: AccountingRecord;
-  resolve(): void;
+  /** Set: keep the record in the dead letters with this reason. */
+  deadLetter: string | null;
+  resolve(result: StoreResult): void;
   reject(err: Error): void;
 }
 
 export interface AccountingWriter {
-  /** Resolves when committed; rejects when the record could not be stored (send no reply: the NAS retries). */
-  submit(record: AccountingRecord): Promise<void>;
+  /** False while `maxInFlight` records are queued or committing: drop the request (the NAS retries). */
+  hasRoom(): boolean;
+  /**
+   * Resolves when committed: 'stored', or 'dead_letter' when the database refused the record
+   * for good and it was kept in the dead letters. Rejects when it could not be kept at all (send
+   * no reply: the NAS retries).
+   */
+  submit(record: AccountingRecord): Promise<StoreResult>;
+  /** Keeps a record that can never be stored as sent in the dead letters with `reason`; resolves 'dead_letter' when committed. */
+  deadLetter(record: AccountingRecord, reason: string): Promise<StoreResult>;
   /** Waits for everything submitted so far to be committed or failed. */
   close(): Promise<void>;
 }
@@ -45,8 +75,13 @@ INSERT INTO accounting_sessions AS s (
   nas_identifier, nas_port, nas_port_type, calling_station_id, called_station_id, framed_ip_address,
   service_type, class, start_time, start_is_estimate, update_time, stop_time, session_time, input_octets, output_octets,
   input_packets, output_packets, terminate_cause)
-SELECT session_key, acct_session_id, acct_multi_session_id, username, subscription_id, voucher_id, nas_id, nas_ip_address,
-  nas_identifier, nas_port, nas_port_type, calling_station_id, called_station_id, framed_ip_address,
+SELECT session_key, acct_session_id, acct_multi_session_id, username,
+  -- References resolved here (see the top of the file): a missing row never fails the batch.
+  coalesce((SELECT x.id FROM subscriptions x WHERE x.id = t.subscription_id),
+           CASE WHEN t.subscription_id IS NOT NULL THEN (SELECT x.id FROM subscriptions x WHERE x.username = t.username) END),
+  (SELECT x.id FROM vouchers x WHERE x.id = t.voucher_id),
+  (SELECT x.id FROM nas x WHERE x.id = t.nas_id),
+  nas_ip_address, nas_identifier, nas_port, nas_port_type, calling_station_id, called_station_id, framed_ip_address,
   service_type, class, start_time, start_is_estimate, update_time, stop_time, session_time, input_octets, output_octets,
   input_packets, output_packets, terminate_cause
 FROM json_to_recordset(?::json) AS t(
@@ -80,6 +115,11 @@ ON CONFLICT (session_key) DO UPDATE SET
   stop_time = CASE WHEN ${CLOSES} THEN excluded.stop_time WHEN ${REOPENS} THEN NULL ELSE s.stop_time END,
   terminate_cause = CASE WHEN ${CLOSES} THEN excluded.terminate_cause WHEN ${REOPENS} THEN NULL ELSE s.terminate_cause END`;
 
+const DEAD_LETTER = `
+INSERT INTO accounting_dead_letters (nas_id, nas_ip_address, reason, detail, record)
+SELECT nas_id, nas_ip_address, reason, detail, record
+FROM json_to_recordset(?::json) AS t(nas_id bigint, nas_ip_address inet, reason text, detail text, record jsonb)`;
+
 const CLOSE_NAS = `
 UPDATE accounting_sessions
    SET stop_time = greatest(update_time, ?::timestamptz), terminate_cause = 'NAS-Reboot'
@@ -100,8 +140,8 @@ function merge(a: SessionRecord, b: SessionRecord): SessionRecord {
     startIsEstimate: a.startIsEstimate && b.startIsEstimate,
     eventTime: Math.max(a.eventTime, b.eventTime),
     sessionTime: Math.max(a.sessionTime, b.sessionTime),
-    inputOctets: Math.max(a.inputOctets, b.inputOctets),
-    outputOctets: Math.max(a.outputOctets, b.outputOctets),
+    inputOctets: a.inputOctets > b.inputOctets ? a.inputOctets : b.inputOctets,
+    outputOctets: a.outputOctets > b.outputOctets ? a.outputOctets : b.outputOctets,
     inputPackets: Math.max(a.inputPackets, b.inputPackets),
     outputPackets: Math.max(a.outputPackets, b.outputPackets),
     terminateCause: stopped?.terminateCause ?? null,
@@ -118,12 +158,25 @@ function toRow(r: SessionRecord): Record<string, unknown> {
     calling_station_id: r.callingStationId, called_station_id: r.calledStationId, framed_ip_address: r.framedIpAddress,
     service_type: r.serviceType, class: r.class, start_time: new Date(r.startTime).toISOString(), start_is_estimate: r.startIsEstimate,
     update_time: new Date(r.eventTime).toISOString(), stop_time: r.kind === 'stop' ? new Date(r.eventTime).toISOString() : null,
-    session_time: r.sessionTime, input_octets: r.inputOctets, output_octets: r.outputOctets,
+    // Decimal strings: JSON numbers beyond 2^53 would lose digits; PostgreSQL reads them as bigint.
+    session_time: r.sessionTime, input_octets: r.inputOctets.toString(), output_octets: r.outputOctets.toString(),
     input_packets: r.inputPackets, output_packets: r.outputPackets, terminate_cause: r.terminateCause,
   };
 }
 
-const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
+// Serialization failure, deadlock, and a foreign key violation: a row deleted between the
+// statement's reference lookup and its check, which the next attempt resolves to NULL.
+const RETRYABLE = new Set(['40001', '40P01', '23503']);
+
+const sqlState = (err: unknown): string => (err as { code?: unknown }).code?.toString() ?? '';
+
+/** A data exception or integrity constraint violation (SQLSTATE class 22, 23): the rows are at fault, not the database. */
+function refusesRows(err: unknown): boolean {
+  return /^2[23][0-9A-Z]{3}$/.test(sqlState(err));
+}
+
+/** JSON.stringify replacer: bigints (octet counters) as decimal strings. */
+const bigintAsString = (_key: string, v: unknown): unknown => (typeof v === 'bigint' ? v.toString() : v);
 
 export function createAccountingWriter(opts: {
   db: Knex;
@@ -131,8 +184,13 @@ export function createAccountingWriter(opts: {
   metrics: RadiusMetrics;
   maxBatch?: number;
   lanes?: number;
+  /** Records queued or committing at most (RADIUS_ACCT_MAX_IN_FLIGHT). */
+  maxInFlight?: number;
 }): AccountingWriter {
-  const { db, log, metrics, maxBatch = 1000, lanes: laneCount = 2 } = opts;
+  const { db, log, metrics, maxBatch = 1000, lanes: laneCount = 2, maxInFlight = 2000 } = opts;
+  let inFlight = 0;
+  const deadLetterLog = new RateLimitedLog(60_000);
+  const errors = createRepeatedErrorLog(log);
 
   async function store(records: AccountingRecord[]): Promise<void> {
     const nasRecords: NasRecord[] = [];
@@ -163,9 +221,60 @@ export function createAccountingWriter(opts: {
         await store(records);
         return;
       } catch (err) {
-        if (attempt < 3 && RETRYABLE.has((err as { code?: string }).code ?? '')) continue;
+        if (attempt < 3 && RETRYABLE.has(sqlState(err))) continue;
         throw err;
       }
+    }
+  }
+
+  function settled(): void {
+    inFlight--;
+    metrics.accountingInFlight(inFlight);
+  }
+
+  /** Keeps `letters` in accounting_dead_letters (one statement); each is resolved 'dead_letter' or rejected. */
+  async function keepDeadLetters(letters: Array<{ p: Pending; reason: string; detail: string | null }>): Promise<void> {
+    const rows = letters.map(({ p, reason, detail }) => ({
+      nas_id: p.record.nasId, nas_ip_address: p.record.nasIpAddress, reason, detail, record: p.record,
+    }));
+    try {
+      await db.raw(DEAD_LETTER, [JSON.stringify(rows, bigintAsString)]);
+    } catch (err) {
+      errors.error('accounting dead letters', err, { size: letters.length }, 'accounting dead letters not stored; no reply (the NAS retries)');
+      for (const { p } of letters) p.reject(err as Error);
+      return;
+    }
+    for (const { p, reason, detail } of letters) {
+      if (deadLetterLog.shouldLog(reason)) {
+        log.warn({ reason, detail, nas: p.record.nasIpAddress }, 'accounting record kept as a dead letter (logged once a minute per reason)');
+      }
+      metrics.accountingDeadLetter(reason);
+      p.resolve('dead_letter');
+    }
+  }
+
+  /** Commits `batch`; a batch the database refuses is bisected down to the refused record. */
+  async function settle(batch: Pending[]): Promise<void> {
+    try {
+      await storeWithRetry(batch.map((p) => p.record));
+      for (const p of batch) p.resolve('stored');
+      return;
+    } catch (err) {
+      if (!refusesRows(err)) {
+        errors.error('accounting batch', err, { size: batch.length }, 'accounting batch not stored; no reply (the NAS retries)');
+        for (const p of batch) p.reject(err as Error);
+        return;
+      }
+      if (batch.length === 1) {
+        await keepDeadLetters([{ p: batch[0]!, reason: `db_${sqlState(err)}`, detail: summarizeError(err).message }]);
+        return;
+      }
+      if (deadLetterLog.shouldLog('split')) {
+        log.warn({ error: summarizeError(err), size: batch.length }, 'accounting batch refused; splitting it to find the record (logged once a minute)');
+      }
+      const half = Math.ceil(batch.length / 2);
+      await settle(batch.slice(0, half)); // in order: a later record of a session commits after an earlier one
+      await settle(batch.slice(half));
     }
   }
 
@@ -183,27 +292,10 @@ export function createAccountingWriter(opts: {
       while (this.queue.length) {
         const batch = this.queue.splice(0, maxBatch);
         metrics.accountingBatch(batch.length);
-        try {
-          await storeWithRetry(batch.map((p) => p.record));
-          for (const p of batch) p.resolve();
-        } catch (err) {
-          if (batch.length === 1) {
-            log.error({ err: (err as Error).message, record: batch[0]!.record }, 'accounting record not stored');
-            batch[0]!.reject(err as Error);
-            continue;
-          }
-          // Isolate a record the database refuses: store the others one by one.
-          log.warn({ err: (err as Error).message, size: batch.length }, 'accounting batch failed; retrying records singly');
-          for (const p of batch) {
-            try {
-              await storeWithRetry([p.record]);
-              p.resolve();
-            } catch (e) {
-              log.error({ err: (e as Error).message, record: p.record }, 'accounting record not stored');
-              p.reject(e as Error);
-            }
-          }
-        }
+        const letters = batch.filter((p) => p.deadLetter !== null);
+        const records = letters.length ? batch.filter((p) => p.deadLetter === null) : batch;
+        if (letters.length) await keepDeadLetters(letters.map((p) => ({ p, reason: p.deadLetter!, detail: null })));
+        if (records.length) await settle(records);
       }
       this.running = null;
     }
@@ -213,10 +305,23 @@ export function createAccountingWriter(opts: {
   const laneOf = (r: AccountingRecord): Lane =>
     isNasRecord(r) ? lanes[0]! : lanes[parseInt(r.sessionKey.slice(0, 4), 16) % lanes.length]!;
 
+  function enqueue(record: AccountingRecord, deadLetter: string | null): Promise<StoreResult> {
+    inFlight++;
+    metrics.accountingInFlight(inFlight);
+    return new Promise<StoreResult>((resolve, reject) => {
+      laneOf(record).push({
+        record,
+        deadLetter,
+        resolve: (r) => (settled(), resolve(r)),
+        reject: (e) => (settled(), reject(e)),
+      });
+    });
+  }
+
   return {
-    submit(record) {
-      return new Promise<void>((resolve, reject) => laneOf(record).push({ record, resolve, reject }));
-    },
+    hasRoom: () => inFlight < maxInFlight,
+    submit: (record) => enqueue(record, null),
+    deadLetter: (record, reason) => enqueue(record, reason),
     async close() {
       await Promise.all(lanes.map((l) => l.running));
     },

@@ -44,7 +44,8 @@ export interface VoucherAcceptMark {
 interface UsageEntry {
   /** First local day of the quota period the octets count from. */
   periodStart: string;
-  octets: number;
+  /** Octets in + out: a bigint, sums of 64-bit counters pass 2^53 (RFC 2869 §5.1-5.2). */
+  octets: bigint;
 }
 
 export class AaaIndex {
@@ -105,7 +106,7 @@ export class AaaIndex {
   }
 
   /** Octets used since `periodStart`, or undefined when the index does not hold that period (load it). */
-  usedOctets(subscriptionId: number, periodStart: string): number | undefined {
+  usedOctets(subscriptionId: number, periodStart: string): bigint | undefined {
     const u = this.usage.get(subscriptionId);
     return u && u.periodStart === periodStart ? u.octets : undefined;
   }
@@ -253,7 +254,7 @@ export class AaaIndex {
     this.sessions.clear();
   }
 
-  putUsage(subscriptionId: number, periodStart: string, octets: number): void {
+  putUsage(subscriptionId: number, periodStart: string, octets: bigint): void {
     this.usage.set(subscriptionId, { periodStart, octets });
   }
 

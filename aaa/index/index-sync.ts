@@ -57,8 +57,8 @@ export interface IndexSync {
    * expired one is returned for its Reply-Message but not kept; the answer is remembered for 5 s.
    */
   lookupVoucher(codes: string[]): Promise<VoucherAccess | undefined>;
-  /** Loads the quota usage of a subscription for the period starting `periodStart`. */
-  loadUsage(subscriptionId: number, periodStart: string): Promise<number>;
+  /** Loads the quota usage (octets) of a subscription for the period starting `periodStart`. */
+  loadUsage(subscriptionId: number, periodStart: string): Promise<bigint>;
   /** Resolves when every change committed before the call has been applied to the index (tests). */
   settled(): Promise<void>;
 }
@@ -362,7 +362,7 @@ export function createIndexSync(deps: IndexSyncDeps): IndexSync {
     },
     async loadUsage(subscriptionId, periodStart) {
       const used = await loadUsageSince(db, [subscriptionId], new Map([[subscriptionId, periodStart]]));
-      const octets = used.get(subscriptionId) ?? 0;
+      const octets = used.get(subscriptionId) ?? 0n;
       index.putUsage(subscriptionId, periodStart, octets);
       return octets;
     },

@@ -18,7 +18,7 @@ export function currentDecision(index: AaaIndex, subscriptionId: number, now: Da
     settings: index.settings,
     now: now.getTime(),
     openSessions: [],
-    usedOctets: periodStart ? (index.usedOctets(subscription.id, periodStart) ?? 0) : 0,
+    usedOctets: periodStart ? (index.usedOctets(subscription.id, periodStart) ?? 0n) : 0n,
     nasIpAddress: '',
     callingStationId: undefined,
   });

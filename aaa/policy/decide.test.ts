@@ -85,7 +85,7 @@ function run(over: Partial<Omit<DecisionInput, 'subscription' | 'plan'>> & { sub
     settings: SETTINGS,
     now: NOW,
     openSessions: [],
-    usedOctets: 0,
+    usedOctets: 0n,
     nasIpAddress: NAS,
     callingStationId: MAC,
     ...rest,
@@ -161,7 +161,7 @@ describe('rule 2: suspended → walled garden or reject', () => {
   });
 
   test('rule 2 comes before the quota: a suspended subscriber over quota without FUP is walled, not rejected', () => {
-    const d = run({ subscription: { status: 'suspended' }, plan: { quotaBytes: GIB }, usedOctets: 2 * GIB });
+    const d = run({ subscription: { status: 'suspended' }, plan: { quotaBytes: GIB }, usedOctets: BigInt(2 * GIB) });
     assert.equal(d.kind, 'walled_garden');
   });
 });
@@ -255,20 +255,21 @@ describe('rule 4: accept', () => {
   });
 
   test('quota: Mikrotik-Total-Limit is what is left of the quota', () => {
-    const d = accepted(run({ plan: { quotaBytes: 50 * GIB }, usedOctets: 12 * GIB + 5 }));
+    const d = accepted(run({ plan: { quotaBytes: 50 * GIB }, usedOctets: BigInt(12 * GIB + 5) }));
     assert.equal(d.reason, 'active');
     assert.equal(d.profile.totalLimit, 38 * GIB - 5);
     assert.equal(d.profile.rateLimit, '5M/10M');
   });
 
   test('usedOctets is ignored when the plan has no quota', () => {
-    const d = accepted(run({ usedOctets: 500 * GIB }));
+    const d = accepted(run({ usedOctets: BigInt(500 * GIB) }));
     assert.equal(d.profile.totalLimit, undefined);
     assert.equal(d.reason, 'active');
   });
 
   test('over quota (used = quota, or more) with a fair-usage rate → accepted at the FUP rate, no Total-Limit', () => {
-    for (const used of [50 * GIB, 60 * GIB]) {
+    // 2^53 + 1 and 2^63 − 1: usage past what a JS number holds still compares exactly.
+    for (const used of [BigInt(50 * GIB), BigInt(60 * GIB), 2n ** 53n + 1n, 2n ** 63n - 1n]) {
       const d = accepted(run({ plan: { quotaBytes: 50 * GIB, fupRateLimit: '1M/1M' }, usedOctets: used }));
       assert.equal(d.reason, 'fair_usage');
       assert.equal(d.profile.rateLimit, '1M/1M');
@@ -276,8 +277,13 @@ describe('rule 4: accept', () => {
     }
   });
 
+  test('a quota as large as a JS number holds, 1 octet used: what is left stays exact', () => {
+    const d = accepted(run({ plan: { quotaBytes: Number.MAX_SAFE_INTEGER }, usedOctets: 1n }));
+    assert.equal(d.profile.totalLimit, Number.MAX_SAFE_INTEGER - 1);
+  });
+
   test('over quota without a fair-usage rate → reject quota_exceeded with the rejected message', () => {
-    assert.deepEqual(run({ plan: { quotaBytes: 50 * GIB }, usedOctets: 50 * GIB }), { kind: 'reject', reason: 'quota_exceeded', message: 'MSG rejected' });
+    assert.deepEqual(run({ plan: { quotaBytes: 50 * GIB }, usedOctets: BigInt(50 * GIB) }), { kind: 'reject', reason: 'quota_exceeded', message: 'MSG rejected' });
   });
 
   test("soft-limited: the plan's soft-limit rate", () => {
@@ -293,7 +299,7 @@ describe('rule 4: accept', () => {
   });
 
   test('soft-limited with quota left keeps the Total-Limit', () => {
-    const d = accepted(run({ subscription: { status: 'soft_limited' }, plan: { quotaBytes: 10 * GIB }, usedOctets: GIB }));
+    const d = accepted(run({ subscription: { status: 'soft_limited' }, plan: { quotaBytes: 10 * GIB }, usedOctets: BigInt(GIB) }));
     assert.equal(d.profile.totalLimit, 9 * GIB);
   });
 });

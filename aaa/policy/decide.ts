@@ -51,8 +51,8 @@ export interface DecisionInput {
   /** Epoch milliseconds. */
   now: number;
   openSessions: readonly OpenSessionAccess[];
-  /** Octets used in the current quota period; ignored when the plan has no quota. */
-  usedOctets: number;
+  /** Octets used in the current quota period (a bigint: it may pass 2^53); ignored when the plan has no quota. */
+  usedOctets: bigint;
   nasIpAddress: string;
   callingStationId: string | undefined;
 }
@@ -85,8 +85,9 @@ export function decide(input: DecisionInput): Decision {
   let rateLimit = plan.rateLimit;
   let totalLimit: number | undefined;
   if (plan.quotaBytes !== null) {
-    const left = plan.quotaBytes - input.usedOctets;
-    if (left > 0) totalLimit = left;
+    // In bigint: usage may exceed 2^53; what is left is at most the quota, a safe number.
+    const left = BigInt(plan.quotaBytes) - input.usedOctets;
+    if (left > 0n) totalLimit = Number(left);
     else if (plan.fupRateLimit) {
       reason = 'fair_usage';
       rateLimit = plan.fupRateLimit;

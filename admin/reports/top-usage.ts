@@ -33,7 +33,7 @@ export interface UsageRow {
 }
 
 const PER_SUBSCRIPTION = `
-  SELECT subscription_id, sum(output_octets)::bigint AS download, sum(input_octets)::bigint AS upload
+  SELECT subscription_id, sum(output_octets)::float8 AS download, sum(input_octets)::float8 AS upload
     FROM usage_daily
    WHERE day BETWEEN ?::date AND ?::date
    GROUP BY subscription_id`;

@@ -9,7 +9,7 @@
  * the open sessions that match, a top-N sort over at most the open set.
  */
 import { isIPv4 } from 'node:net';
-import type { Knex } from '../../lib/db.js';
+import { OCTETS_AS_TEXT, type Knex } from '../../lib/db.js';
 import { likePattern } from '../customers/list-customers.js';
 
 export const SESSION_PAGE_SIZE = 50;
@@ -40,8 +40,9 @@ export interface LiveSessionRow {
   start_time: Date;
   update_time: Date;
   session_time: number;
-  input_octets: number;
-  output_octets: number;
+  /** 64-bit counters as exact decimal text (RFC 2869 §5.1/5.2: they pass 2^53). */
+  input_octets: string;
+  output_octets: string;
 }
 
 export interface SessionList {
@@ -79,7 +80,7 @@ function filtered(db: Knex, query: SessionListQuery): Knex.QueryBuilder {
 const ORDER: Record<SessionSort, string> = {
   start: 's.start_time',
   username: 's.username',
-  bytes: '(s.input_octets + s.output_octets)',
+  bytes: '(s.input_octets::numeric + s.output_octets)',
 };
 
 /** One page of live sessions; a page past the end gives the last page. */
@@ -106,7 +107,8 @@ export async function listLiveSessions(db: Knex, query: SessionListQuery, pageSi
     .select(
       's.id', 's.username', 's.acct_session_id', 's.subscription_id', 'sub.customer_id', 'c.name as customer_name', 'n.name as nas_name',
       db.raw('host(s.nas_ip_address) AS nas_ip, host(s.framed_ip_address) AS framed_ip, s.calling_station_id AS mac'),
-      's.start_time', 's.update_time', 's.session_time', 's.input_octets', 's.output_octets',
+      's.start_time', 's.update_time', 's.session_time',
+      db.raw(OCTETS_AS_TEXT('s')),
     )
     .orderByRaw(`${ORDER[query.sort]} ${dir}, s.id ${dir}`);
   return { rows: rows as LiveSessionRow[], total, page, pages };

@@ -1,7 +1,8 @@
 /**
  * Accounting (RFC 2866) against the real stack with radclient as the NAS: one row per session,
  * cumulative counters with Gigawords, per-day usage, Accounting-On/Off, the stale sweep, and the
- * promise behind every Accounting-Response: the row is already committed.
+ * promise behind every Accounting-Response: the row is already committed (tested by stalling and
+ * by failing the commit from another connection).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +12,8 @@ import { PacketWriter } from '../../aaa/codec/writer.js';
 import { sweepStaleSessions } from '../../aaa/accounting/sweep-stale-sessions.js';
 import { classFor } from '../../aaa/policy/reply-attributes.js';
 import { systemClock } from '../../lib/clock.js';
+import { holdAccountingLock } from '../helpers/accounting-lock.js';
+import { until } from '../helpers/browser.js';
 import { createNas, createSubscription } from '../helpers/factories.js';
 import { radclient, type RadclientReply } from '../helpers/radclient.js';
 import { startRadiusStack, type RadiusStack } from '../helpers/radius-stack.js';
@@ -115,6 +118,44 @@ describe('a session from Start to Stop', () => {
   test('an Interim after the Stop does not reopen the session', async () => {
     await acct(session('s-1', 'Interim-Update', ['Acct-Session-Time = 950']));
     assert.ok((await row('s-1')).stop_time);
+  });
+});
+
+describe('acknowledged only after commit (RFC 2866 §4.1)', () => {
+  test('while the commit waits for a lock, no Accounting-Response goes out; it follows the commit', async () => {
+    const lock = await holdAccountingLock(stack.c.testDb.url, stack.c.db);
+    try {
+      const answered = () => stack.metric('radius_requests_total', { type: 'accounting', result: 'start' });
+      const before = await answered();
+      let replied = false;
+      const reply = acct(session('commit-1', 'Start')).then((r) => ((replied = true), r));
+      await lock.waiters(1); // the server's INSERT is waiting: the record is not committed
+      assert.equal(replied, false, 'radclient got no reply');
+      assert.equal(await answered(), before, 'the server sent no reply');
+      assert.equal(await row('commit-1'), undefined);
+      await lock.release();
+      const r = await reply;
+      assert.equal(r.code, 'Accounting-Response');
+      assert.ok(await row('commit-1'));
+    } finally {
+      await lock.release();
+    }
+  });
+
+  test('when the commit fails, no Accounting-Response goes out at all (the NAS retries)', async () => {
+    const lock = await holdAccountingLock(stack.c.testDb.url, stack.c.db);
+    try {
+      const failedBefore = await stack.metric('radius_dropped_total', { reason: 'internal_error' });
+      const reply = radclient({ port, secret: SECRET, type: 'acct', attributes: session('commit-2', 'Start'), retries: 1, timeoutSeconds: 2 });
+      const [pid] = await lock.waiters(1);
+      await stack.c.db.raw('SELECT pg_cancel_backend(?)', [pid!]); // the statement fails: query_canceled
+      await until('the failed request is dropped', async () => (await stack.metric('radius_dropped_total', { reason: 'internal_error' })) > failedBefore);
+      await lock.release();
+      assert.equal((await reply).code, null, 'radclient timed out without a reply');
+      assert.equal(await row('commit-2'), undefined);
+    } finally {
+      await lock.release();
+    }
   });
 });
 
@@ -259,7 +300,7 @@ test('two radius processes storing the same session at once count its usage exac
     subscriptionId: other.id, nasId, nasIpAddress: '127.0.0.1', nasIdentifier: null, nasPort: null, nasPortType: null,
     callingStationId: null, calledStationId: null, framedIpAddress: null, serviceType: null, class: null,
     eventTime: at + round, startTime: at - 1000, startIsEstimate: true, sessionTime: round,
-    inputOctets: round * 1000, outputOctets: round * 3000, inputPackets: round, outputPackets: round, terminateCause: null,
+    inputOctets: BigInt(round * 1000), outputOctets: BigInt(round * 3000), inputPackets: round, outputPackets: round, terminateCause: null,
   });
   try {
     // Every round reaches both writers at the same time, as a retransmission to two servers would.
