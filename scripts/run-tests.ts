@@ -4,6 +4,15 @@
  * (or the files given as arguments) with node:test. Each test file clones the template into its
  * own database (test/helpers/database.ts), so files run in parallel without sharing rows.
  *
+ * Two bounds keep a hung test from holding CI for its whole time limit:
+ * - `--test-timeout` (TEST_FILE_TIMEOUT_MS, default 300000 = 5 min): node:test (Node 20) applies
+ *   it to each test file's process as a whole, so it must be above the slowest file (the fuzz
+ *   and browser files take about a minute on 2 busy cores); a file past it is cancelled and
+ *   reported as failed with `test timed out`, and the other files go on.
+ * - a watchdog on the whole run (TEST_RUN_TIMEOUT_MS, default 1800000 = 30 min, against about
+ *   5 min for the suite): past it the test processes are killed, the stack stopped and the run
+ *   fails with exit code 124, saying so.
+ *
  * Usage: node --import tsx scripts/run-tests.ts [files...]
  */
 import { spawn } from 'node:child_process';
@@ -53,12 +62,16 @@ await migrateLatest(db);
 await db.destroy();
 
 const concurrency = Number(process.env.TEST_CONCURRENCY ?? Math.max(2, os.availableParallelism()));
+const fileTimeoutMs = Number(process.env.TEST_FILE_TIMEOUT_MS ?? 300_000);
+const runTimeoutMs = Number(process.env.TEST_RUN_TIMEOUT_MS ?? 1_800_000);
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${fileTimeoutMs}`, ...files],
   {
     cwd: ROOT,
     stdio: 'inherit',
+    // Its own process group, so the watchdog ends the test files' processes with it.
+    detached: true,
     env: {
       ...process.env,
       NODE_ENV: 'test',
@@ -68,7 +81,30 @@ const child = spawn(
     },
   },
 );
-const code: number = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+// Ctrl-C or a CI cancel reaches run-tests only (the tests have their own group): pass it on,
+// then stop the stack as after any run.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      child.kill(signal);
+    }
+  });
+}
+let timedOut = false;
+const watchdog = setTimeout(() => {
+  timedOut = true;
+  console.error(`run-tests: the run took longer than ${runTimeoutMs} ms (TEST_RUN_TIMEOUT_MS); killing the test processes`);
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}, runTimeoutMs);
+const exited: number = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0))));
+clearTimeout(watchdog);
+const code = timedOut ? 124 : exited;
 await redis.stop();
 await postgres.stop();
 if (ownStack) fs.rmSync(stackDir, { recursive: true, force: true });

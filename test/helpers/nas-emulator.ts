@@ -3,8 +3,10 @@
  * 127.0.0.1 and an ephemeral UDP port.
  *
  * Every CoA-Request and Disconnect-Request is checked like a NAS does (RFC 5176 §3.5): its
- * Request Authenticator and Message-Authenticator must verify with the shared secret
- * (`verifySignedRequest`), or it is dropped and counted in `dropped`. Accepted requests are
+ * Request Authenticator and Message-Authenticator must verify with the shared secret, or it is
+ * dropped and counted in `dropped`. The checks and the answers' signatures are
+ * radius-authenticators.ts (node:crypto, from the RFCs), not aaa/codec: the code under test is
+ * not its own judge. Accepted requests are
  * recorded in `received` (retransmissions too: each has its Identifier and authenticator), and
  * answered per `behaviour`, which a test may change at any time:
  * - `{ reply: 'ack' }`: CoA-ACK / Disconnect-ACK;
@@ -16,11 +18,9 @@
  * them with another secret (a forged answer).
  */
 import dgram from 'node:dgram';
-import { verifySignedRequest } from '../../aaa/codec/authenticators.js';
-import { dictionary } from '../../aaa/codec/dictionary.js';
 import { Code, decodePacket } from '../../aaa/codec/packet.js';
 import { describeAttributes } from '../../aaa/codec/values.js';
-import { PacketWriter } from '../../aaa/codec/writer.js';
+import { checkSignedRequest, signedResponse } from './radius-authenticators.js';
 
 export interface Behaviour {
   reply: 'ack' | 'nak' | 'silent';
@@ -35,6 +35,8 @@ export interface ReceivedRequest {
   identifier: number;
   /** Hex of the Request Authenticator. */
   authenticator: string;
+  /** It carried a Message-Authenticator (verified, like the Request Authenticator, or it would have been dropped). */
+  messageAuthenticator: boolean;
   attributes: Array<[string, string | number]>;
   from: { address: string; port: number };
 }
@@ -57,7 +59,8 @@ export interface NasEmulator {
   close(): Promise<void>;
 }
 
-const ERROR_CAUSE = dictionary().attr('Error-Cause');
+/** Error-Cause (RFC 5176 §3.6), an integer. */
+const ERROR_CAUSE = 101;
 
 /** Starts the emulator on 127.0.0.1 and a free port. */
 export async function startNasEmulator(opts: NasEmulatorOptions): Promise<NasEmulator> {
@@ -65,7 +68,6 @@ export async function startNasEmulator(opts: NasEmulatorOptions): Promise<NasEmu
   const responseSecret = Buffer.from(opts.responseSecret ?? opts.secret);
   const socket = dgram.createSocket('udp4');
   const silenced = new Map<Behaviour, number>();
-  const writer = new PacketWriter();
 
   const emu: NasEmulator = {
     port: 0,
@@ -82,12 +84,15 @@ export async function startNasEmulator(opts: NasEmulatorOptions): Promise<NasEmu
     const p = decoded.packet;
     const kind = p.code === Code.CoARequest ? 'coa' : p.code === Code.DisconnectRequest ? 'disconnect' : undefined;
     // RFC 5176 §3.5: a request whose authenticators do not verify is silently discarded.
-    if (!kind || !verifySignedRequest(p, secret)) return void emu.dropped++;
+    if (!kind) return void emu.dropped++;
+    const check = checkSignedRequest(msg, secret);
+    if (!check.authenticator || check.messageAuthenticator === 'invalid') return void emu.dropped++;
     emu.received.push({
       code: p.code,
       kind,
       identifier: p.identifier,
       authenticator: p.authenticator.toString('hex'),
+      messageAuthenticator: check.messageAuthenticator === 'valid',
       attributes: describeAttributes(p),
       from: { address: rinfo.address, port: rinfo.port },
     });
@@ -98,9 +103,13 @@ export async function startNasEmulator(opts: NasEmulatorOptions): Promise<NasEmu
     if (b.reply === 'silent') return;
     const ack = b.reply === 'ack';
     const code = kind === 'coa' ? (ack ? Code.CoAACK : Code.CoANAK) : ack ? Code.DisconnectACK : Code.DisconnectNAK;
-    writer.reset(code, p.identifier).messageAuthenticator();
-    if (!ack && b.errorCause !== undefined) writer.add(ERROR_CAUSE, b.errorCause);
-    socket.send(writer.toResponse(p.authenticator, responseSecret), rinfo.port, rinfo.address);
+    const attributes: Array<[number, Buffer]> = [];
+    if (!ack && b.errorCause !== undefined) {
+      const value = Buffer.alloc(4);
+      value.writeUInt32BE(b.errorCause);
+      attributes.push([ERROR_CAUSE, value]);
+    }
+    socket.send(signedResponse(code, p.identifier, p.authenticator, attributes, responseSecret), rinfo.port, rinfo.address);
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -6,9 +6,16 @@ import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 
 export interface RadclientReply {
-  /** e.g. `Access-Accept`, `Access-Reject`, `Accounting-Response`; null when no reply came. */
+  /**
+   * e.g. `Access-Accept`, `Access-Reject`, `Accounting-Response`; null when no reply came, or none
+   * that verified: radclient checks the Response Authenticator and, when present, the
+   * Message-Authenticator of a reply (FreeRADIUS's own code, not ours), and drops one that fails.
+   */
   code: string | null;
-  /** Reply attributes in order, values unquoted, e.g. ['Mikrotik-Rate-Limit', '5M/10M']. */
+  /**
+   * Reply attributes in order, values unquoted, e.g. ['Mikrotik-Rate-Limit', '5M/10M'];
+   * Message-Authenticator among them as sent (its place is the test's to check).
+   */
   attributes: Array<[string, string]>;
   stdout: string;
   stderr: string;

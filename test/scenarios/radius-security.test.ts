@@ -6,13 +6,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { verifyResponse } from '../../aaa/codec/authenticators.js';
 import { dictionary } from '../../aaa/codec/dictionary.js';
 import { Code, decodePacket } from '../../aaa/codec/packet.js';
 import { hideUserPassword } from '../../aaa/codec/user-password.js';
 import { PacketWriter } from '../../aaa/codec/writer.js';
 import { createNas, createSubscription } from '../helpers/factories.js';
 import { radclient } from '../helpers/radclient.js';
+import { checkResponse } from '../helpers/radius-authenticators.js';
 import { startRadiusStack, type RadiusStack } from '../helpers/radius-stack.js';
 import { createUdpPeer } from '../helpers/udp-peer.js';
 
@@ -40,27 +40,39 @@ after(async () => {
 });
 
 /** A PAP Access-Request built by hand. */
-function papRequest(secret: string, opts: { ma?: boolean; proxyState?: string; identifier?: number } = {}): { packet: Buffer; authenticator: Buffer } {
+function papRequest(secret: string, opts: { ma?: boolean; proxyState?: string; identifier?: number; password?: string } = {}): { packet: Buffer; authenticator: Buffer } {
   const authenticator = randomBytes(16);
   const w = new PacketWriter().reset(Code.AccessRequest, opts.identifier ?? 42, authenticator);
   if (opts.ma !== false) w.messageAuthenticator();
-  w.add(d.attr('User-Name'), user.username).add(d.attr('User-Password'), hideUserPassword(user.password, authenticator, Buffer.from(secret)));
+  w.add(d.attr('User-Name'), user.username).add(d.attr('User-Password'), hideUserPassword(opts.password ?? user.password, authenticator, Buffer.from(secret)));
   if (opts.proxyState) w.add(d.attr('Proxy-State'), Buffer.from(opts.proxyState));
   return { packet: w.toAccessRequest(Buffer.from(secret)), authenticator };
 }
 
-test('the reply carries Message-Authenticator first, and both authenticators verify with the shared secret', async () => {
+// The replies are checked with test/helpers/radius-authenticators.ts (node:crypto, written from
+// RFC 2865 §3 and RFC 3579 §3.2), not with aaa/codec, which signed them.
+for (const [kind, password, code] of [['Access-Accept', undefined, Code.AccessAccept], ['Access-Reject', 'not-the-password', Code.AccessReject]] as const) {
+  test(`an ${kind} carries Message-Authenticator first, and both authenticators verify with the shared secret`, async () => {
+    const peer = await createUdpPeer();
+    const { packet, authenticator } = papRequest(SECRET, { password });
+    const raw = await peer.request(packet, port);
+    peer.close();
+    assert.ok(raw, 'answered');
+    assert.equal(raw[0], code);
+    assert.deepEqual(checkResponse(raw, authenticator, SECRET), { authenticator: true, messageAuthenticator: 'valid', messageAuthenticatorFirst: true });
+    assert.deepEqual(checkResponse(raw, authenticator, 'another-secret'), { authenticator: false, messageAuthenticator: 'invalid', messageAuthenticatorFirst: true });
+  });
+}
+
+test('a Status-Server answer carries a Message-Authenticator that verifies (RFC 5997 §3)', async () => {
   const peer = await createUdpPeer();
-  const { packet, authenticator } = papRequest(SECRET);
-  const raw = await peer.request(packet, port);
+  const authenticator = randomBytes(16);
+  const request = new PacketWriter().reset(Code.StatusServer, 77, authenticator).messageAuthenticator().toAccessRequest(Buffer.from(SECRET));
+  const raw = await peer.request(request, port);
   peer.close();
-  assert.ok(raw);
-  const decoded = decodePacket(raw);
-  assert.ok(decoded.ok);
-  assert.equal(decoded.packet.code, Code.AccessAccept);
-  assert.equal(decoded.packet.attributes[0]?.type, 80, 'first attribute is Message-Authenticator');
-  assert.ok(verifyResponse(decoded.packet, authenticator, Buffer.from(SECRET), true));
-  assert.ok(!verifyResponse(decoded.packet, authenticator, Buffer.from('another-secret'), true));
+  assert.ok(raw, 'answered');
+  assert.equal(raw[0], Code.AccessAccept);
+  assert.deepEqual(checkResponse(raw, authenticator, SECRET), { authenticator: true, messageAuthenticator: 'valid', messageAuthenticatorFirst: true });
 });
 
 test('an Access-Request with the wrong shared secret gets no reply and is counted', async () => {
