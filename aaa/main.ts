@@ -15,6 +15,7 @@ import { createRadiusMetrics } from './metrics.js';
 import { createCoaClient } from './nas/coa-client.js';
 import { createNasControlProcessor } from './nas/nas-control.js';
 import { removeActiveSession } from './nas/routeros-api.js';
+import { createStaleSessionCheck } from './nas/stale-session-check.js';
 import { createAccessRequestHandler } from './pipeline/access-request.js';
 import { createAccountingRequestHandler } from './pipeline/accounting-request.js';
 import { createPostAuthLog } from './pipeline/post-auth-log.js';
@@ -42,7 +43,7 @@ export async function startRadiusRole(
 
   const metrics = createRadiusMetrics(c.metrics, index);
   const postAuth = createPostAuthLog({ db, log, metrics, mode: config.RADIUS_POST_AUTH_LOG });
-  const writer = createAccountingWriter({ db, log, metrics });
+  const writer = createAccountingWriter({ db, log, metrics, maxInFlight: config.RADIUS_ACCT_MAX_IN_FLIGHT });
   const staleAfterMs = config.RADIUS_INTERIM_INTERVAL * config.RADIUS_STALE_INTERVALS * 1000;
   const server = createRadiusServer({
     index,
@@ -58,9 +59,10 @@ export async function startRadiusRole(
       postAuth,
       interimInterval: config.RADIUS_INTERIM_INTERVAL,
       staleAfterMs,
+      staleSessions: createStaleSessionCheck({ db, secrets: c.secrets, log }),
       startVoucher: (voucherId, now) => startVoucherUse(db, voucherId, now),
     }),
-    handleAccounting: createAccountingRequestHandler({ index, writer }),
+    handleAccounting: createAccountingRequestHandler({ index, writer, metrics }),
   });
   const ports = await server.start();
   const sweep = opts.schedule === false ? null : await scheduleStaleSessionSweep(c, staleAfterMs, log);
@@ -81,7 +83,7 @@ export async function startRadiusRole(
       // The change that caused the job was committed before it was enqueued: make sure the
       // index has applied it, so the decision sent to the NAS is the new one.
       await sync.settled();
-      return processNasControl(job.data, { isFinal: job.attemptsMade + 1 >= (job.opts.attempts ?? 1) });
+      return processNasControl(job.data, { isFinal: job.attemptsMade + 1 >= (job.opts.attempts ?? 1), report: (result) => job.updateProgress(result) });
     },
     { concurrency: 8 },
   );

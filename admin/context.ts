@@ -11,6 +11,8 @@ import { AppError } from '../lib/errors.js';
 import type { Locale } from '../lib/i18n.js';
 import type { AuditActor } from '../lib/audit.js';
 import { permissionsOf, type Permission } from './permissions.js';
+import { countOpenAlerts } from './alerts/staff-alerts.js';
+import { loadBillingSettings } from '../billing/settings/billing-settings.js';
 import { pickStaff, type StaffRow } from './auth/sign-in.js';
 import type { StaffSession, StaffSessions } from './auth/staff-sessions.js';
 import { formBody, LANGUAGE_COOKIE, SESSION_COOKIE } from './request.js';
@@ -23,6 +25,10 @@ export interface AdminState {
   staff?: SignedInStaff;
   session?: StaffSession;
   locale: Locale;
+  /** Open staff alerts, for the header of a full page (staff with alerts.view only). */
+  openAlerts?: number;
+  /** The ISP's name from the billing settings, for the header of a full page. */
+  companyName?: string;
 }
 
 /** Loads the session and its staff member into ctx.state (nothing when signed out). */
@@ -37,8 +43,11 @@ export function loadStaff(deps: { db: Knex; sessions: StaffSessions }): Koa.Midd
         ctx.state.staff = { ...staff, permissions: permissionsOf(staff.role) };
         ctx.state.session = session;
         ctx.state.locale = staff.locale;
+        // The header's count: full pages only (not htmx fragments, not form posts).
+        if (ctx.method === 'GET' && (!ctx.get('HX-Request') || ctx.get('HX-Boosted')) && ctx.state.staff.permissions.has('alerts.view')) ctx.state.openAlerts = await countOpenAlerts(deps.db);
       }
     }
+    if (ctx.method === 'GET' && (!ctx.get('HX-Request') || ctx.get('HX-Boosted'))) ctx.state.companyName = (await loadBillingSettings(deps.db)).companyName;
     await next();
   };
 }

@@ -23,6 +23,8 @@ export const PERMISSIONS = [
   'plans.edit',
   'nas.view',
   'nas.edit',
+  /** Point a router's RouterOS API at an address other than the router's own (admin only: the stored API password goes there). */
+  'nas.api_host',
   'sessions.view',
   'sessions.disconnect',
   'vouchers.view',
@@ -33,18 +35,22 @@ export const PERMISSIONS = [
   'settings.manage',
   'audit.view',
   'staff.manage',
+  /** See staff alerts (header count, /admin/alerts). */
+  'alerts.view',
+  /** Mark a staff alert as handled. */
+  'alerts.acknowledge',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
 export type StaffRole = 'admin' | 'cashier' | 'technician' | 'viewer';
 export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'cashier', 'technician', 'viewer'];
 
-const VIEW: Permission[] = ['dashboard.view', 'customers.view', 'invoices.view', 'payments.view', 'plans.view', 'nas.view', 'sessions.view', 'vouchers.view', 'tickets.view'];
+const VIEW: Permission[] = ['dashboard.view', 'customers.view', 'invoices.view', 'payments.view', 'plans.view', 'nas.view', 'sessions.view', 'vouchers.view', 'tickets.view', 'alerts.view'];
 
 const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  cashier: new Set<Permission>([...VIEW, 'customers.edit', 'payments.record', 'invoices.send', 'vouchers.manage', 'reports.view', 'tickets.edit']),
-  technician: new Set<Permission>([...VIEW, 'subscriptions.edit', 'subscriptions.suspend', 'sessions.disconnect', 'nas.edit', 'tickets.edit']),
+  cashier: new Set<Permission>([...VIEW, 'customers.edit', 'payments.record', 'invoices.send', 'vouchers.manage', 'reports.view', 'tickets.edit', 'alerts.acknowledge']),
+  technician: new Set<Permission>([...VIEW, 'subscriptions.edit', 'subscriptions.suspend', 'sessions.disconnect', 'nas.edit', 'tickets.edit', 'alerts.acknowledge']),
   viewer: new Set<Permission>(VIEW),
 };
 

@@ -2,7 +2,7 @@
  * Renders console pages: the full page in the admin layout, or only a fragment when htmx asks
  * (`HX-Request`, not a boosted navigation), as DESIGN.md §6 sets out. Every page gets the
  * signed-in staff member, their permissions (for `{{#if (includes @root.permissions "…")}}`),
- * the CSRF token, the language and the ISP time zone.
+ * the CSRF token, the language, the ISP time zone and (full pages) the company name as `brand`.
  */
 import type Koa from 'koa';
 import type { Views } from '../lib/http/views.js';
@@ -28,6 +28,8 @@ export function createAdminRender(views: Views, timeZone: string): AdminRender {
       staff: staff ? { name: staff.name, username: staff.username, role: staff.role } : null,
       permissions: staff ? [...staff.permissions] : [],
       path: ctx.path,
+      openAlerts: ctx.state.openAlerts ?? null,
+      brand: ctx.state.companyName ?? null,
     };
     ctx.type = 'html';
     ctx.set('Cache-Control', 'no-store');

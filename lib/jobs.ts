@@ -20,15 +20,40 @@ export interface NasControlJob {
   sessionKey?: string;
 }
 
+/** What nas-control can do to one session, in the order it tries them. */
+export type NasAction = 'coa' | 'disconnect' | 'routeros';
+
+/**
+ * One step tried on a session: `result` is `ack`, `timeout`, `nak` or `nak <Error-Cause> <name>`
+ * (RFC 5176 §3.5-3.6) for CoA / Disconnect; `removed <n>` or `error: ...` for the RouterOS API;
+ * with action `none`, why nothing could be sent (e.g. `no NAS registered for 10.0.0.1`).
+ */
+export interface NasAttempt { action: NasAction | 'none'; result: string }
+
+/** What became of one open session: `done` is the step that ended or changed it, null when none did. */
+export interface NasSessionOutcome {
+  username: string;
+  /** The NAS's name, or its address when it is not registered. */
+  nas: string;
+  done: NasAction | null;
+  tried: NasAttempt[];
+}
+
+/**
+ * The job's return value (and, for an attempt that failed, its progress, so the console can say
+ * what failed while BullMQ retries): counts per outcome and the steps per session.
+ */
 export interface NasControlResult {
   sessions: number;
   coa: number;
   disconnected: number;
   routeros: number;
   failed: number;
+  outcomes: NasSessionOutcome[];
 }
 
-const nasControlJobId = (job: NasControlJob, idempotencyKey: string | number): string =>
+/** The BullMQ job id of a nas-control job: `sub-<subscriptionId>-<key>` (key sanitised). */
+export const nasControlJobId = (job: Pick<NasControlJob, 'subscriptionId'>, idempotencyKey: string | number): string =>
   `sub-${job.subscriptionId}-${String(idempotencyKey).replace(/[^A-Za-z0-9_.-]/g, '_')}`;
 
 /**

@@ -8,11 +8,15 @@ import { createNas, createSubscription, TEST_SECRET_BOX } from '../../test/helpe
 import { startFakeRouterOs, type FakeRouterOs } from '../../test/helpers/fake-routeros.js';
 import { startNasEmulator, type Behaviour, type NasEmulator } from '../../test/helpers/nas-emulator.js';
 import { Code } from '../codec/packet.js';
+import type { NasControlResult } from '../../lib/jobs.js';
 import type { Decision } from '../policy/decide.js';
 import { classFor } from '../policy/reply-attributes.js';
 import { createCoaClient, type CoaClient } from './coa-client.js';
 import { createNasControlProcessor, type NasControlDeps } from './nas-control.js';
 import { removeActiveSession } from './routeros-api.js';
+
+/** The counts of a result (its per-session steps are checked where they matter). */
+const counts = ({ outcomes: _, ...rest }: { outcomes: unknown }): Record<string, unknown> => rest;
 
 const NAS_SECRET = 'nas-shared-secret';
 const ROS_PASSWORD = 'ros-api-password';
@@ -107,7 +111,7 @@ test('no open session: nothing is sent and the counts are zero', async () => {
   const { sub, nasRow, emu } = await setup();
   await openSession(sub, nasRow.id, { stopped: true });
   const r = await processor(walledGarden)({ subscriptionId: sub.id, reason: 'suspended' }, { isFinal: false });
-  assert.deepEqual(r, { sessions: 0, coa: 0, disconnected: 0, routeros: 0, failed: 0 });
+  assert.deepEqual(counts(r), { sessions: 0, coa: 0, disconnected: 0, routeros: 0, failed: 0 });
   assert.equal(emu.received.length, 0);
 });
 
@@ -115,7 +119,7 @@ test('a suspension disconnects a session that was accepted normally', async () =
   const { sub, nasRow, emu } = await setup();
   await openSession(sub, nasRow.id, { walledGarden: false, acctSessionId: '81a0000f', framedIp: '10.10.0.9' });
   const r = await processor(walledGarden)({ subscriptionId: sub.id, reason: 'suspended' }, { isFinal: false });
-  assert.deepEqual(r, { sessions: 1, coa: 0, disconnected: 1, routeros: 0, failed: 0 });
+  assert.deepEqual(counts(r), { sessions: 1, coa: 0, disconnected: 1, routeros: 0, failed: 0 });
   assert.equal(emu.dropped, 0, 'the NAS verified the authenticators');
   assert.equal(emu.received.length, 1);
   const req = emu.received[0]!;
@@ -133,7 +137,7 @@ test('a soft limit changes the speed in place with a CoA-Request carrying the ne
   const { sub, nasRow, emu } = await setup();
   await openSession(sub, nasRow.id, { walledGarden: false });
   const r = await processor(softLimited)({ subscriptionId: sub.id, reason: 'soft_limited' }, { isFinal: false });
-  assert.deepEqual(r, { sessions: 1, coa: 1, disconnected: 0, routeros: 0, failed: 0 });
+  assert.deepEqual(counts(r), { sessions: 1, coa: 1, disconnected: 0, routeros: 0, failed: 0 });
   assert.equal(emu.received.length, 1);
   const req = emu.received[0]!;
   assert.equal(req.code, Code.CoARequest);
@@ -176,7 +180,7 @@ test('a NAKed CoA falls back to a Disconnect-Request', async () => {
   const { sub, nasRow, emu } = await setup({ behaviour: { default: { reply: 'ack' }, coa: nak(401) } });
   await openSession(sub, nasRow.id);
   const r = await processor(softLimited)({ subscriptionId: sub.id, reason: 'soft_limited' }, { isFinal: false });
-  assert.deepEqual(r, { sessions: 1, coa: 0, disconnected: 1, routeros: 0, failed: 0 });
+  assert.deepEqual(counts(r), { sessions: 1, coa: 0, disconnected: 1, routeros: 0, failed: 0 });
   assert.deepEqual(emu.received.map((x) => x.code), [Code.CoARequest, Code.DisconnectRequest]);
 });
 
@@ -184,7 +188,7 @@ test('a Disconnect-NAK with Session-Context-Not-Found (503) counts as done', asy
   const { sub, nasRow } = await setup({ behaviour: { default: nak(503) } });
   await openSession(sub, nasRow.id);
   const r = await processor(walledGarden)({ subscriptionId: sub.id, reason: 'suspended' }, { isFinal: true });
-  assert.deepEqual(r, { sessions: 1, coa: 0, disconnected: 1, routeros: 0, failed: 0 });
+  assert.deepEqual(counts(r), { sessions: 1, coa: 0, disconnected: 1, routeros: 0, failed: 0 });
 });
 
 test('only the given session when the job names one', async () => {
@@ -201,7 +205,7 @@ test('when the NAS NAKs everything, the RouterOS API removes the session', async
   ros!.menus['/ppp/active'].push({ '.id': '*A1', name: sub.username, address: '10.10.0.7' }, { '.id': '*A2', name: 'siti' });
   await openSession(sub, nasRow.id);
   const r = await processor(softLimited)({ subscriptionId: sub.id, reason: 'soft_limited' }, { isFinal: false });
-  assert.deepEqual(r, { sessions: 1, coa: 0, disconnected: 0, routeros: 1, failed: 0 });
+  assert.deepEqual(counts(r), { sessions: 1, coa: 0, disconnected: 0, routeros: 1, failed: 0 });
   assert.deepEqual(emu.received.map((x) => x.code), [Code.CoARequest, Code.DisconnectRequest]);
   assert.deepEqual(ros!.menus['/ppp/active'].map((i) => i.name), ['siti']);
   const all = logLines.join('\n');
@@ -213,8 +217,14 @@ test('when everything fails on the final attempt: a staff alert, then an error',
   await openSession(sub, nasRow.id);
   const job = { subscriptionId: sub.id, reason: 'suspended' };
 
-  await assert.rejects(processor(walledGarden)(job, { isFinal: false }), /1 of 1 session/);
+  const reported: NasControlResult[] = [];
+  await assert.rejects(processor(walledGarden)(job, { isFinal: false, report: async (r) => void reported.push(r) }), /1 of 1 session/);
   assert.equal((await tdb.db('staff_alerts').count({ n: '*' }))[0]!.n, 0, 'no alert before the final attempt');
+  const [first] = reported;
+  assert.equal(first?.failed, 1, 'the failed attempt is reported for the console');
+  assert.deepEqual(first!.outcomes.map((o) => [o.username, o.done, o.tried.map((t) => t.action)]), [[sub.username, null, ['disconnect', 'routeros']]]);
+  assert.equal(first!.outcomes[0]!.tried[0]!.result, 'timeout');
+  assert.match(first!.outcomes[0]!.tried[1]!.result, /^error: /);
 
   await assert.rejects(processor(walledGarden)(job, { isFinal: true }), /could not be changed or ended/);
   const alerts = await tdb.db('staff_alerts').select('kind', 'message', 'details');

@@ -17,7 +17,7 @@
  * attempt a staff alert per such session (kind `nas_control_failed`) is written first. A retry
  * repeats the whole job: a CoA is idempotent and a second Disconnect of a gone session ends in 503.
  */
-import type { NasControlJob, NasControlResult } from '../../lib/jobs.js';
+import type { NasAction, NasAttempt, NasControlJob, NasControlResult } from '../../lib/jobs.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
 import type { SecretBox } from '../../lib/secret-box.js';
@@ -40,7 +40,11 @@ export interface NasControlDeps {
   routerosTimeoutMs?: number;
 }
 
-export type NasControlProcessor = (job: NasControlJob, attempt: { isFinal: boolean }) => Promise<NasControlResult>;
+/**
+ * `attempt.report`, when given, receives the result of an attempt that failed before the
+ * processor throws (the radius role stores it as the job's progress, for the console).
+ */
+export type NasControlProcessor = (job: NasControlJob, attempt: { isFinal: boolean; report?: (result: NasControlResult) => Promise<void> }) => Promise<NasControlResult>;
 
 interface SessionRow {
   session_key: string;
@@ -63,8 +67,8 @@ interface SessionRow {
   routeros_password_enc: string | null;
 }
 
-type Action = 'coa' | 'disconnect' | 'routeros';
-interface Attempt { action: Action | 'none'; result: string }
+type Action = NasAction;
+type Attempt = NasAttempt;
 type Outcome = { done: Action; tried: Attempt[] } | { done: null; tried: Attempt[] };
 
 const dict = dictionary();
@@ -171,7 +175,7 @@ export function createNasControlProcessor(deps: NasControlDeps): NasControlProce
   }
 
   return async function processNasControl(job, attempt) {
-    const counts: NasControlResult = { sessions: 0, coa: 0, disconnected: 0, routeros: 0, failed: 0 };
+    const counts: NasControlResult = { sessions: 0, coa: 0, disconnected: 0, routeros: 0, failed: 0, outcomes: [] };
     if (job.sessionKey !== undefined && !UUID.test(job.sessionKey)) {
       log.warn({ subscriptionId: job.subscriptionId, sessionKey: job.sessionKey }, 'nas-control: not a session key, nothing to do');
       return counts;
@@ -185,6 +189,7 @@ export function createNasControlProcessor(deps: NasControlDeps): NasControlProce
     const decision = deps.decide(job.subscriptionId);
     const outcomes = await Promise.all(rows.map((row) => handle(job, decision, row)));
     const failures: Array<{ row: SessionRow; tried: Attempt[] }> = [];
+    counts.outcomes = outcomes.map((o, i) => ({ username: rows[i]!.username, nas: rows[i]!.nas_name ?? rows[i]!.session_nas_ip, done: o.done, tried: o.tried }));
     outcomes.forEach((o, i) => {
       if (o.done === 'coa') counts.coa++;
       else if (o.done === 'disconnect') counts.disconnected++;
@@ -195,6 +200,7 @@ export function createNasControlProcessor(deps: NasControlDeps): NasControlProce
       }
     });
     if (failures.length === 0) return counts;
+    await attempt.report?.(counts).catch((err: unknown) => log.warn({ err, subscriptionId: job.subscriptionId }, 'nas-control: could not report the attempt'));
 
     if (attempt.isFinal) {
       await db('staff_alerts').insert(

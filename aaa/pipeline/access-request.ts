@@ -27,6 +27,7 @@ import { looksLikeVoucherCode, normalizeVoucherCode } from '../../billing/vouche
 import type { AaaIndex, NasEntry, SubscriptionEntry } from '../index/aaa-index.js';
 import type { IndexSync } from '../index/index-sync.js';
 import type { DropReason } from '../metrics.js';
+import type { StaleSessionCheck } from '../nas/stale-session-check.js';
 import { decide } from '../policy/decide.js';
 import { decideVoucher } from '../policy/decide-voucher.js';
 import { classFor, voucherClass, writeProfile, writeReplyMessage } from '../policy/reply-attributes.js';
@@ -68,6 +69,8 @@ export interface AccessDeps {
   staleAfterMs: number;
   /** A voucher's Access-Accept holds it for that device this long, until accounting reports the session (default 60 s). */
   voucherAcceptWindowMs?: number;
+  /** Before a simultaneous-use refusal: the routers asked whether those sessions still exist (aaa/nas/stale-session-check.ts). */
+  staleSessions?: Pick<StaleSessionCheck, 'recheck'>;
 }
 
 type AuthType = PostAuthRow['authType'];
@@ -137,18 +140,23 @@ export function createAccessRequestHandler(deps: AccessDeps): (p: Packet, nas: N
   }
 
   /** From an authenticated subscriber to the reply; `usedOctets` is known here. */
-  function finish(p: Packet, nas: NasEntry, sub: SubscriptionEntry, plan: PlanAccess, callingStationId: string | null, auth: { type: AuthType; success?: Buffer }, now: Date, usedOctets: number): AccessOutcome {
+  function finish(p: Packet, nas: NasEntry, sub: SubscriptionEntry, plan: PlanAccess, callingStationId: string | null, auth: { type: AuthType; success?: Buffer }, now: Date, usedOctets: bigint,
+    openSessions = index.openSessions(sub.id), rechecked = false): Outcome {
     const decision = decide({
       subscription: sub,
       plan,
       settings: index.settings,
       now: now.getTime(),
-      openSessions: index.openSessions(sub.id),
+      openSessions,
       usedOctets,
       nasIpAddress: nas.ipAddress,
       callingStationId: callingStationId ?? undefined,
     });
     if (decision.kind === 'reject') {
+      // Only a login the limit would refuse waits for the routers, once, bounded.
+      if (decision.reason === 'simultaneous_use' && deps.staleSessions && !rechecked) {
+        return deps.staleSessions.recheck(sub, openSessions).then((left) => finish(p, nas, sub, plan, callingStationId, auth, now, usedOctets, left, true));
+      }
       return reject(p, nas, decision.message, sub.username, sub.id, callingStationId, auth.type, decision.reason);
     }
     begin(p, Code.AccessAccept);
@@ -251,7 +259,7 @@ export function createAccessRequestHandler(deps: AccessDeps): (p: Packet, nas: N
     if (!plan) return reject(p, nas, msgs.rejected, username, sub.id, callingStationId, auth.type, 'no_plan');
     const now = deps.clock.now();
     const periodStart = index.quotaPeriodStart(sub, plan, now);
-    if (!periodStart) return finish(p, nas, sub, plan, callingStationId, auth, now, 0);
+    if (!periodStart) return finish(p, nas, sub, plan, callingStationId, auth, now, 0n);
     const used = index.usedOctets(sub.id, periodStart);
     if (used !== undefined) return finish(p, nas, sub, plan, callingStationId, auth, now, used);
     return deps.sync.loadUsage(sub.id, periodStart).then((u) => finish(p, nas, sub, plan, callingStationId, auth, now, u));

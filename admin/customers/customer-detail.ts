@@ -27,7 +27,7 @@ export async function customerDetail(db: Knex, id: number): Promise<CustomerDeta
       .join('plans as p', 'p.id', 's.plan_id')
       .where('s.customer_id', id)
       .orderBy('s.id')
-      .select('s.id', 's.username', 's.service_type', 's.status', 's.status_reason', 's.billing_type', 's.paid_until', 's.static_ip', 'p.name as plan_name', 'p.price as plan_price', 'p.rate_limit')
+      .select('s.id', 's.username', 's.released_username', 's.service_type', 's.status', 's.status_reason', 's.billing_type', 's.paid_until', 's.static_ip', 'p.name as plan_name', 'p.price as plan_price', 'p.rate_limit')
       .select(db.raw('EXISTS (SELECT 1 FROM accounting_sessions a WHERE a.subscription_id = s.id AND a.stop_time IS NULL) AS online')),
     db('invoices').where({ customer_id: id }).whereNot('status', 'draft').orderBy('id', 'desc').limit(CUSTOMER_PAGE_ROWS)
       .select('id', 'invoice_number', 'status', 'period_start', 'period_end', 'due_date', 'total', 'amount_paid')

@@ -2,12 +2,13 @@
  * The customer list: substring search over customer number, name, phone, email and subscription
  * usernames (pg_trgm indexes, migration 20261121002100), a filter by subscription status or
  * overdue invoices, sorting, and offset pagination of PAGE_SIZE rows. Each row carries its
- * balance (sum of the ledger) and its subscriptions' usernames.
+ * balance (sum of the ledger) and its subscriptions' usernames. Archived customers
+ * (billing/customers/archive-customer.ts) are left out, except under the `archived` filter.
  */
 import type { Knex } from '../../lib/db.js';
 
 export const PAGE_SIZE = 25;
-export const CUSTOMER_FILTERS = ['', 'active', 'soft_limited', 'suspended', 'terminated', 'overdue'] as const;
+export const CUSTOMER_FILTERS = ['', 'active', 'soft_limited', 'suspended', 'terminated', 'overdue', 'archived'] as const;
 export const CUSTOMER_SORTS = ['number', 'name', 'created'] as const;
 
 export interface CustomerListQuery {
@@ -55,6 +56,8 @@ function filtered(db: Knex, query: CustomerListQuery): Knex.QueryBuilder {
       [pattern, pattern],
     );
   }
+  if (query.filter === 'archived') return b.whereNotNull('c.archived_at');
+  b.whereNull('c.archived_at');
   if (query.filter === 'overdue') b.whereExists(db('invoices as i').whereRaw('i.customer_id = c.id').where('i.status', 'overdue'));
   else if (query.filter) b.whereExists(db('subscriptions as s').whereRaw('s.customer_id = c.id').where('s.status', query.filter));
   return b;

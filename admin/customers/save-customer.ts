@@ -4,6 +4,7 @@
  * the change is audited with its before and after in the same transaction.
  */
 import { z } from 'zod';
+import { storedPhone } from '../../billing/notifications/phone.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
 
@@ -12,7 +13,12 @@ const optional = (max: number) => z.string().trim().max(max).transform((v) => (v
 /** The form's fields; messages are locale keys shown beside the field. */
 export const customerForm = z.object({
   name: z.string().trim().min(1, 'error.required').max(200, 'error.too_long'),
-  phone: z.string().trim().max(20, 'error.too_long').regex(/^(\+?[0-9]{8,15})?$/, 'error.phone').transform((v) => (v === '' ? null : v)),
+  // Any way a phone is written (spaces, dashes, dots, parentheses, +62/62/0), stored in one form.
+  phone: z.string().max(40, 'error.too_long').transform((v, ctx) => {
+    const stored = storedPhone(v);
+    if (stored === undefined) ctx.addIssue({ code: 'custom', message: 'error.phone' });
+    return stored ?? null;
+  }),
   email: z.union([z.literal(''), z.string().trim().email('error.email').max(200, 'error.too_long')]).transform((v) => (v === '' ? null : v)),
   address: optional(500),
   identity_number: optional(32),

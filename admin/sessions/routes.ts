@@ -12,6 +12,7 @@ import { formBody, idParam, queryValue } from '../request.js';
 import { formatDuration } from '../subscriptions/subscription-detail.js';
 import { listLiveSessions, nasChoices, SESSION_SORTS, type SessionListQuery, type SessionSort } from './list-sessions.js';
 import { listLinks } from '../list-links.js';
+import { createRouterOutcomes, savedSuffix } from '../subscriptions/router-outcome.js';
 
 function listQuery(q: Record<string, unknown>): SessionListQuery {
   const sort = queryValue(q.sort);
@@ -37,6 +38,7 @@ function backTo(value: unknown): string {
 
 export function createSessionRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
+  const router = createRouterOutcomes(deps);
 
   r.get('/admin/sessions', ...guard('sessions.view'), async (ctx) => {
     const query = listQuery(ctx.query);
@@ -63,7 +65,7 @@ export function createSessionRoutes(deps: AdminDeps): Router<AdminState> {
       async function* () {
         for await (const s of everyRow((page) => listLiveSessions(deps.db, { ...query, page }, pageSize))) {
           yield [s.username, s.customer_name ?? '', s.nas_name ?? '', s.nas_ip, s.framed_ip ?? '', s.mac ?? '', s.acct_session_id,
-            new Date(s.start_time).toISOString(), new Date(s.update_time).toISOString(), Number(s.session_time), Number(s.input_octets), Number(s.output_octets)];
+            new Date(s.start_time).toISOString(), new Date(s.update_time).toISOString(), Number(s.session_time), s.input_octets, s.output_octets];
         }
       });
   });
@@ -72,7 +74,8 @@ export function createSessionRoutes(deps: AdminDeps): Router<AdminState> {
     const id = idParam(ctx.params.id);
     const back = backTo(formBody(ctx).back);
     const outcome = await deps.engine.run((u) => disconnectSessions(u, { sessionId: id, actor: actorOf(ctx) }));
-    const saved = outcome.ok ? 'disconnect' : outcome.code === 'not_found' ? 'disconnect_gone' : outcome.code;
+    // What the router answered, waited for briefly (the subscription page keeps following it).
+    const saved = outcome.ok ? `disconnect${savedSuffix(await router.follow(outcome.subscriptionId, outcome.jobId))}` : outcome.code === 'not_found' ? 'disconnect_gone' : outcome.code;
     ctx.redirect(`${back}${back.includes('?') ? '&' : '?'}saved=${saved}`);
   });
 

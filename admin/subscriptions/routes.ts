@@ -21,6 +21,7 @@ import { formBody, idParam, queryValue } from '../request.js';
 import { addLifecycleRoutes } from './lifecycle-routes.js';
 import { newCredentials } from './new-credentials.js';
 import { revealPassword } from './reveal-password.js';
+import { createRouterOutcomes, savedSuffix } from './router-outcome.js';
 import { subscriptionDetail } from './subscription-detail.js';
 import { activePlans, defaultAnchorDay, formCustomer, parseSubscriptionForm } from './subscription-form.js';
 
@@ -32,6 +33,7 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
   const credentials = () => newCredentials(deps);
   const today = (): string => localDate(deps.clock.now(), deps.config.ISP_TIME_ZONE);
+  const router = createRouterOutcomes(deps);
   addLifecycleRoutes(r, deps, credentials);
 
   for (const action of ['suspend', 'reactivate'] as const) {
@@ -39,9 +41,11 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
       const id = idParam(ctx.params.id);
       const outcome = await deps.engine.setAccessByStaff({ subscriptionId: id, action, actor: actorOf(ctx) });
       if (!outcome.ok && outcome.code === 'not_found') throw new AppError('not_found', 'not_found', 404);
-      const saved = outcome.ok ? action : `${action}_not_allowed`;
+      // What the router answered (waited for briefly): the customer page's notice says it, the
+      // subscription page's router block says it in full.
+      const saved = outcome.ok ? `${action}${savedSuffix(await router.follow(id, outcome.jobId))}` : `${action}_not_allowed`;
       // From the subscription page, back to it; from the customer page (the default), back there.
-      if (formBody(ctx).return_to === 'subscription') return ctx.redirect(`/admin/subscriptions/${id}?saved=${saved}`);
+      if (formBody(ctx).return_to === 'subscription') return ctx.redirect(`/admin/subscriptions/${id}?saved=${outcome.ok ? action : saved}`);
       ctx.redirect(`/admin/customers/${outcome.customerId}?saved=${saved}`);
     });
   }
@@ -86,8 +90,14 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
   async function renderShow(ctx: Ctx, id: number, extra: Record<string, unknown>): Promise<void> {
     const detail = await subscriptionDetail(deps.db, id, today(), pageParam(ctx.query.page));
     if (!detail) throw new AppError('not_found', 'not_found', 404);
-    deps.render(ctx, 'admin/subscriptions/show', { title: detail.subscription.username, ...detail, ...extra }, 'partials/admin/subscription-sessions');
+    deps.render(ctx, 'admin/subscriptions/show', { title: detail.subscription.username, ...detail, router: await router.latest(id), ...extra }, 'partials/admin/subscription-sessions');
   }
+
+  // The router block alone: the page asks again every few seconds while the router has not answered.
+  r.get('/admin/subscriptions/:id/router', ...guard('customers.view'), async (ctx) => {
+    const id = idParam(ctx.params.id);
+    deps.render(ctx, 'partials/admin/router-outcome', { subscription: { id }, router: await router.latest(id) }, 'partials/admin/router-outcome');
+  });
 
   r.get('/admin/subscriptions/:id', ...guard('customers.view'), async (ctx) => {
     const id = idParam(ctx.params.id);
@@ -158,6 +168,8 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
     const id = idParam(ctx.params.id);
     const outcome = await deps.engine.run((u) => disconnectSessions(u, { subscriptionId: id, actor: actorOf(ctx) }));
     if (!outcome.ok && outcome.code !== 'no_open_sessions') throw new AppError('not_found', 'not_found', 404);
+    // Waited for briefly, so the page shows the router's answer when it came at once.
+    if (outcome.ok) await router.follow(id, outcome.jobId);
     ctx.redirect(`/admin/subscriptions/${id}?saved=${outcome.ok ? 'disconnect' : 'disconnect_none'}`);
   });
 

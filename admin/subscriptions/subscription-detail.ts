@@ -7,7 +7,7 @@
  * Octet directions follow RFC 2866 §5.3/5.4 as seen from the NAS: Acct-Input-Octets are what the
  * subscriber sent (upload), Acct-Output-Octets what they received (download).
  */
-import type { Knex } from '../../lib/db.js';
+import { OCTETS_AS_TEXT, type Knex } from '../../lib/db.js';
 
 export const HISTORY_PAGE_ROWS = 20;
 export const USAGE_DAYS = 30;
@@ -25,8 +25,9 @@ export interface SessionRow {
   session_time: number;
   /** Acct-Session-Time as h:mm:ss, with days when longer. */
   duration: string;
-  input_octets: number;
-  output_octets: number;
+  /** 64-bit counters as exact decimal text. */
+  input_octets: string;
+  output_octets: string;
   terminate_cause: string | null;
 }
 
@@ -34,7 +35,7 @@ export interface SubscriptionDetail {
   subscription: Record<string, unknown> & { id: number; customer_id: number; username: string; status: string; plan_id: number };
   openSessions: SessionRow[];
   history: { rows: SessionRow[]; page: number; pages: number; total: number; prev: number | null; next: number | null };
-  usage: Array<{ day: string; input_octets: number; output_octets: number; total: number }>;
+  usage: Array<{ day: string; input_octets: string; output_octets: string; total: number }>;
   usageTotal: { input_octets: number; output_octets: number; total: number };
 }
 
@@ -53,7 +54,7 @@ function sessions(db: Knex): Knex.QueryBuilder {
     })
     .select(
       'a.id', 'a.acct_session_id', 'n.name as nas_name', 'a.start_time', 'a.stop_time', 'a.update_time', 'a.session_time',
-      'a.input_octets', 'a.output_octets', 'a.terminate_cause',
+      'a.terminate_cause', db.raw(OCTETS_AS_TEXT('a')),
       db.raw('host(a.nas_ip_address) AS nas_ip, host(a.framed_ip_address) AS framed_ip, a.calling_station_id AS mac'),
     );
 }
@@ -98,9 +99,9 @@ export async function subscriptionDetail(db: Knex, id: number, today: string, hi
       .orderBy('a.start_time', 'desc'),
     sessionHistory(db, id, historyPage),
     db('usage_daily').where({ subscription_id: id }).whereRaw('day > ?::date - ?::int', [today, USAGE_DAYS]).orderBy('day', 'desc')
-      .select('day', 'input_octets', 'output_octets'),
+      .select('day', db.raw(OCTETS_AS_TEXT('usage_daily'))),
   ]);
-  const usage = (usageRows as Array<{ day: string; input_octets: number; output_octets: number }>).map((u) => ({ ...u, total: Number(u.input_octets) + Number(u.output_octets) }));
+  const usage = (usageRows as Array<{ day: string; input_octets: string; output_octets: string }>).map((u) => ({ ...u, total: Number(u.input_octets) + Number(u.output_octets) }));
   const usageTotal = usage.reduce((t, u) => ({ input_octets: t.input_octets + Number(u.input_octets), output_octets: t.output_octets + Number(u.output_octets), total: t.total + u.total }), { input_octets: 0, output_octets: 0, total: 0 });
   return { subscription: subscription as SubscriptionDetail['subscription'], openSessions: withDuration(open), history, usage, usageTotal };
 }

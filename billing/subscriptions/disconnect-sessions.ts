@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
+import { nasControlJobId } from '../../lib/jobs.js';
 import type { UseCaseDeps } from '../engine.js';
 
 export type DisconnectTarget = { subscriptionId: number } | { sessionId: number };
@@ -22,7 +23,7 @@ export type DisconnectTarget = { subscriptionId: number } | { sessionId: number 
  * `no_open_sessions`: the subscription is offline already.
  */
 export type DisconnectOutcome =
-  | { ok: true; subscriptionId: number; customerId: number; sessions: number }
+  | { ok: true; subscriptionId: number; customerId: number; sessions: number; /** The nas-control job's id (lib/jobs.ts), for the console to follow. */ jobId: string }
   | { ok: false; code: 'not_found' | 'no_subscription' }
   | { ok: false; code: 'no_open_sessions'; subscriptionId: number; customerId: number };
 
@@ -72,6 +73,6 @@ export async function disconnectSessions(deps: Pick<UseCaseDeps, 'db' | 'effects
     // by BullMQ while the previous job is still kept).
     const key = `disconnect-${deps.clock.now().getTime()}-${randomBytes(4).toString('hex')}`;
     deps.effects.accessChanged({ subscriptionId, reason: 'staff_disconnect', disconnect: true, ...(one ? { sessionKey: one.session_key } : {}) }, key);
-    return { ok: true, subscriptionId, customerId, sessions: found.sessions.length } as const;
+    return { ok: true, subscriptionId, customerId, sessions: found.sessions.length, jobId: nasControlJobId({ subscriptionId }, key) } as const;
   });
 }

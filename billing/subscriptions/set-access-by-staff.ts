@@ -6,6 +6,7 @@
  */
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
+import { nasControlJobId } from '../../lib/jobs.js';
 import type { Effects } from '../effects.js';
 import { changeSubscriptionStatus } from './change-status.js';
 
@@ -13,7 +14,7 @@ export type StaffAccessAction = 'suspend' | 'reactivate';
 
 /** `{ ok: false, code: 'not_allowed' }` when the subscription is not in a state the action applies to. */
 export type StaffAccessOutcome =
-  | { ok: true; status: string; customerId: number }
+  | { ok: true; status: string; customerId: number; /** The nas-control job's id (lib/jobs.ts), for the console to follow. */ jobId: string }
   | { ok: false; code: 'not_found' }
   | { ok: false; code: 'not_allowed'; customerId: number };
 
@@ -37,6 +38,6 @@ export async function setAccessByStaff(
       before: { status: before.status, statusReason: before.status_reason },
       after: { status: to, statusReason: reason },
     });
-    return { ok: true, status: to, customerId } as const;
+    return { ok: true, status: to, customerId, jobId: nasControlJobId({ subscriptionId: input.subscriptionId }, `v${changed[0]!.version}`) } as const;
   });
 }

@@ -120,7 +120,7 @@ export async function usageChart(db: Knex, customerId: number, now: Date, timeZo
     .where('s.customer_id', customerId)
     .whereBetween('u.day', [first, today])
     .groupBy('u.day')
-    .select(db.raw(`to_char(u.day, 'YYYY-MM-DD') AS day`), db.raw('sum(u.input_octets)::bigint AS upload'), db.raw('sum(u.output_octets)::bigint AS download'));
+    .select(db.raw(`to_char(u.day, 'YYYY-MM-DD') AS day`), db.raw('sum(u.input_octets)::float8 AS upload'), db.raw('sum(u.output_octets)::float8 AS download'));
   const byDay = new Map(rows.map((r) => [String(r.day), { upload: Number(r.upload), download: Number(r.download) }]));
   const plot = CHART.bottom - CHART.top;
   const slot = (CHART.width - CHART.left) / USAGE_DAYS;

@@ -6,14 +6,14 @@
  */
 import { z } from 'zod';
 import { hashPassword, passwordProblem, verifyPassword } from '../../admin/auth/password.js';
-import { normalizePhone } from '../../billing/notifications/phone.js';
+import { normalizePhone, storedPhone } from '../../billing/notifications/phone.js';
 import type { Knex } from '../../lib/db.js';
 import { recordCustomerAudit, type CustomerActor } from './customer-audit.js';
 
 /** Field errors are locale keys (views/locales/portal/account). */
 export const contactForm = z.object({
   phone: z.string().trim().max(30, 'portal.account.error.too_long')
-    .refine((v) => normalizePhone(v) !== null, 'portal.account.error.phone'),
+    .refine((v) => normalizePhone(v) !== null, 'portal.account.error.phone').transform((v) => storedPhone(v) as string),
   email: z.union([z.literal(''), z.string().trim().max(200, 'portal.account.error.too_long').email('portal.account.error.email')])
     .transform((v) => (v === '' ? null : v)),
 });
@@ -31,8 +31,8 @@ function errorsOf(error: z.ZodError): Record<string, string> {
 
 /**
  * @param version the customers.version the form was opened with
- * The phone is stored as the customer typed it (the console shows it so); sign-in and messages
- * read it through normalizePhone / portal_phone_key.
+ * The phone is stored in the one form the console's customer form stores (storedPhone); sign-in
+ * and messages read it through normalizePhone / portal_phone_key.
  */
 export async function updateContactDetails(db: Knex, actor: CustomerActor, version: number, input: { phone?: unknown; email?: unknown }): Promise<Outcome> {
   const parsed = contactForm.safeParse({ phone: String(input.phone ?? ''), email: String(input.email ?? '') });

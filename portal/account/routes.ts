@@ -31,6 +31,7 @@ import { setPortalPassword, updateContactDetails } from './account-settings.js';
 import { recordCustomerAudit, type CustomerActor } from './customer-audit.js';
 import { CUSTOMER_COOKIE, createCustomerSessions, setCustomerCookie, type CustomerSession } from './customer-sessions.js';
 import { CODE_TTL_SECONDS, createPortalSignIn, type PortalCustomerRow, type Refusal } from './sign-in.js';
+import { createSignInLinks, SIGN_IN_LINK_PATH } from './sign-in-link.js';
 
 interface AccountState extends PortalState {
   customer: PortalCustomer;
@@ -65,15 +66,15 @@ function invoiceView(doc: InvoiceDocument) {
 export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
   const r = new Router<PortalState>();
   const sessions = createCustomerSessions({ redis: deps.redis, prefix: deps.prefix });
+  const links = createSignInLinks({ redis: deps.redis, prefix: deps.prefix });
   const signIn = createPortalSignIn({
-    db: deps.db, redis: deps.redis, clock: deps.clock, log: deps.log, signer: deps.signer, prefix: deps.prefix,
+    db: deps.db, redis: deps.redis, clock: deps.clock, log: deps.log, signer: deps.signer, prefix: deps.prefix, rounds: deps.config.PASSWORD_HASH_ROUNDS,
     // Read when a code is sent: the engine's channels (tests point them at fake providers).
     get channels() {
       return deps.engine?.channels ?? {};
     },
     companyName: async () => (await loadBillingSettings(deps.db)).companyName,
   });
-  const secure = deps.secureCookies;
   const timeZone = (): string => deps.config.ISP_TIME_ZONE;
 
   const actorOf = (ctx: AccountCtx): CustomerActor => ({ customerId: ctx.state.customer.id, customerNumber: ctx.state.customer.customer_number, ip: ctx.ip || null });
@@ -96,7 +97,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
     const customer = session ? await loadPortalCustomer(deps.db, session.customerId) : null;
     if (!session || !customer || customer.portal_session_version !== session.sessionVersion) {
       if (session) await sessions.destroy(token);
-      if (token) setCustomerCookie(ctx, null, secure);
+      if (token) setCustomerCookie(ctx, null);
       const back = ctx.method === 'GET' && !ctx.get('HX-Request') && ctx.path !== HOME ? `?next=${encodeURIComponent(ctx.originalUrl)}` : '';
       if (ctx.get('HX-Request')) {
         ctx.status = 204;
@@ -116,15 +117,18 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
   // --- sign-in -----------------------------------------------------------------------------------
 
   const loginPage = (ctx: Ctx, data: Record<string, unknown>): void => {
-    deps.render(ctx, 'portal/account/login', { title: 'Sign in', codes: signIn.codesAvailable(), minPassword: MIN_PASSWORD_LENGTH, next: safeNext(ctx.query.next), ...data });
+    // Only the channel that is configured is offered; without one, the page speaks of passwords only.
+    const via = signIn.codeChannel();
+    deps.render(ctx, 'portal/account/login', { title: 'Sign in', codes: via !== null, via, minPassword: MIN_PASSWORD_LENGTH, next: safeNext(ctx.query.next), ...data });
   };
   const refusal = (ctx: Ctx, result: Refusal): Record<string, unknown> => {
     ctx.status = result.code === 'rate_limited' ? 429 : result.code === 'unavailable' ? 503 : result.code === 'invalid_identifier' ? 422 : 401;
-    return { error: `portal.account.login.${result.code}`, waitMinutes: result.code === 'rate_limited' ? result.minutes : null };
+    const key = result.code === 'invalid' && !signIn.codesAvailable() ? 'invalid_password_only' : result.code;
+    return { error: `portal.account.login.${key}`, waitMinutes: result.code === 'rate_limited' ? result.minutes : null };
   };
 
   /** Starts a session for `customers` (several when a phone is shared: the first, with a switch). */
-  async function startSession(ctx: Ctx, customers: PortalCustomerRow[], method: 'password' | 'code', next: string): Promise<void> {
+  async function startSession(ctx: Ctx, customers: PortalCustomerRow[], method: 'password' | 'code' | 'link', next: string): Promise<void> {
     const first = customers[0]!;
     const old = ctx.cookies.get(CUSTOMER_COOKIE);
     if (old) await sessions.destroy(old);
@@ -132,18 +136,18 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
       customerId: first.id, sessionVersion: first.portal_session_version,
       ...(customers.length > 1 ? { customerIds: customers.map((c) => c.id), accountNumbers: customers.map((c) => ({ number: c.customer_number, name: c.name })) } : {}),
     }, deps.clock.now());
-    setCustomerCookie(ctx, token, secure);
+    setCustomerCookie(ctx, token);
     await recordCustomerAudit(deps.db, { customerId: first.id, customerNumber: first.customer_number, ip: ctx.ip || null }, {
       action: 'portal_signed_in', objectType: 'customer', objectId: first.id, after: { method },
     });
     deps.log.info({ customerId: first.id, method }, 'customer signed in to the portal');
-    ctx.redirect(method === 'code' && !first.portal_password_hash ? `${HOME}/password?first=1` : next);
+    ctx.redirect(method !== 'password' && !first.portal_password_hash ? `${HOME}/password?first=1` : next);
   }
 
   r.get(LOGIN, async (ctx) => {
     const lang = queryValue(ctx.query.lang, 2);
     if (lang === 'id' || lang === 'en') {
-      ctx.cookies.set(LANGUAGE_COOKIE, lang, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 365 * 24 * 3600 * 1000 });
+      ctx.cookies.set(LANGUAGE_COOKIE, lang, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600 * 1000 });
       return ctx.redirect(LOGIN);
     }
     if (await sessions.get(ctx.cookies.get(CUSTOMER_COOKIE))) return ctx.redirect(HOME);
@@ -166,7 +170,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
     const identifier = String(b.identifier ?? '').slice(0, 40);
     const result = await signIn.requestCode({ identifier, ip: ctx.ip });
     if (!result.ok) return loginPage(ctx, { identifier, ...refusal(ctx, result), next: safeNext(b.next) });
-    deps.render(ctx, 'portal/account/code', { title: 'Code', identifier, minutes: CODE_TTL_SECONDS / 60, next: safeNext(b.next) });
+    deps.render(ctx, 'portal/account/code', { title: 'Code', identifier, via: signIn.codeChannel(), minutes: CODE_TTL_SECONDS / 60, next: safeNext(b.next) });
   });
 
   r.post(`${LOGIN}/verify`, async (ctx) => {
@@ -176,14 +180,40 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
     if (!result.ok) {
       deps.log.warn({ ip: ctx.ip, code: result.code }, 'portal code sign-in refused');
       const shown = refusal(ctx, result);
-      return deps.render(ctx, 'portal/account/code', { title: 'Code', identifier, minutes: CODE_TTL_SECONDS / 60, next: safeNext(b.next), ...shown, error: `portal.account.code.${result.code}` });
+      return deps.render(ctx, 'portal/account/code', { title: 'Code', identifier, via: signIn.codeChannel(), minutes: CODE_TTL_SECONDS / 60, next: safeNext(b.next), ...shown, error: `portal.account.code.${result.code}` });
     }
     await startSession(ctx, result.customers, 'code', safeNext(b.next));
   });
 
+  // A one-time link staff handed over (sign-in-link.ts): a button first, so a link preview does not use it up.
+  r.get(`${SIGN_IN_LINK_PATH}/:token`, async (ctx) => {
+    ctx.set('Referrer-Policy', 'no-referrer');
+    const customerId = await links.peek(String(ctx.params.token));
+    if (customerId === null) {
+      ctx.status = 410;
+      return loginPage(ctx, { error: 'portal.account.link.invalid' });
+    }
+    deps.render(ctx, 'portal/account/link', { title: 'Sign in', token: String(ctx.params.token) });
+  });
+
+  r.post(`${SIGN_IN_LINK_PATH}/:token`, async (ctx) => {
+    const customerId = await links.redeem(String(ctx.params.token));
+    const [customer] = customerId === null ? [] : await findCustomersById(customerId);
+    if (!customer) {
+      ctx.status = 410;
+      return loginPage(ctx, { error: 'portal.account.link.invalid' });
+    }
+    await startSession(ctx, [customer], 'link', HOME);
+  });
+
+  async function findCustomersById(id: number): Promise<PortalCustomerRow[]> {
+    const rows = await deps.db('customers').where({ id }).select('id', 'customer_number', 'name', 'phone', 'locale', 'portal_password_hash', 'portal_session_version');
+    return rows.map((c) => ({ ...c, id: Number(c.id), portal_session_version: Number(c.portal_session_version) }));
+  }
+
   r.post(`${HOME}/logout`, async (ctx) => {
     await sessions.destroy(ctx.cookies.get(CUSTOMER_COOKIE));
-    setCustomerCookie(ctx, null, secure);
+    setCustomerCookie(ctx, null);
     ctx.redirect(`${LOGIN}?signed_out=1`);
   });
 
@@ -288,7 +318,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
     // Every other session ended with the old version; this browser gets a new session.
     await sessions.destroy(ctx.state.sessionToken);
     const token = await sessions.create({ ...ctx.state.session, sessionVersion: result.sessionVersion }, deps.clock.now());
-    setCustomerCookie(ctx, token, secure);
+    setCustomerCookie(ctx, token);
     ctx.redirect(`${HOME}?saved=password`);
   }));
 

@@ -199,8 +199,8 @@ test('d. a technician suspends a subscription with a live session (the router is
 
   const suspendTold = nextNasRequest(stack.nas, sub.username);
   await row.getByRole('button', { name: 'Suspend' }).click();
-  await page.waitForURL(/\?saved=suspend$/);
-  assert.equal(await text(page, '[role=status]'), 'Subscription moved to the walled garden; the router was told.');
+  await page.waitForURL(/\?saved=suspend_confirmed$/);
+  assert.equal(await text(page, '[role=status]'), 'Subscription moved to the walled garden; router confirmed.');
   assert.equal(((await row.locator('[data-status]').textContent()) ?? '').trim(), 'Walled garden');
   assert.equal(await row.getByRole('button', { name: 'Suspend' }).count(), 0);
   await screenshot(page, 'suspend-subscription');
@@ -214,8 +214,8 @@ test('d. a technician suspends a subscription with a live session (the router is
 
   const reactivateTold = nextNasRequest(stack.nas, sub.username);
   await row.getByRole('button', { name: 'Reactivate' }).click();
-  await page.waitForURL(/\?saved=reactivate$/);
-  assert.equal(await text(page, '[role=status]'), 'Subscription reactivated; the router was told.');
+  await page.waitForURL(/\?saved=reactivate_confirmed$/);
+  assert.equal(await text(page, '[role=status]'), 'Subscription reactivated; router confirmed.');
   assert.equal(((await row.locator('[data-status]').textContent()) ?? '').trim(), 'Active');
   assert.equal(await row.getByRole('button', { name: 'Suspend' }).count(), 1, 'can be suspended again');
   const back = await reactivateTold;

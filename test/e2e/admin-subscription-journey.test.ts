@@ -103,7 +103,7 @@ test('a technician creates a subscription; the router logs in with the generated
   const clicked = Date.now();
   await page.getByRole('button', { name: 'Disconnect now' }).click();
   await page.waitForURL(/\?saved=disconnect$/);
-  assert.equal(await text(page, '[role=status]'), 'Disconnect request sent to the router.');
+  assert.equal(await text(page, '[role=status]'), 'Disconnect request sent to the router; its answer is below.');
   await until('the router receives a Disconnect-Request', async () => stack.nas.received.slice(skip).some((r) => r.kind === 'disconnect'), 5000);
   const request = stack.nas.received.slice(skip).find((r) => r.kind === 'disconnect')!;
   assert.equal(stack.nas.attr(request, 'User-Name'), username);

@@ -1,11 +1,13 @@
 /**
  * Suspension, soft limit and reactivation reach the router: billing commits a change and
  * enqueues a `nas-control` job (lib/jobs.ts); the radius role consumes it and sends a
- * Disconnect-Request or CoA-Request (RFC 5176) to a NAS emulator that verifies the
- * authenticators with the shared secret. The session was opened by radclient as a real NAS would.
+ * Disconnect-Request or CoA-Request (RFC 5176) to a NAS emulator that verifies the Request
+ * Authenticator and Message-Authenticator with the shared secret, independently of aaa/codec.
+ * The session was opened by radclient as a real NAS would.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { Queue } from 'bullmq';
 import { enqueueNasControl } from '../../lib/jobs.js';
 import { QUEUES } from '../../lib/queue.js';
 import { createNas, createPlan, createSubscription } from '../helpers/factories.js';
@@ -49,6 +51,20 @@ async function waitFor(pred: () => ReceivedRequest | undefined, ms = 8000): Prom
   }
 }
 
+/**
+ * Resolves once `queue` holds no job to run (none waiting, delayed or active): every job added so
+ * far has been processed, and the processor awaits the NAS's answer, so what it sent has arrived.
+ */
+async function queueIdle(queue: Queue, ms = 8000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const counts = await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized', 'waiting-children');
+    if (Object.values(counts).every((n) => n === 0)) return;
+    if (Date.now() > until) throw new Error(`nas-control jobs still pending: ${JSON.stringify(counts)}`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
 before(async () => {
   nas = await startNasEmulator({ secret: SECRET });
   stack = await startRadiusStack({
@@ -74,7 +90,8 @@ test('suspension: the live session gets a Disconnect-Request identifying it, wit
   assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
   assert.equal(nas.attr(r, 'User-Name'), sub.username);
   assert.equal(nas.attr(r, 'Framed-IP-Address'), '100.64.1.1');
-  assert.equal(nas.dropped, 0, 'every request verified with the shared secret');
+  assert.ok(r.messageAuthenticator, 'it carries a Message-Authenticator (RFC 5176 §3.3)');
+  assert.equal(nas.dropped, 0, 'every request verified with the shared secret (node:crypto, not aaa/codec)');
   await stopped('coa-1');
 });
 
@@ -95,6 +112,8 @@ test('soft limit: a session that may stay gets a CoA-Request with the slower Mik
   const r = await waitFor(() => nas.received.find((x) => x.kind === 'coa' && nas.attr(x, 'Acct-Session-Id') === 'coa-3'));
   assert.equal(nas.attr(r, 'Mikrotik-Rate-Limit'), '1M/2M');
   assert.equal(nas.attr(r, 'User-Name'), sub.username);
+  assert.ok(r.messageAuthenticator, 'the CoA-Request carries a Message-Authenticator');
+  assert.equal(nas.dropped, 0);
   assert.ok(!nas.received.some((x) => x.kind === 'disconnect' && nas.attr(x, 'Acct-Session-Id') === 'coa-3'), 'no disconnect when the CoA is acknowledged');
 });
 
@@ -104,7 +123,8 @@ test('the same change enqueued twice reaches the NAS once (idempotent job id)', 
   await enqueueNasControl(queue, { subscriptionId: sub.id, reason: 'soft_limit' }, 'dup-key');
   await enqueueNasControl(queue, { subscriptionId: sub.id, reason: 'soft_limit' }, 'dup-key');
   await waitFor(() => (nas.received.length > before ? nas.received.at(-1) : undefined));
-  await new Promise((res) => setTimeout(res, 500));
+  // Both adds are in Redis: once no job is left to run, a second one would have reached the NAS.
+  await queueIdle(queue);
   const sent = nas.received.slice(before).filter((x) => nas.attr(x, 'Acct-Session-Id') === 'coa-3');
   assert.equal(sent.length, 1, JSON.stringify(sent));
 });
