@@ -1,16 +1,21 @@
 /**
- * The staff console under /admin: form bodies parsed (urlencoded, 100 kB at most), the signed-in
- * staff member loaded, failures rendered as a console page (or an htmx fragment), then each
- * screen's routes, every one guarded (context.ts `guard`).
+ * The staff console under /admin: form bodies parsed (urlencoded, 100 kB at most), a POST from
+ * another site refused (lib/http/origin-check.ts), values PostgreSQL cannot take refused with 400
+ * (lib/http/request-values.ts), the signed-in staff member loaded, failures rendered as a console
+ * page (or an htmx fragment), then each screen's routes, every one guarded (context.ts `guard`).
  */
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type Koa from 'koa';
 import { AppError } from '../lib/errors.js';
+import { checkOrigin } from '../lib/http/origin-check.js';
+import { checkRequestValues } from '../lib/http/request-values.js';
+import { createAlertRoutes } from './alerts/routes.js';
 import { createAuditRoutes } from './audit/routes.js';
 import { createAuthRoutes } from './auth/routes.js';
 import { loadStaff, type AdminState } from './context.js';
 import { createCustomerRoutes } from './customers/routes.js';
+import { createPortalAccessRoutes } from './customers/portal-access-routes.js';
 import { createDashboardRoutes } from './dashboard/routes.js';
 import type { AdminDeps } from './deps.js';
 import { createNasRoutes } from './nas/routes.js';
@@ -26,6 +31,7 @@ import { createTemplateRoutes } from './templates/routes.js';
 import { createReportRoutes } from './reports/routes.js';
 import { createVoucherRoutes } from './vouchers/routes.js';
 import { createTicketRoutes } from './tickets/routes.js';
+import { createImportRoutes } from './import/routes.js';
 
 /** Every console route, one router (tests list its routes to check each is guarded). */
 export function createAdminRouter(deps: AdminDeps): Router<AdminState> {
@@ -33,7 +39,7 @@ export function createAdminRouter(deps: AdminDeps): Router<AdminState> {
   const screens = [
     createAuthRoutes, createDashboardRoutes, createCustomerRoutes, createSubscriptionRoutes, createSessionRoutes, createPlanRoutes,
     createNasRoutes, createInvoiceRoutes, createPaymentRoutes, createVoucherRoutes, createTicketRoutes, createReportRoutes,
-    createDunningRoutes, createTemplateRoutes, createSettingsRoutes, createStaffRoutes, createAuditRoutes,
+    createDunningRoutes, createTemplateRoutes, createSettingsRoutes, createStaffRoutes, createAuditRoutes, createAlertRoutes, createImportRoutes, createPortalAccessRoutes,
   ];
   for (const make of screens) {
     root.use(make(deps).routes());
@@ -66,6 +72,8 @@ export function mountAdmin(app: Koa, deps: AdminDeps): void {
       } catch (err) {
         throw new AppError((err as { status?: number }).status === 413 ? 'payload_too_large' : 'bad_request', 'bad request', (err as { status?: number }).status ?? 400);
       }
+      checkOrigin(ctx, deps.config.PUBLIC_URL);
+      checkRequestValues(ctx);
       await load(c, async () => {
         await routes(c as never, async () => {});
         if (ctx.status === 404 && ctx.body === undefined) throw new AppError('not_found', 'not_found', 404);

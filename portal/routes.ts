@@ -1,14 +1,17 @@
 /**
  * Everything subscribers see under /portal: the captive portal of the walled garden, the hotspot
- * login page and the self-service portal. Form bodies parsed (urlencoded, 20 kB at most), the
- * language and CSRF token set (context.ts), failures shown as a friendly page (or fragment) with
- * the ISP's contact, never a stack or JSON.
+ * login page and the self-service portal. Form bodies parsed (urlencoded, 20 kB at most), a POST
+ * from another site refused (lib/http/origin-check.ts), values PostgreSQL cannot take refused
+ * with 400 (lib/http/request-values.ts), the language and CSRF token set (context.ts), failures
+ * shown as a friendly page (or fragment) with the ISP's contact, never a stack or JSON.
  */
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type Koa from 'koa';
 import { loadBillingSettings } from '../billing/settings/billing-settings.js';
 import { AppError } from '../lib/errors.js';
+import { checkOrigin } from '../lib/http/origin-check.js';
+import { checkRequestValues } from '../lib/http/request-values.js';
 import { createAccountRoutes } from './account/routes.js';
 import { createCaptiveRoutes } from './captive/routes.js';
 import { portalContext, type PortalState } from './context.js';
@@ -26,7 +29,7 @@ const KNOWN = ['csrf_invalid', 'not_found', 'payload_too_large', 'rate_limited']
 
 export function mountPortal(app: Koa, deps: PortalDeps): void {
   const parse = bodyParser({ enableTypes: ['form'], formLimit: '20kb' });
-  const context = portalContext({ secureCookies: deps.secureCookies });
+  const context = portalContext();
   const routes = createPortalRouter(deps).routes();
   app.use(async (ctx, next) => {
     if (ctx.path !== '/portal' && !ctx.path.startsWith('/portal/')) return next();
@@ -39,6 +42,8 @@ export function mountPortal(app: Koa, deps: PortalDeps): void {
         const status = (err as { status?: number }).status ?? 400;
         throw new AppError(status === 413 ? 'payload_too_large' : 'bad_request', 'bad request', status);
       }
+      checkOrigin(ctx, deps.config.PUBLIC_URL);
+      checkRequestValues(ctx);
       await context(c, async () => {
         await routes(c as never, async () => {});
         if (ctx.status === 404 && ctx.body === undefined) throw new AppError('not_found', 'not_found', 404);

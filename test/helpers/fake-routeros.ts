@@ -16,6 +16,8 @@
  * - Menus: `/ppp/active` and `/ip/hotspot/active` with `print` (queries `?prop=value`, `?prop`,
  *   `?-prop`, ANDed; `=.proplist=`) and `remove` (`=.id=` or `=numbers=`, comma-separated ids).
  *   Anything else (including node-routeros's `#` keepalive) is trapped as an unknown command.
+ * - `printMenus`: further menus that answer `print` only (e.g. `/ppp/secret`, `/ppp/profile`
+ *   for an import), with the same queries and `.proplist`; their items get `.id`s too.
  * - `silent`: accept connections, never answer (a hung router).
  */
 import net from 'node:net';
@@ -30,6 +32,8 @@ export interface FakeRouterOsOptions {
   silent?: boolean;
   /** What `/system/identity/print` answers (System → Identity), default 'MikroTik'. */
   identity?: string;
+  /** Read-only menus by path (`/ppp/secret`): `print` answers their items, anything else is trapped. */
+  printMenus?: Record<string, Item[]>;
 }
 
 export interface FakeRouterOs {
@@ -86,6 +90,7 @@ export async function startFakeRouterOs(opts: FakeRouterOsOptions = {}): Promise
   let nextId = 1;
   const withId = (item: Item): Item => ({ '.id': `*${(nextId++).toString(16).toUpperCase()}`, ...item });
   const menus = { '/ppp/active': (opts.ppp ?? []).map(withId), '/ip/hotspot/active': (opts.hotspot ?? []).map(withId) };
+  const printMenus = new Map(Object.entries(opts.printMenus ?? {}).map(([path, items]) => [path, items.map(withId)]));
   const sentences: string[][] = [];
   const logins = { ok: 0, failed: 0 };
   const sockets = new Set<net.Socket>();
@@ -121,8 +126,9 @@ export async function startFakeRouterOs(opts: FakeRouterOsOptions = {}): Promise
     const slash = command.lastIndexOf('/');
     const menu = command.slice(0, slash) as Menu;
     const verb = command.slice(slash + 1);
-    if (!MENUS.includes(menu)) return trap('no such command prefix', 0);
-    const items = menus[menu];
+    const readOnly = printMenus.get(menu);
+    if (!MENUS.includes(menu) && !(readOnly && verb === 'print')) return trap(readOnly ? 'no such command' : 'no such command prefix', 0);
+    const items = readOnly ?? menus[menu];
 
     if (verb === 'print') {
       if (queries.some((q) => q.startsWith('#'))) return trap('fake RouterOS: query operations are not supported', 5);
