@@ -7,6 +7,12 @@
  * RouterOS's terminal read as an option). Edits refuse a stale form (`version`), and every
  * change is audited in its transaction. The radius role reloads the router from the `nas`
  * triggers (migration …_aaa_notify); an inactive router is unknown to it (its packets dropped).
+ *
+ * The stored API password belongs to the API target it was typed for: changing where the
+ * server logs in (the API address, or the router's address when there is none; the port; TLS;
+ * the user) discards it unless a new one is typed with the change, so nobody can send the
+ * stored password to another host by editing the form and pressing "test". The API address is
+ * the router's own unless the staff member may set another (`nas.api_host`, admins).
  */
 import net from 'node:net';
 import { z } from 'zod';
@@ -107,11 +113,32 @@ function parse(input: NasFormValues): { ok: true; data: NasForm } | { ok: false;
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, code: 'invalid', errors: fieldErrors(parsed.error) };
 }
 
+/** Who saves: `mayRouteApi` — may point the API at an address other than the router's (permission nas.api_host). */
+export interface NasEditor {
+  actor: AuditActor;
+  mayRouteApi: boolean;
+}
+
+const hostOf = (ip: unknown): string => String(ip ?? '').replace(/\/32$/, '');
+
+/** Where the server logs in over the RouterOS API: what the stored password is bound to. */
+function apiTarget(row: { ip_address: unknown; routeros_api_host: unknown; routeros_api_port: unknown; routeros_api_tls: unknown; routeros_username: unknown }): string {
+  return JSON.stringify([row.routeros_api_host ? String(row.routeros_api_host) : hostOf(row.ip_address), Number(row.routeros_api_port), Boolean(row.routeros_api_tls), row.routeros_username ?? null]);
+}
+
+/** An API address other than the router's own, typed by someone without nas.api_host (and not the one already stored). */
+function foreignApiHost(v: NasForm, editor: NasEditor, stored: unknown = null): boolean {
+  return !editor.mayRouteApi && v.routeros_api_host !== null && v.routeros_api_host !== v.ip_address && v.routeros_api_host !== stored;
+}
+const FOREIGN_API_HOST = { ok: false, code: 'invalid', errors: { routeros_api_host: 'error.nas.api_host_own' } } as const;
+
 /** Registers a router; its secret is the one typed, or a generated one. */
-export async function addNas(db: Knex, secrets: SecretBox, actor: AuditActor, input: NasFormValues): Promise<SaveNasOutcome> {
+export async function addNas(db: Knex, secrets: SecretBox, editor: NasEditor, input: NasFormValues): Promise<SaveNasOutcome> {
   const form = parse(input);
   if (!form.ok) return form;
   const v = form.data;
+  if (foreignApiHost(v, editor)) return FOREIGN_API_HOST;
+  const { actor } = editor;
   const row = {
     ...columnsOf(v),
     secret_enc: secrets.seal(v.secret ?? randomCredential(SECRET_LENGTH)),
@@ -131,12 +158,14 @@ export async function addNas(db: Knex, secrets: SecretBox, actor: AuditActor, in
 
 /**
  * Saves an edit made on the form opened at `version`. The secret changes only when one is typed
- * or "generate a new secret" is ticked; the API password only when typed or cleared.
+ * or "generate a new secret" is ticked; the API password when typed or cleared, and it is
+ * discarded when the API target changes without a new one.
  */
-export async function updateNas(db: Knex, secrets: SecretBox, actor: AuditActor, id: number, version: number, input: NasFormValues): Promise<SaveNasOutcome> {
+export async function updateNas(db: Knex, secrets: SecretBox, editor: NasEditor, id: number, version: number, input: NasFormValues): Promise<SaveNasOutcome> {
   const form = parse(input);
   if (!form.ok) return form;
   const v = form.data;
+  const { actor } = editor;
   const newSecret = v.secret ?? (v.regenerate_secret ? randomCredential(SECRET_LENGTH) : null);
   const changes: Record<string, unknown> = { ...columnsOf(v) };
   if (newSecret !== null) changes.secret_enc = secrets.seal(newSecret);
@@ -147,10 +176,13 @@ export async function updateNas(db: Knex, secrets: SecretBox, actor: AuditActor,
       const before = await trx('nas').where({ id }).forUpdate().first();
       if (!before) return { ok: false, code: 'not_found' } as const;
       if (Number(before.version) !== version) return { ok: false, code: 'stale' } as const;
+      if (foreignApiHost(v, editor, before.routeros_api_host)) return FOREIGN_API_HOST;
+      const discarded = !('routeros_password_enc' in changes) && before.routeros_password_enc !== null && apiTarget(before) !== apiTarget(changes as Parameters<typeof apiTarget>[0]);
+      if (discarded) changes.routeros_password_enc = null;
       const [after] = await trx('nas').where({ id }).update({ ...changes, version: Number(before.version) + 1 }).returning('*');
       await recordAudit(trx, actor, {
         action: 'nas_updated', objectType: 'nas', objectId: id, before: pick(before),
-        after: { ...pick(after), secret_changed: newSecret !== null, routeros_password_changed: 'routeros_password_enc' in changes },
+        after: { ...pick(after), secret_changed: newSecret !== null, routeros_password_changed: 'routeros_password_enc' in changes, routeros_password_discarded: discarded },
       });
       return { ok: true, id } as const;
     });
