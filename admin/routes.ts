@@ -32,6 +32,8 @@ import { createReportRoutes } from './reports/routes.js';
 import { createVoucherRoutes } from './vouchers/routes.js';
 import { createTicketRoutes } from './tickets/routes.js';
 import { createImportRoutes } from './import/routes.js';
+import { t, toLocale } from '../lib/i18n.js';
+import { createRepeatedErrorLog, routeKind, stackOf } from '../lib/rate-limited-log.js';
 
 /** Every console route, one router (tests list its routes to check each is guarded). */
 export function createAdminRouter(deps: AdminDeps): Router<AdminState> {
@@ -51,16 +53,17 @@ export function mountAdmin(app: Koa, deps: AdminDeps): void {
   const parse = bodyParser({ enableTypes: ['form'], formLimit: '100kb' });
   const load = loadStaff(deps);
   const routes = createAdminRouter(deps).routes();
+  const failures = createRepeatedErrorLog(deps.log);
   const errors: Koa.Middleware<AdminState> = async (ctx, next) => {
     try {
       await next();
     } catch (err) {
       const e = err instanceof AppError ? err : null;
-      if (!e || e.status >= 500) deps.log.error({ err, path: ctx.path }, 'console request failed');
+      if (!e || e.status >= 500) failures.error(routeKind(ctx), err, { path: ctx.path, stack: stackOf(err) }, 'console request failed');
       ctx.status = e?.status ?? 500;
       const code = e?.code ?? 'internal_error';
       const known = ['forbidden', 'csrf_invalid', 'not_found', 'payload_too_large'].includes(code) ? code : e && e.status < 500 ? 'bad_request' : 'internal_error';
-      deps.render(ctx, 'admin/error', { title: 'Error', error: `error.page.${known}` }, 'partials/admin/error');
+      deps.render(ctx, 'admin/error', { title: t(toLocale(ctx.state.locale), 'page_title.error'), error: `error.page.${known}` }, 'partials/admin/error');
     }
   };
   app.use(async (ctx, next) => {

@@ -49,5 +49,7 @@ export function createDb({ url, poolMax = 10, applicationName = 'isp' }: DbOptio
     connection: { connectionString: url, application_name: applicationName },
     pool: { min: 0, max: poolMax },
     migrations: { tableName: 'knex_migrations' },
+    // An error's message names the SQL with placeholders, never the bound values (personal data, secrets) it ran with.
+    compileSqlOnError: false,
   });
 }

@@ -15,6 +15,8 @@ import { createHttpServer } from './http/app.js';
 import { createLogger } from './logger.js';
 import { migrateLatest } from './migrate.js';
 import type { RunningRole } from './role.js';
+import { embeddedRole } from './embedded/health.js';
+import { consoleUrl } from './console-url.js';
 import { resolveKey } from './secret-box.js';
 import { startWebRole } from './web-role.js';
 import { resolveDatabase, resolveRedis } from './services.js';
@@ -57,14 +59,19 @@ async function main(): Promise<void> {
     const applied = await migrateLatest(c.db);
     if (applied.length) log.info({ migrations: applied.length }, 'database migrated');
     await storeTimeZone(c.db, config.ISP_TIME_ZONE);
+    // The demo NAS secret and logins are printed once, on the start that loaded them.
+    let demoLoaded = false;
     if (config.DEMO_DATA && (await isEmptyDatabase(c.db))) {
       await loadDemoData(c.db, c.secrets, c.clock.now());
+      demoLoaded = true;
       log.info('loaded demo data (set DEMO_DATA=false to start empty)');
     }
 
     if (config.ROLE.includes('web')) await ensureFirstAdmin(c.db, config.PASSWORD_HASH_ROUNDS, log);
 
     const roles: RunningRole[] = [];
+    const embedded = embeddedRole({ postgres: database, redis });
+    if (embedded) roles.push(embedded);
     let extraMetrics: (() => Promise<string>) | undefined;
     if (radiusCluster) {
       const radius = await startRadiusCluster({
@@ -84,8 +91,12 @@ async function main(): Promise<void> {
     const port = await http.listen(config.HOST, config.PORT);
     cleanups.push(() => http.close());
     for (const r of roles) cleanups.push(() => r.stop());
-    log.info({ roles: config.ROLE, http: `http://${config.HOST}:${port}` }, 'started');
-    if (config.ROLE.includes('radius')) await printHints(c);
+    if (config.ROLE.includes('web')) {
+      const where = consoleUrl(config, port);
+      log.info({ roles: config.ROLE, http: `http://${config.HOST}:${port}`, console: where.url }, `started; staff console at ${where.url}`);
+      if (where.hint) log.warn(where.hint);
+    } else log.info({ roles: config.ROLE, http: `http://${config.HOST}:${port}` }, 'started');
+    if (config.ROLE.includes('radius') && demoLoaded) await printHints(c);
   } catch (err) {
     log.fatal({ err: (err as Error).message }, 'start-up failed');
     await stopAll();

@@ -75,6 +75,14 @@ export function summarizeError(err: unknown): ErrorSummary {
   return { code, message: message.slice(0, 300) };
 }
 
+/** The route pattern @koa/router matched (`/admin/customers/:id`), else the method and 'unmatched': a bounded key for repeated request errors. */
+export function routeKind(ctx: { method: string; _matchedRoute?: unknown }): string {
+  return `${ctx.method} ${typeof ctx._matchedRoute === 'string' ? ctx._matchedRoute : 'unmatched'}`;
+}
+
+/** The stack of an error for the first line of a kind (its message carries no bound values: lib/db.ts compileSqlOnError). */
+export const stackOf = (err: unknown): string | undefined => (err instanceof Error ? err.stack : undefined);
+
 export interface RepeatedErrorLog {
   /**
    * Logs `err` (summarised, no stack) at error level under `kind` + the error's code, at most once

@@ -5,7 +5,8 @@ export interface RoleHealth {
 }
 
 export interface RunningRole {
-  name: 'radius' | 'web' | 'worker';
+  /** A role, or `embedded`: the supervised embedded PostgreSQL / Redis (lib/main.ts), reported like a role in /health. */
+  name: 'radius' | 'web' | 'worker' | 'embedded';
   health(): Promise<RoleHealth>;
   /** Graceful stop: finish work in progress (accounting commits, running jobs), then close. */
   stop(): Promise<void>;

@@ -7,12 +7,15 @@
 import type { Config } from './config.js';
 import { startEmbeddedPostgres } from './embedded/postgres.js';
 import { startLocalRedis } from './embedded/redis.js';
+import type { SupervisionState } from './embedded/supervisor.js';
 import type { Logger } from './logger.js';
 
 export interface Service {
   url: string;
   /** Stops what this process started; nothing when it used an URL or attached. */
   stop(): Promise<void>;
+  /** The embedded server this process started and restarts when it dies; absent/null otherwise. */
+  supervision?(): SupervisionState | null;
 }
 
 export async function resolveDatabase(config: Config, log: Logger): Promise<Service> {

@@ -17,6 +17,8 @@ import { createCaptiveRoutes } from './captive/routes.js';
 import { portalContext, type PortalState } from './context.js';
 import type { PortalDeps } from './deps.js';
 import { createHotspotRoutes } from './hotspot/routes.js';
+import { t, toLocale } from '../lib/i18n.js';
+import { createRepeatedErrorLog, routeKind, stackOf } from '../lib/rate-limited-log.js';
 
 /** Every portal route, one router. */
 export function createPortalRouter(deps: PortalDeps): Router<PortalState> {
@@ -30,6 +32,7 @@ const KNOWN = ['csrf_invalid', 'not_found', 'payload_too_large', 'rate_limited']
 export function mountPortal(app: Koa, deps: PortalDeps): void {
   const parse = bodyParser({ enableTypes: ['form'], formLimit: '20kb' });
   const context = portalContext();
+  const failures = createRepeatedErrorLog(deps.log);
   const routes = createPortalRouter(deps).routes();
   app.use(async (ctx, next) => {
     if (ctx.path !== '/portal' && !ctx.path.startsWith('/portal/')) return next();
@@ -50,11 +53,11 @@ export function mountPortal(app: Koa, deps: PortalDeps): void {
       });
     } catch (err) {
       const e = err instanceof AppError ? err : null;
-      if (!e || e.status >= 500) deps.log.error({ err, path: ctx.path }, 'portal request failed');
+      if (!e || e.status >= 500) failures.error(routeKind(ctx), err, { path: ctx.path, stack: stackOf(err) }, 'portal request failed');
       ctx.status = e?.status ?? 500;
       const code = e?.code && KNOWN.includes(e.code) ? e.code : e && e.status < 500 ? 'bad_request' : 'internal_error';
       c.state.locale ??= 'id';
-      deps.render(c, 'portal/error', { title: 'Error', error: `portal.error.${code}` }, 'portal/error');
+      deps.render(c, 'portal/error', { title: t(toLocale(c.state.locale), 'page_title.error'), error: `portal.error.${code}` }, 'portal/error');
     }
   });
 }

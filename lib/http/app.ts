@@ -14,6 +14,7 @@ import { AppError } from '../errors.js';
 import type { RoleHealth, RunningRole } from '../role.js';
 import { clientAddress, parseTrustedProxies } from './client-address.js';
 import { securityHeaders } from './security-headers.js';
+import { createRepeatedErrorLog, routeKind, stackOf } from '../rate-limited-log.js';
 
 export interface HttpServer {
   app: Koa;
@@ -70,6 +71,7 @@ function trusted(ctx: Koa.Context, token: string | undefined): boolean {
  */
 export function createHttpServer(c: Container, roles: () => RunningRole[], extraMetrics?: () => Promise<string>): HttpServer {
   const app = new Koa({ proxy: false });
+  const errors = createRepeatedErrorLog(c.log);
   const router = new Router();
   app.use(clientAddress(parseTrustedProxies(c.config.TRUSTED_PROXIES)));
   app.use(securityHeaders());
@@ -81,7 +83,7 @@ export function createHttpServer(c: Container, roles: () => RunningRole[], extra
       const e = err instanceof AppError ? err : null;
       ctx.status = e?.status ?? 500;
       ctx.body = { error: e?.expose ? e.message : 'internal error', code: e?.code ?? 'internal_error' };
-      if (ctx.status >= 500) c.log.error({ err, path: ctx.path }, 'request failed');
+      if (ctx.status >= 500) errors.error(routeKind(ctx), err, { path: ctx.path, stack: stackOf(err) }, 'request failed');
     }
   });
 

@@ -1,69 +1,16 @@
 /**
  * What a new user does first: `npm start` on an empty data directory starts embedded PostgreSQL
  * and Redis, migrates, loads the demo data, and prints a radclient line that gets an
- * Access-Accept. SIGTERM stops it cleanly, embedded services included.
+ * Access-Accept. SIGTERM stops it cleanly, embedded services included. As root (how most VPS
+ * are used) with DATA_DIR where the postgres user cannot go (under /root, 0700), it still starts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, isListening, readState } from '../../lib/embedded/local-state.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-interface Started {
-  child: ReturnType<typeof spawn>;
-  dataDir: string;
-  ports: { auth: number; http: number };
-  /** Everything the process printed so far. */
-  output(): string;
-  /** The radclient line it printed, once it has. */
-  radclientLine: Promise<string>;
-}
-
-/** `node lib/main.ts` (what npm start runs) on a fresh data directory and free ports. */
-async function startServer(env: Record<string, string>): Promise<Started> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-start-'));
-  const [auth, acct, http] = [await freePort(0), await freePort(0), await freePort(0)];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, RADIUS_AUTH_PORT: String(auth), RADIUS_ACCT_PORT: String(acct), PORT: String(http), LOG_FORMAT: 'json', DATABASE_URL: '', REDIS_URL: '', APP_SECRET_KEY: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
-  const radclientLine = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no radclient line printed:\n${out}`)), 90_000);
-    child.stdout!.on('data', () => {
-      const m = /^\s*(echo .* \| radclient -x .*)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
-  });
-  return { child, dataDir, ports: { auth, http }, output: () => out, radclientLine };
-}
-
-/** SIGTERM; asserts a clean exit and that the embedded PostgreSQL stopped with it. */
-async function stopServer(s: Started): Promise<void> {
-  const exited = new Promise<number | null>((resolve) => s.child.once('exit', (code) => resolve(code)));
-  s.child.kill('SIGTERM');
-  const code = await Promise.race([exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000))]);
-  assert.equal(code, 0, `graceful exit:\n${s.output().slice(-2000)}`);
-  const pg = await readState<{ port: number }>(s.dataDir, 'postgres');
-  assert.ok(pg && !(await isListening(pg.port)), 'embedded PostgreSQL stopped with it');
-  fs.rmSync(s.dataDir, { recursive: true, force: true });
-}
-
-/** Runs a shell line; resolves with its stdout, and stderr after it (so a failure shows why). */
-function run(line: string): Promise<string> {
-  return new Promise((resolve) => execFile('bash', ['-c', line], (_e, stdout, stderr) => resolve(stdout + stderr)));
-}
+import { readState } from '../../lib/embedded/local-state.js';
+import { run, startServer, stopServer } from '../helpers/npm-start.js';
 
 test('npm start on a fresh data directory answers the radclient line it prints, then stops on SIGTERM', { timeout: 120_000 }, async () => {
   const s = await startServer({});
@@ -76,8 +23,12 @@ test('npm start on a fresh data directory answers the radclient line it prints, 
     assert.ok(fs.existsSync(path.join(s.dataDir, 'secret.key')), 'the generated encryption key is kept in the data directory');
     const health = await fetch(`http://127.0.0.1:${s.ports.http}/health`);
     assert.equal(health.status, 200);
-    const body = (await health.json()) as { roles: Record<string, { ok: boolean }> };
-    assert.deepEqual(Object.keys(body.roles).sort(), ['radius', 'web', 'worker']);
+    const body = (await health.json()) as { roles: Record<string, { ok: boolean }> & { embedded: { postgres: { running: boolean; restarts: number }; redis: { running: boolean } } } };
+    assert.deepEqual(Object.keys(body.roles).sort(), ['embedded', 'radius', 'web', 'worker']);
+    assert.equal(body.roles.embedded.postgres.running, true, 'the embedded PostgreSQL is supervised');
+    assert.equal(body.roles.embedded.redis.running, true, 'the local Redis is supervised');
+    assert.match(s.output(), new RegExp(`staff console at http://127\\.0\\.0\\.1:${s.ports.http}/admin`), 'the log says where the console is');
+    assert.match(s.output(), /the console listens on 127\.0\.0\.1 only/, 'and how to reach it from elsewhere');
   } finally {
     await stopServer(s);
   }
@@ -97,5 +48,27 @@ test('RADIUS_PROCESSES=2 runs the radius role in two processes on the same ports
     assert.match(metrics, /^radius_requests_total\{type="access",result="accept"\} 6$/m, 'both processes counted, summed');
   } finally {
     await stopServer(s);
+  }
+});
+
+test('as root with DATA_DIR under a 0700 directory (like /root on a VPS), npm start keeps the cluster where the postgres user can reach it and answers', {
+  timeout: 120_000,
+  skip: process.getuid?.() !== 0 && 'needs root',
+}, async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-root-home-'));
+  fs.chmodSync(home, 0o700);
+  const dataDir = path.join(home, 'isp-billing', '.data');
+  const s = await startServer({}, dataDir);
+  try {
+    const line = await s.radclientLine;
+    const reply = await run(line);
+    assert.match(reply, /Received Access-Accept/, reply);
+    const state = await readState<{ clusterDir?: string }>(dataDir, 'postgres');
+    assert.ok(state?.clusterDir?.startsWith('/var/lib/isp-billing/'), `cluster kept outside the 0700 directory: ${state?.clusterDir}`);
+    assert.ok(s.output().includes(`the embedded PostgreSQL cluster is kept in ${state!.clusterDir}`), 'the log says where it went');
+    assert.equal(fs.statSync(home).mode & 0o777, 0o700, 'the 0700 directory was left as it was');
+  } finally {
+    await stopServer(s);
+    fs.rmSync(home, { recursive: true, force: true });
   }
 });
