@@ -34,9 +34,12 @@ function loadCatalog(locale: Locale): Record<string, string> {
 
 const catalogs = Object.fromEntries(LOCALES.map((l) => [l, loadCatalog(l)])) as Record<Locale, Record<string, string>>;
 
-/** Whether `key` has a text (in Indonesian, which every key has): for keys built from a request, such as `?saved=`. */
-export function hasText(key: string): boolean {
-  return catalogs.id[key] !== undefined;
+/**
+ * Whether `key` has a text in `locale` (default Indonesian, which every key has): for keys built
+ * from a request, such as `?saved=`, or from data, such as an audit action.
+ */
+export function hasText(key: string, locale: Locale = 'id'): boolean {
+  return catalogs[locale][key] !== undefined;
 }
 
 /** The text for `key` in `locale`. @throws Error for an unknown key. */

@@ -8,6 +8,7 @@ import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
 import { formBody, idParam, queryValue } from '../request.js';
 import { acknowledgeAlert, listAlerts } from './staff-alerts.js';
+import { t } from '../../lib/i18n.js';
 
 /** Only a path back to this list (no open redirect through the form). */
 function backTo(value: unknown): string {
@@ -24,7 +25,7 @@ export function createAlertRoutes(deps: AdminDeps): Router<AdminState> {
     const list = await listAlerts(deps.db, { acknowledged, page });
     const params = (p: number): string => new URLSearchParams({ ...(acknowledged ? { show: 'acknowledged' } : {}), page: String(p) }).toString();
     deps.render(ctx, 'admin/alerts/list', {
-      title: 'Alerts', ...list, acknowledged,
+      title: t(ctx.state.locale, 'nav.alerts'), ...list, acknowledged,
       prev: list.page > 1 ? params(list.page - 1) : null,
       next: list.hasNext ? params(list.page + 1) : null,
       back: `/admin/alerts?${params(list.page)}`,

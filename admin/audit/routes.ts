@@ -1,5 +1,6 @@
 /** The audit log, filterable by staff member and object. */
 import Router from '@koa/router';
+import { t } from '../../lib/i18n.js';
 import { guard, type AdminState } from '../context.js';
 import { streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
@@ -17,10 +18,10 @@ export function createAuditRoutes(deps: AdminDeps): Router<AdminState> {
   r.get('/admin/audit', ...guard('audit.view'), async (ctx) => {
     const query = auditQuery(ctx.query);
     const { staffUserId } = query;
-    const [result, staff] = await Promise.all([listAudit(deps.db, query), auditStaffOptions(deps.db)]);
+    const [result, staff] = await Promise.all([listAudit(deps.db, query, ctx.state.locale), auditStaffOptions(deps.db)]);
     const params = (page: number): string => new URLSearchParams({ staff: staffUserId ? String(staffUserId) : '', object_type: query.objectType, object_id: query.objectId, page: String(page) }).toString();
     deps.render(ctx, 'admin/audit/list', {
-      title: 'Audit log', ...result, query, staff,
+      title: t(ctx.state.locale, 'nav.audit'), ...result, query, staff,
       prev: result.page > 1 ? params(result.page - 1) : null,
       next: result.hasNext ? params(result.page + 1) : null,
       csv: `/admin/audit.csv?${params(1)}`,

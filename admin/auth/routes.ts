@@ -10,6 +10,7 @@ import { formBody, LANGUAGE_COOKIE, SESSION_COOKIE, setSessionCookie } from '../
 import type { AdminDeps } from '../deps.js';
 import { changeOwnPassword, setStaffLocale, signOutEverywhere } from './staff-account.js';
 import { signIn } from './sign-in.js';
+import { t } from '../../lib/i18n.js';
 
 /** Only a path of this console, so a sign-in link cannot send staff elsewhere (open redirect). */
 const safeNext = (next: unknown): string => (typeof next === 'string' && /^\/admin(\/[^/\\]|$|\?)/.test(next) ? next : '/admin');
@@ -23,7 +24,7 @@ export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
       ctx.cookies.set(LANGUAGE_COOKIE, ctx.query.lang, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600 * 1000 });
       return ctx.redirect('/admin/login');
     }
-    deps.render(ctx, 'admin/login', { title: 'Sign in', next: safeNext(ctx.query.next) });
+    deps.render(ctx, 'admin/login', { title: t(ctx.state.locale, 'page_title.sign_in'), next: safeNext(ctx.query.next) });
   });
 
   r.post('/admin/login', async (ctx) => {
@@ -40,7 +41,7 @@ export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
       // The reason (locked, unknown name…) is for the log; the page says the same for all of them.
       deps.log.warn({ username, ip: ctx.ip, code: result.code, reason: 'reason' in result ? result.reason : undefined }, 'staff sign-in refused');
       ctx.status = result.code === 'rate_limited' ? 429 : 401;
-      return deps.render(ctx, 'admin/login', { title: 'Sign in', username, next: safeNext(b.next), error: `login.${result.code}` });
+      return deps.render(ctx, 'admin/login', { title: t(ctx.state.locale, 'page_title.sign_in'), username, next: safeNext(b.next), error: `login.${result.code}` });
     }
     const { token } = await deps.sessions.create(result.staff.id, result.staff.session_version, deps.clock.now());
     setSessionCookie(ctx, token);
@@ -59,7 +60,7 @@ export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
     ctx.redirect('/admin/login');
   });
 
-  r.get('/admin/password', ...guard(), (ctx) => deps.render(ctx, 'admin/password', { title: 'Password', forced: ctx.state.staff!.must_change_password }));
+  r.get('/admin/password', ...guard(), (ctx) => deps.render(ctx, 'admin/password', { title: t(ctx.state.locale, 'nav.password'), forced: ctx.state.staff!.must_change_password }));
 
   r.post('/admin/password', ...guard(), async (ctx) => {
     const b = formBody(ctx);
@@ -69,7 +70,7 @@ export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
     );
     if (!result.ok) {
       ctx.status = 422;
-      return deps.render(ctx, 'admin/password', { title: 'Password', forced: staff.must_change_password, errors: result.errors });
+      return deps.render(ctx, 'admin/password', { title: t(ctx.state.locale, 'nav.password'), forced: staff.must_change_password, errors: result.errors });
     }
     // Every other session ended with the old session_version; this browser gets a new one.
     await deps.sessions.destroy(ctx.cookies.get(SESSION_COOKIE));

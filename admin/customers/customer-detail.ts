@@ -2,9 +2,12 @@
  * Everything the customer page shows: the customer, their subscriptions (with plan and whether
  * a session is open now), the latest invoices and payments (CUSTOMER_PAGE_ROWS each), the
  * balance (sum of the ledger, positive = credit) and a timeline of what staff changed (the audit
- * log of the customer and its subscriptions and payments).
+ * log of the customer and its subscriptions and payments, as sentences: admin/audit/audit-text.ts).
  */
 import type { Knex } from '../../lib/db.js';
+import type { Locale } from '../../lib/i18n.js';
+import { auditObjectOf, auditObjects } from '../audit/audit-objects.js';
+import { auditSentence, type AuditSentence } from '../audit/audit-text.js';
 
 const CUSTOMER_PAGE_ROWS = 20;
 
@@ -15,11 +18,24 @@ export interface CustomerDetail {
   openInvoices: Array<{ id: number; invoice_number: string; owed: number }>;
   payments: Array<Record<string, unknown>>;
   balance: number;
-  timeline: Array<Record<string, unknown>>;
+  /** What was done to the customer, its subscriptions and payments, newest first, as sentences. */
+  timeline: Array<{ created_at: Date; actor: string | null; sentence: AuditSentence }>;
+  /** The KTP number with all but its last four characters hidden (maskIdentity), or null. */
+  identityMasked: string | null;
 }
 
-/** The customer's page data, or null when there is no such customer. */
-export async function customerDetail(db: Knex, id: number): Promise<CustomerDetail | null> {
+/**
+ * A KTP number (NIK, 16 digits) for staff who may not edit customers: all but its last four
+ * characters hidden (`••••••••••••1234`), as NIK is personal data. Null when there is none.
+ */
+export function maskIdentity(value: unknown): string | null {
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (!text) return null;
+  return '•'.repeat(Math.max(0, text.length - 4)) + text.slice(-4);
+}
+
+/** The customer's page data in `locale` (the timeline's sentences), or null when there is no such customer. */
+export async function customerDetail(db: Knex, id: number, locale: Locale = 'id'): Promise<CustomerDetail | null> {
   const customer = await db('customers').where({ id }).first();
   if (!customer) return null;
   const [subscriptions, invoices, payments, balanceRow, timeline] = await Promise.all([
@@ -48,6 +64,7 @@ export async function customerDetail(db: Knex, id: number): Promise<CustomerDeta
       .limit(CUSTOMER_PAGE_ROWS)
       .select('created_at', 'actor', 'action', 'object_type', 'object_id'),
   ]);
+  const objects = await auditObjects(db, timeline);
   const openInvoices = invoices
     .filter((i) => ['open', 'partially_paid', 'overdue'].includes(String(i.status)))
     .map((i) => ({ id: Number(i.id), invoice_number: String(i.invoice_number), owed: Number(i.total) - Number(i.amount_paid) }));
@@ -58,6 +75,7 @@ export async function customerDetail(db: Knex, id: number): Promise<CustomerDeta
     openInvoices,
     payments,
     balance: Number(balanceRow?.balance ?? 0),
-    timeline,
+    timeline: timeline.map((e) => ({ created_at: e.created_at, actor: e.actor, sentence: auditSentence(locale, String(e.action), auditObjectOf(objects, e)) })),
+    identityMasked: maskIdentity(customer.identity_number),
   };
 }

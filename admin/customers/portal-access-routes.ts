@@ -1,7 +1,8 @@
 /**
  * /admin/customers/:id/portal: the customer's portal access (portal-access.ts): set a portal
- * password, or print a letter with the portal address, the customer number and a one-time sign-in
- * link. customers.edit; CSRF by `guard`.
+ * password, print a letter with the portal address, the customer number and a one-time sign-in
+ * link, or send such a link by a configured channel that reaches the customer
+ * (send-sign-in-link.ts). customers.edit; CSRF by `guard`.
  */
 import Router from '@koa/router';
 import type Koa from 'koa';
@@ -12,12 +13,18 @@ import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
 import { formBody, idParam, queryValue } from '../request.js';
 import { issueSignInLetter, portalAccessCustomer, setPortalPasswordByStaff } from './portal-access.js';
+import { createSignInLinkSender, isLinkChannel } from './send-sign-in-link.js';
 
 type Ctx = Koa.ParameterizedContext<AdminState>;
 
 export function createPortalAccessRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
   const links = createSignInLinks({ redis: deps.redis, prefix: deps.prefix });
+  const sender = createSignInLinkSender({
+    db: deps.db, redis: deps.redis, prefix: deps.prefix, log: deps.log, links,
+    // The engine's live channels (the console's settings; tests point them at fake providers).
+    channels: () => deps.engine.channels,
+  });
   // The address customers use (PUBLIC_URL), else the one this request came to.
   const origin = (ctx: Ctx): string => (deps.config.PUBLIC_URL || `${ctx.protocol}://${ctx.host}`).replace(/\/+$/, '');
 
@@ -25,7 +32,9 @@ export function createPortalAccessRoutes(deps: AdminDeps): Router<AdminState> {
     const customer = await portalAccessCustomer(deps.db, id);
     if (!customer) throw new AppError('not_found', 'not_found', 404);
     ctx.status = status;
-    deps.render(ctx, 'admin/customers/portal-access', { title: customer.name, customer, minPassword: MIN_PASSWORD_LENGTH, errors: {}, ...data });
+    deps.render(ctx, 'admin/customers/portal-access', {
+      title: customer.name, customer, minPassword: MIN_PASSWORD_LENGTH, errors: {}, linkChannels: sender.channelsFor(customer), ...data,
+    });
   }
 
   r.get('/admin/customers/:id/portal', ...guard('customers.edit'), async (ctx) => {
@@ -41,6 +50,20 @@ export function createPortalAccessRoutes(deps: AdminDeps): Router<AdminState> {
     if (outcome.ok) return ctx.redirect(`/admin/customers/${id}/portal?saved=password`);
     if (outcome.code === 'not_found') throw new AppError('not_found', 'not_found', 404);
     await page(ctx, id, { errors: outcome.errors }, 422);
+  });
+
+  // A channel that failed is a bad gateway: the page says so, never "sent".
+  const LINK_STATUS = { unavailable: 422, rate_limited: 429, failed: 502 } as const;
+
+  r.post('/admin/customers/:id/portal/link', ...guard('customers.edit'), async (ctx) => {
+    const id = idParam(ctx.params.id);
+    const customer = await portalAccessCustomer(deps.db, id);
+    if (!customer) throw new AppError('not_found', 'not_found', 404);
+    const channel = formBody(ctx).channel;
+    if (!isLinkChannel(channel)) throw new AppError('bad_request', 'error.invalid', 400);
+    const base = origin(ctx);
+    const linkSent = await sender.send(actorOf(ctx), customer, channel, (token) => `${base}${SIGN_IN_LINK_PATH}/${token}`);
+    await page(ctx, id, { linkSent }, linkSent.ok ? 200 : LINK_STATUS[linkSent.code]);
   });
 
   r.post('/admin/customers/:id/portal/letter', ...guard('customers.edit'), async (ctx) => {

@@ -3,7 +3,7 @@
  * them: a portal password set by staff (the password policy of staff accounts,
  * admin/auth/password.ts `passwordProblem`: length and the common-password list; bcrypt with
  * PASSWORD_HASH_ROUNDS), or a one-time sign-in link for a printed letter
- * (portal/account/sign-in-link.ts). Either is audited as the staff member's, never with the
+ * (portal/account/sign-in-link.ts; sent by a channel instead: send-sign-in-link.ts). Either is audited as the staff member's, never with the
  * password or the link. A password set by staff ends the customer's portal sessions
  * (portal_session_version + 1), as the customer's own change does.
  */
@@ -18,13 +18,15 @@ export interface PortalAccessCustomer {
   customer_number: string;
   phone: string | null;
   email: string | null;
+  /** The language of the customer's messages: `id` or `en`. */
+  locale: string;
   has_password: boolean;
   portal_password_changed_at: Date | null;
 }
 
 export async function portalAccessCustomer(db: Knex, id: number): Promise<PortalAccessCustomer | null> {
   const row = await db('customers').where({ id })
-    .first('id', 'name', 'customer_number', 'phone', 'email', 'portal_password_changed_at', db.raw('portal_password_hash IS NOT NULL AS has_password'));
+    .first('id', 'name', 'customer_number', 'phone', 'email', 'locale', 'portal_password_changed_at', db.raw('portal_password_hash IS NOT NULL AS has_password'));
   return row ? { ...row, id: Number(row.id) } : null;
 }
 

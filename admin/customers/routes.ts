@@ -15,6 +15,7 @@ import { customerDetail } from './customer-detail.js';
 import { CUSTOMER_FILTERS, CUSTOMER_SORTS, listCustomers, type CustomerListQuery } from './list-customers.js';
 import { createCustomer, loadCustomer, updateCustomer } from './save-customer.js';
 import { listLinks } from '../list-links.js';
+import { t } from '../../lib/i18n.js';
 
 function listQuery(q: Record<string, unknown>): CustomerListQuery {
   const one = (v: unknown): string => queryValue(v);
@@ -42,7 +43,7 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
       return new URLSearchParams({ q: p.q, filter: p.filter, sort: p.sort, dir: p.dir, page: String(p.page) }).toString();
     };
     deps.render(ctx, 'admin/customers/list', {
-      title: 'Customers',
+      title: t(ctx.state.locale, 'nav.customers'),
       query,
       list,
       filters: CUSTOMER_FILTERS.filter(Boolean),
@@ -62,7 +63,7 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
   });
 
   r.get('/admin/customers/new', ...guard('customers.edit'), (ctx) => {
-    deps.render(ctx, 'admin/customers/form', { title: 'New customer', values: EMPTY, action: '/admin/customers' });
+    deps.render(ctx, 'admin/customers/form', { title: t(ctx.state.locale, 'customers.new'), values: EMPTY, action: '/admin/customers' });
   });
 
   r.post('/admin/customers', ...guard('customers.edit'), async (ctx) => {
@@ -70,11 +71,11 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
     const result = await createCustomer(deps.db, actorOf(ctx), input);
     if (result.ok) return ctx.redirect(`/admin/customers/${result.id}?saved=1`);
     ctx.status = 422;
-    deps.render(ctx, 'admin/customers/form', { title: 'New customer', values: { ...EMPTY, ...input }, errors: result.code === 'invalid' ? result.errors : {}, action: '/admin/customers' });
+    deps.render(ctx, 'admin/customers/form', { title: t(ctx.state.locale, 'customers.new'), values: { ...EMPTY, ...input }, errors: result.code === 'invalid' ? result.errors : {}, action: '/admin/customers' });
   });
 
   r.get('/admin/customers/:id', ...guard('customers.view'), async (ctx) => {
-    const detail = await customerDetail(deps.db, idParam(ctx.params.id));
+    const detail = await customerDetail(deps.db, idParam(ctx.params.id), ctx.state.locale);
     if (!detail) throw new AppError('not_found', 'not_found', 404);
     const payment = queryValue(ctx.query.payment);
     deps.render(ctx, 'admin/customers/show', {
@@ -111,7 +112,7 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
     if (outcome.ok) return ctx.redirect(`/admin/customers/${id}?saved=archived`);
     if (outcome.code === 'not_found') throw new AppError('not_found', 'not_found', 404);
     if (outcome.code === 'already_archived') return ctx.redirect(`/admin/customers/${id}`);
-    const detail = await customerDetail(deps.db, id);
+    const detail = await customerDetail(deps.db, id, ctx.state.locale);
     ctx.status = 409;
     deps.render(ctx, 'admin/customers/show', { title: detail!.customer.name, ...detail, archiveRefused: outcome });
   });

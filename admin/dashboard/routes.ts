@@ -20,7 +20,7 @@ export function createDashboardRoutes(deps: AdminDeps): Router<AdminState> {
     ]);
     const revenue = figures.revenueMonths.map((m) => ({ ...m, label: monthLabel(m.month, locale) }));
     deps.render(ctx, 'admin/dashboard', {
-      title: 'Dashboard',
+      title: t(ctx.state.locale, 'nav.dashboard'),
       figures,
       online,
       revenue,

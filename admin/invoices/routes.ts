@@ -20,6 +20,7 @@ import { invoiceDetail } from './invoice-detail.js';
 import { INVOICE_SORTS, INVOICE_STATUS_FILTERS, allInvoices, dateValue, listInvoices, planChoices, type InvoiceListQuery } from './list-invoices.js';
 import { printPage } from './print-views.js';
 import { listLinks } from '../list-links.js';
+import { t } from '../../lib/i18n.js';
 
 function listQuery(q: Record<string, unknown>): InvoiceListQuery {
   const one = (v: unknown): string => queryValue(v);
@@ -62,7 +63,7 @@ export function createInvoiceRoutes(deps: AdminDeps): Router<AdminState> {
     const [list, plans] = await Promise.all([listInvoices(deps.db, query, today()), planChoices(deps.db)]);
     const params = (over: Partial<InvoiceListQuery>): string => queryString({ ...query, ...over });
     deps.render(ctx, 'admin/invoices/list', {
-      title: 'Invoices',
+      title: t(ctx.state.locale, 'nav.invoices'),
       query,
       list,
       plans,

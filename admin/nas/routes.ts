@@ -17,6 +17,7 @@ import { loginHtml } from '../../lib/routeros/router-scripts.js';
 import { listNas, nasCutover, nasScript } from './nas-screens.js';
 import { addNas, EMPTY_NAS, formInput, formValuesOf, keptValues, loadNas, revealNasSecret, setNasActive, updateNas, type NasEditor, type NasFormValues } from './save-nas.js';
 import { testNas } from './test-nas.js';
+import { t } from '../../lib/i18n.js';
 
 /** Notices after a change (nas.saved.*); anything else in the URL shows none. */
 const SAVED = new Set(['created', 'updated', 'deactivated', 'reactivated']);
@@ -29,7 +30,7 @@ export function createNasRoutes(deps: AdminDeps): Router<AdminState> {
   const page = async (ctx: Parameters<AdminDeps['render']>[0], data: { values: NasFormValues; id?: number; version?: unknown; errors?: Record<string, string>; stale?: boolean; saved?: string | null }): Promise<void> => {
     const nas = data.id ? await loadNas(deps.db, data.id) : null;
     deps.render(ctx, 'admin/nas/form', {
-      title: data.id ? String(nas?.name ?? data.values.name) : 'New router',
+      title: data.id ? String(nas?.name ?? data.values.name) : t(ctx.state.locale, 'nas.new'),
       action: data.id ? `/admin/nas/${data.id}` : '/admin/nas',
       nas,
       ...data,
@@ -38,7 +39,7 @@ export function createNasRoutes(deps: AdminDeps): Router<AdminState> {
 
   r.get('/admin/nas', ...guard('nas.view'), async (ctx) => {
     const saved = queryValue(ctx.query.saved, 20);
-    deps.render(ctx, 'admin/nas/list', { title: 'Routers', routers: await listNas(deps.db), saved: SAVED.has(saved) ? saved : null });
+    deps.render(ctx, 'admin/nas/list', { title: t(ctx.state.locale, 'nav.nas'), routers: await listNas(deps.db), saved: SAVED.has(saved) ? saved : null });
   });
 
   r.get('/admin/nas/new', ...guard('nas.edit'), (ctx) => page(ctx, { values: EMPTY_NAS }));

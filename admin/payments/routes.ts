@@ -22,6 +22,7 @@ import {
   PAYMENT_METHOD_FILTERS, PAYMENT_PROVIDERS, PAYMENT_SORTS, PAYMENT_STATUS_FILTERS, allPayments, listPayments, type PaymentListQuery,
 } from './list-payments.js';
 import { listFailedPaymentEvents } from './list-payment-events.js';
+import { t } from '../../lib/i18n.js';
 
 /** What "retry" can come back with, as the page words it (views/locales/admin/payments). */
 const RETRY_OUTCOMES = ['credited', 'already_settled', 'pending', 'failed', 'flagged', 'unknown_order', 'retry', 'gave_up', 'coalesced', 'not_due', 'gone'] as const;
@@ -57,7 +58,7 @@ export function createPaymentRoutes(deps: AdminDeps): Router<AdminState> {
     const list = await listPayments(deps.db, query, deps.config.ISP_TIME_ZONE);
     const params = (over: Partial<PaymentListQuery>): string => queryString({ ...query, ...over });
     deps.render(ctx, 'admin/payments/list', {
-      title: 'Payments',
+      title: t(ctx.state.locale, 'nav.payments'),
       query,
       list,
       methods: PAYMENT_METHOD_FILTERS.filter(Boolean),
@@ -84,7 +85,7 @@ export function createPaymentRoutes(deps: AdminDeps): Router<AdminState> {
   r.get('/admin/payments/events', ...guard('payments.view'), async (ctx) => {
     const retried = queryValue(ctx.query.retried);
     deps.render(ctx, 'admin/payments/events', {
-      title: 'Payment notifications',
+      title: t(ctx.state.locale, 'payments.events.heading'),
       rows: await listFailedPaymentEvents(deps.db),
       retried: (RETRY_OUTCOMES as readonly string[]).includes(retried) ? retried : null,
       retriedOrder: queryValue(ctx.query.order),

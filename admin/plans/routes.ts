@@ -14,6 +14,7 @@ import { listPlans, PLAN_SORTS, PLAN_STATUSES, PLAN_TYPES, type PlanListQuery } 
 import { describeRateLimit } from './rate-limit-text.js';
 import { addPlan, deletePlan, EMPTY_PLAN, formInput, formValuesOf, loadPlan, setPlanActive, updatePlan, type PlanFormValues } from './save-plan.js';
 import { listLinks } from '../list-links.js';
+import { t } from '../../lib/i18n.js';
 
 /** Notices after a change (plans.saved.*); anything else in the URL shows none. */
 const SAVED = new Set(['created', 'updated', 'updated_online', 'deactivated', 'reactivated', 'deleted']);
@@ -39,7 +40,7 @@ export function createPlanRoutes(deps: AdminDeps): Router<AdminState> {
     errors?: Record<string, string>; stale?: boolean; inUse?: { subscriptions: number; vouchers: number };
   }): void => {
     deps.render(ctx, 'admin/plans/form', {
-      title: data.id ? data.values.name : 'New plan',
+      title: data.id ? data.values.name : t(ctx.state.locale, 'plans.new'),
       action: data.id ? `/admin/plans/${data.id}` : '/admin/plans',
       rate: describeRateLimit(data.values.rate_limit),
       ...data,
@@ -54,7 +55,7 @@ export function createPlanRoutes(deps: AdminDeps): Router<AdminState> {
       return new URLSearchParams({ q: p.q, status: p.status, type: p.type, sort: p.sort, dir: p.dir, page: String(p.page) }).toString();
     };
     deps.render(ctx, 'admin/plans/list', {
-      title: 'Plans',
+      title: t(ctx.state.locale, 'nav.plans'),
       query,
       list: { ...list, rows: list.rows.map((row) => ({ ...row, rate: describeRateLimit(row.rate_limit) })) },
       saved: SAVED.has(queryValue(ctx.query.saved, 20)) ? queryValue(ctx.query.saved, 20) : null,

@@ -13,6 +13,7 @@ import { formatDuration } from '../subscriptions/subscription-detail.js';
 import { listLiveSessions, nasChoices, SESSION_SORTS, type SessionListQuery, type SessionSort } from './list-sessions.js';
 import { listLinks } from '../list-links.js';
 import { createRouterOutcomes, savedSuffix } from '../subscriptions/router-outcome.js';
+import { t } from '../../lib/i18n.js';
 
 function listQuery(q: Record<string, unknown>): SessionListQuery {
   const sort = queryValue(q.sort);
@@ -47,7 +48,7 @@ export function createSessionRoutes(deps: AdminDeps): Router<AdminState> {
     const rows = list.rows.map((s) => ({ ...s, duration: formatDuration((now - new Date(s.start_time).getTime()) / 1000) }));
     const with_ = (over: Partial<SessionListQuery>): string => params({ ...query, ...over });
     deps.render(ctx, 'admin/sessions/list', {
-      title: 'Sessions',
+      title: t(ctx.state.locale, 'nav.sessions'),
       query,
       list: { ...list, rows },
       routers,

@@ -10,6 +10,7 @@ import type { AdminDeps } from '../deps.js';
 import { PERMISSIONS, permissionsOf, STAFF_ROLES } from '../permissions.js';
 import { formBody, idParam, queryValue } from '../request.js';
 import { streamCsv } from '../csv.js';
+import { t } from '../../lib/i18n.js';
 import {
   addStaff, changeStaffRole, EMPTY_STAFF, formInput, listStaff, loadStaffMember, resetStaffPassword, setStaffActive, type StaffChangeOutcome,
 } from './manage-staff.js';
@@ -43,7 +44,7 @@ export function createStaffRoutes(deps: AdminDeps): Router<AdminState> {
   r.get('/admin/staff', ...guard('staff.manage'), async (ctx) => {
     const now = deps.clock.now();
     const rows = (await listStaff(deps.db)).map((m) => ({ ...m, locked: m.locked_until !== null && new Date(m.locked_until) > now, self: m.id === ctx.state.staff!.id }));
-    deps.render(ctx, 'admin/staff/list', { title: 'Staff', rows });
+    deps.render(ctx, 'admin/staff/list', { title: t(ctx.state.locale, 'nav.staff'), rows });
   });
 
   r.get('/admin/staff.csv', ...guard('staff.manage'), async (ctx) => {
@@ -61,14 +62,14 @@ export function createStaffRoutes(deps: AdminDeps): Router<AdminState> {
   r.get('/admin/staff/roles', ...guard('staff.manage'), (ctx) => {
     const sets = STAFF_ROLES.map((role) => permissionsOf(role));
     deps.render(ctx, 'admin/staff/roles', {
-      title: 'Roles',
+      title: t(ctx.state.locale, 'staff.roles'),
       roles: STAFF_ROLES,
       matrix: PERMISSIONS.map((permission) => ({ permission, granted: sets.map((s) => s.has(permission)) })),
     });
   });
 
   r.get('/admin/staff/new', ...guard('staff.manage'), (ctx) => {
-    deps.render(ctx, 'admin/staff/form', { title: 'New staff member', values: EMPTY_STAFF, roles: STAFF_ROLES });
+    deps.render(ctx, 'admin/staff/form', { title: t(ctx.state.locale, 'staff.new'), values: EMPTY_STAFF, roles: STAFF_ROLES });
   });
 
   r.post('/admin/staff', ...guard('staff.manage'), async (ctx) => {
@@ -76,7 +77,7 @@ export function createStaffRoutes(deps: AdminDeps): Router<AdminState> {
     const result = await addStaff(deps.db, actorOf(ctx), values, rounds());
     if (!result.ok) {
       ctx.status = 422;
-      return deps.render(ctx, 'admin/staff/form', { title: 'New staff member', values, roles: STAFF_ROLES, errors: result.errors });
+      return deps.render(ctx, 'admin/staff/form', { title: t(ctx.state.locale, 'staff.new'), values, roles: STAFF_ROLES, errors: result.errors });
     }
     // Shown once, on this response only: not in a URL, not stored in clear.
     const member = await loadStaffMember(deps.db, result.id);

@@ -17,6 +17,7 @@ import { actorOf, guard, type AdminState } from '../context.js';
 import { everyRow, streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
 import { formBody, queryValue } from '../request.js';
+import { t } from '../../lib/i18n.js';
 
 function listQuery(q: Record<string, unknown>): TicketListQuery {
   // No status chosen: the tickets waiting for staff first, as a help desk opens its queue.
@@ -41,7 +42,7 @@ export function createTicketRoutes(deps: AdminDeps): Router<AdminState> {
     const query = listQuery(ctx.query);
     const list = await listTickets(deps.db, query);
     deps.render(ctx, 'admin/tickets/list', {
-      title: 'Tickets', query, list, statuses: TICKET_STATUSES,
+      title: t(ctx.state.locale, 'nav.tickets'), query, list, statuses: TICKET_STATUSES,
       prev: list.page > 1 ? params(query, { page: list.page - 1 }) : null,
       next: list.page < list.pages ? params(query, { page: list.page + 1 }) : null,
       csv: `/admin/tickets.csv?${params(query, { page: 1 })}`,

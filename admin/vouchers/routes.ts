@@ -74,14 +74,14 @@ export function createVoucherRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
 
   async function renderForm(ctx: Koa.ParameterizedContext<AdminState>, values: BatchForm, errors: Record<string, string> = {}): Promise<void> {
-    deps.render(ctx, 'admin/vouchers/form', { title: 'New voucher batch', values, errors, plans: await planChoices(deps.db) });
+    deps.render(ctx, 'admin/vouchers/form', { title: t(ctx.state.locale, 'vouchers.new'), values, errors, plans: await planChoices(deps.db) });
   }
 
   r.get('/admin/vouchers', ...guard('vouchers.view'), async (ctx) => {
     const list = await listBatches(deps.db, Number.parseInt(queryValue(ctx.query.page), 10) || 1);
     const locale = ctx.state.locale;
     deps.render(ctx, 'admin/vouchers/list', {
-      title: 'Vouchers',
+      title: t(ctx.state.locale, 'nav.vouchers'),
       list: { ...list, rows: list.rows.map((b) => batchView(b, locale)) },
       statuses: VOUCHER_STATUSES,
       prev: list.page > 1 ? `page=${list.page - 1}` : null,

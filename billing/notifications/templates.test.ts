@@ -16,6 +16,8 @@ const params = {
   message: 'NAS Router Pusat tidak menjawab CoA',
   code: '482913',
   minutes: '5',
+  link: 'https://billing.netdesa.id/portal/account/login/link/Yx3kQ',
+  days: '14',
 };
 
 describe('built-in templates', () => {
@@ -44,6 +46,7 @@ describe('built-in templates', () => {
         assert.ok(!r.text.includes('&amp;') && !r.text.includes('&quot;') && !r.text.includes('&lt;'), `${locale}/${name} escaped HTML`);
         if (name !== 'staff_alert' && name !== 'login_code') assert.ok(r.text.includes('Toko "Maju" & Sons'), `${locale}/${name} customer name`);
         if (name === 'login_code') assert.ok(r.text.includes('482913') && r.subject.includes('482913'), `${locale}/${name} code`);
+        if (name === 'sign_in_link') assert.ok(r.text.includes('\nhttps://billing.netdesa.id/portal/account/login/link/Yx3kQ\n') && r.text.includes('14'), `${locale}/${name} link on its own line`);
         if (['invoice_issued', 'payment_reminder', 'payment_received', 'suspended'].includes(name)) assert.ok(r.text.includes('Rp 150.000'), `${locale}/${name} amount`);
       }
     }

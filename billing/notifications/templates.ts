@@ -15,7 +15,7 @@ import Handlebars from 'handlebars';
 import type { Knex } from '../../lib/db.js';
 import { CHANNEL_NAMES, type ChannelName, type Locale } from './channel.js';
 
-export const TEMPLATE_NAMES = ['invoice_issued', 'payment_reminder', 'payment_received', 'suspended', 'reactivated', 'staff_alert', 'login_code'] as const;
+export const TEMPLATE_NAMES = ['invoice_issued', 'payment_reminder', 'payment_received', 'suspended', 'reactivated', 'staff_alert', 'login_code', 'sign_in_link'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export const LOCALES: readonly Locale[] = ['id', 'en'];
@@ -34,6 +34,9 @@ export const REQUIRED_PARAMS: Readonly<Record<TemplateName, readonly string[]>> 
   staff_alert: ['message'],
   // The self-service portal's one-time sign-in code: sent at once by the portal, never through the outbox (no code in the database).
   login_code: ['code', 'minutes'],
+  // A one-time sign-in link to the portal that staff send (admin/customers/portal-access.ts): sent at
+  // once, never through the outbox, for the same reason. `days`: how long the link is valid.
+  sign_in_link: ['link', 'days'],
 };
 
 /** Staff-edited sources by template and locale (see loadTemplateOverrides). */
@@ -214,6 +217,7 @@ export const OPTIONAL_PARAMS: Readonly<Partial<Record<TemplateName, readonly str
   reactivated: ['customerNumber', 'planName', 'payUrl', 'companyName'],
   staff_alert: ['customerName', 'customerNumber', 'companyName'],
   login_code: ['customerName', 'customerNumber', 'companyName'],
+  sign_in_link: ['customerName', 'customerNumber', 'companyName'],
 };
 
 /** The placeholders of template `name`: required first, then optional. */
@@ -226,11 +230,13 @@ const SAMPLE: Record<Locale, Record<string, string>> = {
     customerName: 'Budi Santoso', customerNumber: 'CUST0042', invoiceNumber: 'INV/2026/11/000123', amount: 'Rp 150.000',
     dueDate: '1 Desember 2026', planName: 'Rumahan 10 Mbps', payUrl: 'https://billing.contoh.id/pay/abc123', companyName: 'Net Desa',
     message: 'Router Pusat tidak menjawab CoA', code: '482913', minutes: '5',
+    link: 'https://billing.contoh.id/portal/account/login/link/Yx3…', days: '14',
   },
   en: {
     customerName: 'Budi Santoso', customerNumber: 'CUST0042', invoiceNumber: 'INV/2026/11/000123', amount: 'Rp 150.000',
     dueDate: '1 December 2026', planName: 'Home 10 Mbps', payUrl: 'https://billing.example.id/pay/abc123', companyName: 'Net Desa',
     message: 'Router Pusat did not answer a CoA', code: '482913', minutes: '5',
+    link: 'https://billing.example.id/portal/account/login/link/Yx3…', days: '14',
   },
 };
 

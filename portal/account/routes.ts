@@ -32,6 +32,7 @@ import { recordCustomerAudit, type CustomerActor } from './customer-audit.js';
 import { CUSTOMER_COOKIE, createCustomerSessions, setCustomerCookie, type CustomerSession } from './customer-sessions.js';
 import { CODE_TTL_SECONDS, createPortalSignIn, type PortalCustomerRow, type Refusal } from './sign-in.js';
 import { createSignInLinks, SIGN_IN_LINK_PATH } from './sign-in-link.js';
+import { t } from '../../lib/i18n.js';
 
 interface AccountState extends PortalState {
   customer: PortalCustomer;
@@ -119,7 +120,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
   const loginPage = (ctx: Ctx, data: Record<string, unknown>): void => {
     // Only the channel that is configured is offered; without one, the page speaks of passwords only.
     const via = signIn.codeChannel();
-    deps.render(ctx, 'portal/account/login', { title: 'Sign in', codes: via !== null, via, minPassword: MIN_PASSWORD_LENGTH, next: safeNext(ctx.query.next), ...data });
+    deps.render(ctx, 'portal/account/login', { title: t(ctx.state.locale, 'page_title.sign_in'), codes: via !== null, via, minPassword: MIN_PASSWORD_LENGTH, next: safeNext(ctx.query.next), ...data });
   };
   const refusal = (ctx: Ctx, result: Refusal): Record<string, unknown> => {
     ctx.status = result.code === 'rate_limited' ? 429 : result.code === 'unavailable' ? 503 : result.code === 'invalid_identifier' ? 422 : 401;
@@ -170,7 +171,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
     const identifier = String(b.identifier ?? '').slice(0, 40);
     const result = await signIn.requestCode({ identifier, ip: ctx.ip });
     if (!result.ok) return loginPage(ctx, { identifier, ...refusal(ctx, result), next: safeNext(b.next) });
-    deps.render(ctx, 'portal/account/code', { title: 'Code', identifier, via: signIn.codeChannel(), minutes: CODE_TTL_SECONDS / 60, next: safeNext(b.next) });
+    deps.render(ctx, 'portal/account/code', { title: t(ctx.state.locale, 'portal.account.code.heading'), identifier, via: signIn.codeChannel(), minutes: CODE_TTL_SECONDS / 60, next: safeNext(b.next) });
   });
 
   r.post(`${LOGIN}/verify`, async (ctx) => {
@@ -180,7 +181,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
     if (!result.ok) {
       deps.log.warn({ ip: ctx.ip, code: result.code }, 'portal code sign-in refused');
       const shown = refusal(ctx, result);
-      return deps.render(ctx, 'portal/account/code', { title: 'Code', identifier, via: signIn.codeChannel(), minutes: CODE_TTL_SECONDS / 60, next: safeNext(b.next), ...shown, error: `portal.account.code.${result.code}` });
+      return deps.render(ctx, 'portal/account/code', { title: t(ctx.state.locale, 'portal.account.code.heading'), identifier, via: signIn.codeChannel(), minutes: CODE_TTL_SECONDS / 60, next: safeNext(b.next), ...shown, error: `portal.account.code.${result.code}` });
     }
     await startSession(ctx, result.customers, 'code', safeNext(b.next));
   });
@@ -193,7 +194,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
       ctx.status = 410;
       return loginPage(ctx, { error: 'portal.account.link.invalid' });
     }
-    deps.render(ctx, 'portal/account/link', { title: 'Sign in', token: String(ctx.params.token) });
+    deps.render(ctx, 'portal/account/link', { title: t(ctx.state.locale, 'page_title.sign_in'), token: String(ctx.params.token) });
   });
 
   r.post(`${SIGN_IN_LINK_PATH}/:token`, async (ctx) => {
@@ -235,7 +236,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
     const home = await accountHome(deps.db, ctx.state.customer.id);
     page(ctx, 'home', {
       // The ledger balance is negative while something is owed (the amount due says it); only credit is shown.
-      title: 'Account', ...home, credit: Math.max(0, home.balance), passwordSaved: ctx.query.saved === 'password',
+      title: t(ctx.state.locale, 'portal.account.home.heading'), ...home, credit: Math.max(0, home.balance), passwordSaved: ctx.query.saved === 'password',
       owedInvoices: home.owedInvoices.map((i) => ({ ...i, href: invoicePath(String(i.invoice_number)) })),
     });
   }));
@@ -243,7 +244,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
   r.get(`${HOME}/invoices`, ...account(async (ctx) => {
     const list = await listInvoices(deps.db, ctx.state.customer.id, Number.parseInt(queryValue(ctx.query.page, 6), 10) || 1);
     page(ctx, 'invoices', {
-      title: 'Invoices', htmx: true, list,
+      title: t(ctx.state.locale, 'portal.account.invoices.heading'), htmx: true, list,
       rows: list.rows.map((i) => ({ ...i, href: invoicePath(String(i.invoice_number)) })),
       prev: list.page > 1 ? list.page - 1 : null, next: list.page < list.pages ? list.page + 1 : null,
     }, 'partials/portal/account-invoice-list');
@@ -295,15 +296,15 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
   }));
 
   r.get(`${HOME}/payments`, ...account(async (ctx) => {
-    page(ctx, 'payments', { title: 'Payments', payments: await listPayments(deps.db, ctx.state.customer.id) });
+    page(ctx, 'payments', { title: t(ctx.state.locale, 'portal.account.nav.payments'), payments: await listPayments(deps.db, ctx.state.customer.id) });
   }));
 
   r.get(`${HOME}/usage`, ...account(async (ctx) => {
-    page(ctx, 'usage', { title: 'Usage', chart: await usageChart(deps.db, ctx.state.customer.id, deps.clock.now(), timeZone()) });
+    page(ctx, 'usage', { title: t(ctx.state.locale, 'portal.account.nav.usage'), chart: await usageChart(deps.db, ctx.state.customer.id, deps.clock.now(), timeZone()) });
   }));
 
   r.get(`${HOME}/password`, ...account((ctx) => {
-    page(ctx, 'password', { title: 'Password', first: ctx.query.first === '1' && !ctx.state.customer.has_password, minPassword: MIN_PASSWORD_LENGTH });
+    page(ctx, 'password', { title: t(ctx.state.locale, 'portal.account.nav.password'), first: ctx.query.first === '1' && !ctx.state.customer.has_password, minPassword: MIN_PASSWORD_LENGTH });
   }));
 
   r.post(`${HOME}/password`, ...account(async (ctx) => {
@@ -313,7 +314,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
     }, deps.config.PASSWORD_HASH_ROUNDS, deps.clock.now());
     if (!result.ok) {
       ctx.status = 422;
-      return page(ctx, 'password', { title: 'Password', errors: result.errors, minPassword: MIN_PASSWORD_LENGTH });
+      return page(ctx, 'password', { title: t(ctx.state.locale, 'portal.account.nav.password'), errors: result.errors, minPassword: MIN_PASSWORD_LENGTH });
     }
     // Every other session ended with the old version; this browser gets a new session.
     await sessions.destroy(ctx.state.sessionToken);
@@ -324,7 +325,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
 
   r.get(`${HOME}/contact`, ...account((ctx) => {
     const c = ctx.state.customer;
-    page(ctx, 'contact', { title: 'Contact', values: { phone: c.phone ?? '', email: c.email ?? '' }, version: c.version, saved: ctx.query.saved === '1' });
+    page(ctx, 'contact', { title: t(ctx.state.locale, 'portal.account.contact.heading'), values: { phone: c.phone ?? '', email: c.email ?? '' }, version: c.version, saved: ctx.query.saved === '1' });
   }));
 
   r.post(`${HOME}/contact`, ...account(async (ctx) => {
@@ -334,13 +335,13 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
     if (result.ok) return ctx.redirect(`${HOME}/contact?saved=1`);
     if (result.code === 'not_found') throw notFound();
     ctx.status = result.code === 'stale' ? 409 : 422;
-    page(ctx, 'contact', { title: 'Contact', values, version: result.code === 'stale' ? ctx.state.customer.version : b.version, errors: result.code === 'invalid' ? result.errors : {}, stale: result.code === 'stale' });
+    page(ctx, 'contact', { title: t(ctx.state.locale, 'portal.account.contact.heading'), values, version: result.code === 'stale' ? ctx.state.customer.version : b.version, errors: result.code === 'invalid' ? result.errors : {}, stale: result.code === 'stale' });
   }));
 
   // --- support tickets ---------------------------------------------------------------------------
 
   r.get(`${HOME}/tickets`, ...account(async (ctx) => {
-    page(ctx, 'tickets', { title: 'Support', tickets: await listCustomerTickets(deps.db, ctx.state.customer.id), values: { subject: '', message: '' } });
+    page(ctx, 'tickets', { title: t(ctx.state.locale, 'portal.account.nav.tickets'), tickets: await listCustomerTickets(deps.db, ctx.state.customer.id), values: { subject: '', message: '' } });
   }));
 
   r.post(`${HOME}/tickets`, ...account(async (ctx) => {
@@ -352,7 +353,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
     if (result.ok) return ctx.redirect(`${HOME}/tickets/${result.reference}?opened=1`);
     ctx.status = 422;
     page(ctx, 'tickets', {
-      title: 'Support', tickets: await listCustomerTickets(deps.db, ctx.state.customer.id),
+      title: t(ctx.state.locale, 'portal.account.nav.tickets'), tickets: await listCustomerTickets(deps.db, ctx.state.customer.id),
       values: { subject: String(b.subject ?? '').slice(0, 200), message: String(b.message ?? '').slice(0, 5000) }, errors: result.errors,
     });
   }));

@@ -23,6 +23,7 @@ import type { PortalState } from '../context.js';
 import type { PortalDeps } from '../deps.js';
 import { allowedLoginTarget, createLoginTargetRules } from './login-target.js';
 import { chapParams, originalPage } from './router-params.js';
+import { t } from '../../lib/i18n.js';
 
 export const STATUS_LOOKUPS = 20;
 export const STATUS_WINDOW_SECONDS = 600;
@@ -46,7 +47,7 @@ export function createHotspotRoutes(deps: PortalDeps): Router<PortalState> {
     ctx.set('Referrer-Policy', 'no-referrer');
     if (!target) ctx.status = q('link-login-only') ? 400 : 200;
     deps.render(ctx, 'portal/hotspot/login', {
-      title: 'Hotspot',
+      title: t(ctx.state.locale, 'page_title.hotspot'),
       action: target,
       refused: !target && Boolean(q('link-login-only')),
       direct: !q('link-login-only'),
@@ -63,7 +64,7 @@ export function createHotspotRoutes(deps: PortalDeps): Router<PortalState> {
   r.get('/portal/hotspot/status', async (ctx) => {
     const typed = queryValue(ctx.query.code, 40);
     const code = normalizeVoucherCode(typed);
-    const data: Record<string, unknown> = { title: 'Voucher', code: typed };
+    const data: Record<string, unknown> = { title: t(ctx.state.locale, 'page_title.voucher'), code: typed };
     if (code) {
       if (!(await lookupAllowed(ctx.ip))) {
         ctx.status = 429;

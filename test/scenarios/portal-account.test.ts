@@ -219,13 +219,13 @@ test('contact details: validated, stale edits refused, version bumped, audited a
   const ok = await client.post('/portal/account/contact', { version, phone: '0813 9999 0000', email: 'siti@example.id' });
   assert.equal(ok.status, 302);
   const row = await web.c.db('customers').where({ id: c.id }).first('phone', 'email', 'version');
-  assert.deepEqual({ phone: row.phone, email: row.email, version: Number(row.version) }, { phone: '0813 9999 0000', email: 'siti@example.id', version: Number(version) + 1 });
+  assert.deepEqual({ phone: row.phone, email: row.email, version: Number(row.version) }, { phone: '081399990000', email: 'siti@example.id', version: Number(version) + 1 });
   const audit = await web.c.db('audit_log').where({ object_type: 'customer', object_id: String(c.id), action: 'customer_contact_updated_by_customer' }).first();
   assert.equal(audit.actor, `customer ${c.customerNumber}`);
-  assert.deepEqual(audit.after, { phone: '0813 9999 0000', email: 'siti@example.id' });
+  assert.deepEqual(audit.after, { phone: '081399990000', email: 'siti@example.id' });
   const stale = await client.post('/portal/account/contact', { version, phone: '0813 1111 0000', email: '' });
   assert.equal(stale.status, 409);
-  assert.equal((await web.c.db('customers').where({ id: c.id }).first('phone')).phone, '0813 9999 0000');
+  assert.equal((await web.c.db('customers').where({ id: c.id }).first('phone')).phone, '081399990000');
 });
 
 test('support tickets: open one (validated), see it by reference, reply (htmx swaps the thread)', async () => {

@@ -54,6 +54,11 @@ export const WHATSAPP_TEMPLATE_PARAMS: Readonly<Record<TemplateName, readonly st
   // An authentication template (category AUTHENTICATION, copy-code button): its preset body has
   // the code as its only variable, and the button carries the code again (WHATSAPP_OTP_TEMPLATES).
   login_code: ['code'],
+  // A UTILITY template (an update about the customer's account that staff send), not an
+  // authentication one: Meta's authentication templates carry only a code in preset text, and a
+  // link is not a code. Body e.g. (id): "Yth. Bapak/Ibu {{1}}, buka tautan ini untuk masuk ke
+  // portal pelanggan: {{2}} Berlaku {{3}} hari, sekali pakai." The link is a whole URL in {{2}}.
+  sign_in_link: ['customerName', 'link', 'days'],
 };
 
 /** Authentication templates with a copy-code button: the code is also the button's parameter. */
