@@ -36,7 +36,7 @@ test('an alert raised shows in the header count and the list; acknowledging it (
   }).returning('id');
   const customers = await client.get('/admin/customers');
   assert.equal(headerCount(customers.text), 1, 'the count is on every page');
-  assert.match(customers.text, /<a href="\/admin\/alerts"[^>]*>Alerts <strong class="badge"[^>]*>1<\/strong>/);
+  assert.match(customers.text, /<a class="alerts-link alerts-open" href="\/admin\/alerts" data-open-alerts="1"[^>]*>.*?Alerts<\/span> <strong class="badge count"[^>]*>1<\/strong>/s);
 
   const list = await client.get('/admin/alerts');
   assert.equal(list.status, 200);
