@@ -15,7 +15,7 @@
  *   (mobile, home, then work), address and city.
  */
 import type { ImportBatch } from './import-model.js';
-import { DumpSyntaxError, readMysqlDump, type DumpRow } from './mysql-dump.js';
+import { dumpTablesOrRefuse } from './mysql-dump.js';
 
 const TABLES = ['radcheck', 'radusergroup', 'radgroupreply', 'radreply', 'userinfo'] as const;
 const DISABLED_GROUP = 'daloRADIUS-Disabled-Users';
@@ -24,15 +24,8 @@ const text = (v: string | null | undefined): string => (v ?? '').trim();
 
 export function importBatchFromDaloradius(dump: string): ImportBatch {
   const batch: ImportBatch = { source: 'daloradius', plans: [], customers: [], subscriptions: [], refused: [] };
-  let tables: Map<string, DumpRow[]>;
-  try {
-    tables = readMysqlDump(dump, TABLES);
-  } catch (err) {
-    if (!(err instanceof DumpSyntaxError)) throw err;
-    batch.refused.push({ origin: 'dump', reason: 'syntax', detail: err.message });
-    return batch;
-  }
-  const rows = (t: (typeof TABLES)[number]): DumpRow[] => tables.get(t) ?? [];
+  const rows = dumpTablesOrRefuse(dump, TABLES, batch);
+  if (!rows) return batch;
 
   const groups = new Map<string, { rate: string | null; pool: string | null; origin: string }>();
   for (const r of rows('radgroupreply')) {

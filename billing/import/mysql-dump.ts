@@ -10,6 +10,8 @@
  * text; `_binary 'x'` and `0x…` as text. Values are returned as strings (or null).
  */
 
+import type { ImportBatch } from './import-model.js';
+
 export type DumpRow = Record<string, string | null>;
 
 export class DumpSyntaxError extends Error {}
@@ -145,4 +147,20 @@ function readValue(s: string, i: number): [string | null, number] {
   const m = BARE.exec(s);
   if (!m) throw new DumpSyntaxError(`expected a value at ${i}`);
   return [m[0].toUpperCase() === 'NULL' ? null : m[0], i + m[0].length];
+}
+
+/**
+ * The rows of `tables` in a dump, as a lookup by table (a table absent from the dump has none);
+ * a dump that cannot be parsed becomes one refused row of `batch` (reason `syntax`) and no rows.
+ * @throws what readMysqlDump throws other than DumpSyntaxError
+ */
+export function dumpTablesOrRefuse<T extends string>(dump: string, tables: readonly T[], batch: ImportBatch): ((table: T) => DumpRow[]) | null {
+  try {
+    const read = readMysqlDump(dump, tables);
+    return (table) => read.get(table) ?? [];
+  } catch (err) {
+    if (!(err instanceof DumpSyntaxError)) throw err;
+    batch.refused.push({ origin: 'dump', reason: 'syntax', detail: err.message });
+    return null;
+  }
 }

@@ -16,7 +16,7 @@
  *   router per subscription, so it is not read (name the router with `--nas`).
  */
 import { normaliseMac, type ImportBatch } from './import-model.js';
-import { DumpSyntaxError, readMysqlDump, type DumpRow } from './mysql-dump.js';
+import { dumpTablesOrRefuse, type DumpRow } from './mysql-dump.js';
 
 const TABLES = ['tbl_customers', 'tbl_plans', 'tbl_user_recharges', 'tbl_bandwidth', 'tbl_routers'] as const;
 
@@ -32,15 +32,8 @@ export function phpnuxbillRateLimit(bw: DumpRow | undefined): string {
 
 export function importBatchFromPhpnuxbill(dump: string): ImportBatch {
   const batch: ImportBatch = { source: 'phpnuxbill', plans: [], customers: [], subscriptions: [], refused: [] };
-  let tables: Map<string, DumpRow[]>;
-  try {
-    tables = readMysqlDump(dump, TABLES);
-  } catch (err) {
-    if (!(err instanceof DumpSyntaxError)) throw err;
-    batch.refused.push({ origin: 'dump', reason: 'syntax', detail: err.message });
-    return batch;
-  }
-  const rows = (t: (typeof TABLES)[number]): DumpRow[] => tables.get(t) ?? [];
+  const rows = dumpTablesOrRefuse(dump, TABLES, batch);
+  if (!rows) return batch;
   const bandwidth = new Map(rows('tbl_bandwidth').map((b) => [text(b.id), b]));
   const planNames = new Map<string, string>();
   for (const p of rows('tbl_plans')) {

@@ -10,12 +10,8 @@
  */
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import { createDb } from '../db.js';
-import { createLogger } from '../logger.js';
-import { migrateLatest } from '../migrate.js';
+import { withCliDatabase } from './cli-database.js';
 import { countDemoRows, demoBlockers, removeDemoData } from '../remove-demo-data.js';
-import { resolveDatabase } from '../services.js';
 
 const { positionals } = parseArgs({ allowPositionals: true, options: {} });
 const command = positionals[0];
@@ -24,13 +20,8 @@ if (command !== 'status' && command !== 'remove') {
   process.exit(2);
 }
 
-const config = loadConfig();
-const log = createLogger('warn', {}, config.LOG_FORMAT);
-const database = await resolveDatabase(config, log);
-const db = createDb({ url: database.url });
-let code = 0;
-try {
-  await migrateLatest(db);
+const code = await withCliDatabase(async ({ db }) => {
+  let exitCode = 0;
   const counts = await countDemoRows(db);
   const summary = `${counts.nas} NAS, ${counts.plans} plans, ${counts.customers} customers, ${counts.subscriptions} subscriptions`;
   if (command === 'status') {
@@ -45,11 +36,9 @@ try {
       process.stdout.write('No demo data: nothing to remove.\n');
     } else {
       process.stderr.write(`Not removed: real data is attached to demo rows. Move or delete it first:\n${outcome.blockers.map((b) => `  - ${b}\n`).join('')}`);
-      code = 1;
+      exitCode = 1;
     }
   }
-} finally {
-  await db.destroy();
-  await database.stop();
-}
+  return exitCode;
+});
 process.exit(code);

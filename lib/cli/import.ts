@@ -28,14 +28,11 @@ import { batchFromFile, type FileSource } from '../../billing/import/file-source
 import { IMPORT_SOURCES, type ImportBatch } from '../../billing/import/import-model.js';
 import { planImport, type ImportPreview } from '../../billing/import/plan-import.js';
 import { readLiveRouterOs } from '../../billing/import/routeros-live.js';
-import { loadConfig } from '../config.js';
-import { createDb } from '../db.js';
-import { createLogger } from '../logger.js';
-import { migrateLatest } from '../migrate.js';
+import { withCliDatabase } from './cli-database.js';
 import { createQueueFactory, QUEUES } from '../queue.js';
 import { createRedis } from '../redis.js';
 import { createSecretBox, resolveKey } from '../secret-box.js';
-import { resolveDatabase, resolveRedis } from '../services.js';
+import { resolveRedis } from '../services.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -92,24 +89,19 @@ function formatPreview(p: ImportPreview, dryRun: boolean): string {
   return lines.join('\n') + '\n';
 }
 
-const config = loadConfig();
-const log = createLogger('warn', {}, config.LOG_FORMAT);
-const database = await resolveDatabase(config, log);
-const db = createDb({ url: database.url });
-let code = 0;
-try {
-  await migrateLatest(db);
+const code = await withCliDatabase(async ({ config, log, db }) => {
+  let exitCode = 0;
   const secrets = createSecretBox(resolveKey(config.APP_SECRET_KEY, config.DATA_DIR).key);
   let batch: ImportBatch | null = null;
   if (values.nas && !(await db('nas').whereRaw('ip_address = ?::inet', [values.nas]).first('id'))) {
     process.stderr.write(`import: no NAS ${values.nas} is registered (npm run nas -- list)\n`);
-    code = 2;
+    exitCode = 2;
   } else if (source === 'mikrotik') {
     const live = await readLiveRouterOs({ db, secrets }, values.nas!);
     if (live.ok) batch = live.batch;
     else {
       process.stderr.write(`import: could not read the router ${values.nas}: ${live.error}\n`);
-      code = 1;
+      exitCode = 1;
     }
   } else batch = batchFromFile(source as FileSource, text);
   if (batch && values['dry-run']) {
@@ -132,8 +124,6 @@ try {
       await redisService.stop();
     }
   }
-} finally {
-  await db.destroy();
-  await database.stop();
-}
+  return exitCode;
+});
 process.exit(code);

@@ -26,13 +26,9 @@ import { toLocale } from '../i18n.js';
 import { DEFAULT_NETWORK } from '../routeros/address-plan.js';
 import { cutover, loginHtml, rollback, setupScript } from '../routeros/router-scripts.js';
 import { TUNNEL_ROUTER_ADDRESS } from '../routeros/wireguard.js';
-import { loadConfig } from '../config.js';
-import { createDb } from '../db.js';
-import { createLogger } from '../logger.js';
-import { migrateLatest } from '../migrate.js';
+import { withCliDatabase } from './cli-database.js';
 import { randomCredential } from '../credentials.js';
 import { createSecretBox, resolveKey } from '../secret-box.js';
-import { resolveDatabase } from '../services.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -77,12 +73,7 @@ if (values.tunnel && version === '6') fail('--tunnel needs RouterOS 7 (RouterOS 
 if (values.tunnel && values.ip !== TUNNEL_ROUTER_ADDRESS) fail(`with --tunnel this server sees the router as ${TUNNEL_ROUTER_ADDRESS}: register it with --ip ${TUNNEL_ROUTER_ADDRESS}`);
 const locale = toLocale(values.lang);
 
-const config = loadConfig();
-const log = createLogger('warn', {}, config.LOG_FORMAT);
-const database = await resolveDatabase(config, log);
-const db = createDb({ url: database.url });
-try {
-  await migrateLatest(db);
+const code = await withCliDatabase(async ({ config, db }) => {
   const secrets = createSecretBox(resolveKey(config.APP_SECRET_KEY, config.DATA_DIR).key);
   const registered = async (): Promise<void> => {
     if (!(await db('nas').whereRaw('ip_address = ?::inet', [values.ip!]).first('id'))) fail(`no NAS ${values.ip} is registered (npm run nas -- list)`);
@@ -136,7 +127,5 @@ try {
     process.stdout.write(`NAS ${values.ip} saved. Shared secret: ${secret}\n\nPaste into the router (terminal or Winbox New Terminal):\n\n${preview.script}\n`);
     if (preview.wgQuick) process.stdout.write(`\n${preview.wgQuick}\n`);
   }
-} finally {
-  await db.destroy();
-  await database.stop();
-}
+});
+process.exit(code);
