@@ -178,7 +178,7 @@ test('send again puts the invoice message in the outbox for each channel and say
   const afterCount = await w.c.db('notification_outbox').where({ customer_id: budi.customerId, template: 'invoice_issued' }).count({ n: '*' }).first();
   assert.equal(Number(afterCount!.n), Number(before!.n) + 2);
   const shown = decodeHtml((await client.get(res.location!)).text);
-  assert.match(shown, /Invoice sent again by:\s*<strong>WhatsApp<\/strong> \(081234567890\), <strong>E-mail<\/strong> \(budi@example\.id\)/);
+  assert.match(shown, /Invoice sent again by:\s*<strong>WhatsApp<\/strong> \(0812-3456-7890\), <strong>E-mail<\/strong> \(budi@example\.id\)/);
   assert.match(shown, /sent the invoice again \(WhatsApp, E-mail\)/, 'in the history');
 
   const paid = sari.invoices[0]!;
