@@ -4,7 +4,7 @@
  * passwords (PAP and CHAP) answered with the profile's Mikrotik-Rate-Limit, a second run that
  * changes nothing, a changed source that updates only what changed, billing from the next
  * period, the customers CSV through `npm run import`, a live router over the RouterOS API, a
- * daloRADIUS SQL dump, and the console screen.
+ * daloRADIUS SQL dump and a phpnuxbill one (test/fixtures/import/phpnuxbill.sql), and the console screen.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -218,7 +218,7 @@ test('a live MikroTik over the RouterOS API: secrets and profiles printed, impor
   }
 });
 
-test('a daloRADIUS SQL dump: the user logs in (CHAP) with the Cleartext-Password and gets the group\'s rate limit; a second run changes nothing', async () => {
+test('a daloRADIUS SQL dump: the user logs in (PAP and CHAP) with the Cleartext-Password and gets the group\'s rate limit; a second run changes nothing', async () => {
   const dump = [
     'CREATE TABLE `radcheck` (\n  `id` int,\n  `username` varchar(64),\n  `attribute` varchar(64),\n  `op` char(2),\n  `value` varchar(253)\n);',
     "INSERT INTO `radcheck` VALUES (1,'dalo-user','Cleartext-Password',':=','D4lo\\'s pw');",
@@ -229,10 +229,38 @@ test('a daloRADIUS SQL dump: the user logs in (CHAP) with the Cleartext-Password
   ].join('\n');
   const first = await commit(batchFromFile('daloradius', dump));
   assert.deepEqual(first.counts, { create: 3, update: 0, unchanged: 0, conflicts: 0, refused: 0 });
-  const r = await chap('dalo-user', "D4lo's pw");
-  assert.equal(r.code, 'Access-Accept', r.stdout);
-  assert.equal(attr(r, 'Mikrotik-Rate-Limit'), '1M/3M');
+  for (const login of [pap, chap]) {
+    const r = await login('dalo-user', "D4lo's pw");
+    assert.equal(r.code, 'Access-Accept', `${login.name}: ${r.stdout}`);
+    assert.equal(attr(r, 'Mikrotik-Rate-Limit'), '1M/3M', `${login.name}: the radgroupreply rate limit`);
+  }
+  assert.equal((await pap('dalo-user', 'D4lo')).code, 'Access-Reject');
   assert.deepEqual((await commit(batchFromFile('daloradius', dump))).counts, { create: 0, update: 0, unchanged: 3, conflicts: 0, refused: 0 });
+});
+
+test('a phpnuxbill mysqldump (its published schema): PPPoE and hotspot users log in, PAP and CHAP, with the tbl_bandwidth rate limit; a second run changes nothing', async () => {
+  const dump = fs.readFileSync(path.join(ROOT, 'test/fixtures/import/phpnuxbill.sql'), 'utf8');
+  const before = await counts();
+  const first = await commit(batchFromFile('phpnuxbill', dump));
+  assert.deepEqual(first.counts, { create: 2 + 3 + 3, update: 0, unchanged: 0, conflicts: 0, refused: 0 }, 'the Balance plan is no plan');
+  const plans = await stack.c.db('plans').whereIn('name', ['Rumah 10M', 'Voucher 1 Hari', 'Saldo 50rb']).orderBy('name').select('name', 'rate_limit', 'price');
+  assert.deepEqual(plans.map((p) => [p.name, p.rate_limit, Number(p.price)]), [['Rumah 10M', '5M/10M', 165000], ['Voucher 1 Hari', '1024k/2048k 2M/4M 1M/2M 8/8', 5000]]);
+
+  for (const login of [pap, chap]) {
+    const ppp = await login('agus', "Agus's pppoe!"); // tbl_customers.pppoe_password, PPPOE plan on tbl_bandwidth 5 Mbps up / 10 Mbps down
+    assert.equal(ppp.code, 'Access-Accept', `${login.name}: ${ppp.stdout}`);
+    assert.equal(attr(ppp, 'Mikrotik-Rate-Limit'), '5M/10M', login.name);
+    const hotspot = await login('warung-sari', 'S@ri 2024'); // tbl_customers.password, Hotspot plan in Kbps with a burst
+    assert.equal(hotspot.code, 'Access-Accept', `${login.name}: ${hotspot.stdout}`);
+    assert.equal(attr(hotspot, 'Mikrotik-Rate-Limit'), '1024k/2048k 2M/4M 1M/2M 8/8', login.name);
+  }
+  assert.equal((await pap('agus', 'webAgus1')).code, 'Access-Reject', 'a PPPoE user logs in with the PPPoE password, not the web one');
+  assert.equal((await stack.c.db('subscriptions').where({ username: 'dedi-lama' }).first('status')).status, 'suspended', 'a Banned customer');
+
+  const after = await counts();
+  assert.deepEqual((await commit(batchFromFile('phpnuxbill', dump))).counts, { create: 0, update: 0, unchanged: 8, conflicts: 0, refused: 0 });
+  assert.deepEqual(await counts(), { ...after, audit: after.audit! + 1 }, 'only the import_committed row');
+  assert.deepEqual([after.plans! - before.plans!, after.customers! - before.customers!, after.subscriptions! - before.subscriptions!], [2, 3, 3]);
 });
 
 test('the console: admin only; preview (nothing written), then commit with the CSRF token', async () => {
