@@ -3,7 +3,7 @@
  * the signed-in staff member lacks, so a role can change here in one place.
  * - admin: everything (plans, settings, dunning schedule, templates, staff, voiding invoices);
  * - cashier: customers (view, edit contact details), payments, sending invoices again, vouchers,
- *   reports, tickets;
+ *   reports (their own deposit only), tickets;
  * - technician: customers (view), subscriptions (create, change plan, suspend, reactivate),
  *   disconnecting sessions, NAS, tickets;
  * - viewer: read-only (no reports: revenue is the owner's and the cashier's business).
@@ -32,6 +32,8 @@ export const PERMISSIONS = [
   'tickets.view',
   'tickets.edit',
   'reports.view',
+  /** See and print every staff member's deposit (setoran); without it, staff who record payments see their own only (admin). */
+  'deposits.view',
   'settings.manage',
   'audit.view',
   'staff.manage',

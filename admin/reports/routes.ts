@@ -1,28 +1,35 @@
 /**
- * Reports (reports.view: admin and cashier): revenue by month and by plan, accounts receivable
- * aging, churn per month, top usage; each a page at /admin/reports/<name> and a CSV of the same
+ * Reports (reports.view: admin and cashier): the day's income by method and by staff member
+ * (daily-income.ts), revenue by month and by plan, accounts receivable aging, churn per month,
+ * top usage; each a page at /admin/reports/<name> and a CSV of the same
  * figures at /admin/reports/<name>.csv (amounts in integer rupiah, bytes as integers). Ranges are
  * in the query string (report-range.ts), so a page can be bookmarked and its CSV link carries
- * the same range.
+ * the same range. A staff member's deposit for a day (setoran, cash-deposit.ts) is a print page
+ * at /admin/reports/daily/deposit?staff=ID&day=YYYY-MM-DD: one's own with payments.record,
+ * anyone's with deposits.view.
  */
 import Router from '@koa/router';
 import type Koa from 'koa';
 import { localDate } from '../../billing/plans/billing-period.js';
+import { AppError } from '../../lib/errors.js';
 import { t } from '../../lib/i18n.js';
 import { guard, type AdminState } from '../context.js';
 import { streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
 import { chartJson } from '../dashboard/chart.js';
-import { queryValue } from '../request.js';
+import { printPage } from '../invoices/print-views.js';
+import { idParam, queryValue } from '../request.js';
+import { canOpenDeposit, cashDeposit } from './cash-deposit.js';
 import { churnByMonth, percentDigits } from './churn-report.js';
 import { agingRows, receivablesAging } from './receivables-aging.js';
 import { dayRange, monthLabel, monthRange, type DayRange, type MonthRange } from './report-range.js';
+import { dailyIncome, type DailyIncome } from './daily-income.js';
 import { revenueByMonth, revenueByPlan } from './revenue-report.js';
 import { topUsage, USAGE_GROUPINGS, USAGE_LIMITS, type UsageGrouping } from './top-usage.js';
 
 type Ctx = Koa.ParameterizedContext<AdminState>;
 
-const REPORTS = ['revenue', 'aging', 'churn', 'usage'] as const;
+const REPORTS = ['daily', 'revenue', 'aging', 'churn', 'usage'] as const;
 
 /** `from=…&to=…` (and more) for the links of a page. */
 const params = (values: object): string =>
@@ -43,11 +50,54 @@ export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
   const months = (ctx: Ctx): MonthRange => monthRange(ctx.query, deps.clock.now(), deps.config.ISP_TIME_ZONE);
   const days = (ctx: Ctx): DayRange => dayRange(ctx.query, deps.clock.now(), deps.config.ISP_TIME_ZONE);
   const today = (): string => localDate(deps.clock.now(), deps.config.ISP_TIME_ZONE);
+  // `day=YYYY-MM-DD` as a one-day range: a missing or malformed day is today.
+  const dayOf = (ctx: Ctx): string => dayRange({ from: ctx.query.day, to: ctx.query.day }, deps.clock.now(), deps.config.ISP_TIME_ZONE).to;
+  const staffLabel = (ctx: Ctx, s: DailyIncome['byStaff'][number]): string =>
+    typeof s.staff === 'number' ? (s.name ?? '') : t(ctx.state.locale, `reports.daily.staff_${s.staff}`);
   const page = (ctx: Ctx, name: (typeof REPORTS)[number], data: Record<string, unknown>): void =>
     deps.render(ctx, `admin/reports/${name}`, { title: t(ctx.state.locale, `reports.${name}.title`), report: name, reports: REPORTS, ...data });
 
   r.get('/admin/reports', ...guard('reports.view'), (ctx) => {
     deps.render(ctx, 'admin/reports/index', { title: t(ctx.state.locale, 'nav.reports'), reports: REPORTS });
+  });
+
+  r.get('/admin/reports/daily', ...guard('reports.view'), async (ctx) => {
+    const day = dayOf(ctx);
+    const income = await dailyIncome(deps.db, day, deps.config.ISP_TIME_ZONE);
+    const viewer = ctx.state.staff!;
+    page(ctx, 'daily', {
+      ...income,
+      byStaff: income.byStaff.map((s) => ({
+        ...s, label: staffLabel(ctx, s),
+        deposit: typeof s.staff === 'number' && canOpenDeposit(viewer, s.staff) ? `/admin/reports/daily/deposit?${params({ staff: s.staff, day })}` : null,
+      })),
+      payments: income.payments.map((p) => ({ ...p, recordedBy: p.staffName ?? t(ctx.state.locale, `reports.daily.staff_${p.method === 'cash' || p.method === 'bank_transfer' ? 'unknown' : 'online'}`) })),
+      csv: `/admin/reports/daily.csv?${params({ day })}`,
+    });
+  });
+
+  r.get('/admin/reports/daily.csv', ...guard('reports.view'), async (ctx) => {
+    const day = dayOf(ctx);
+    const income = await dailyIncome(deps.db, day, deps.config.ISP_TIME_ZONE);
+    await streamCsv(ctx, `daily-income-${day}.csv`,
+      ['time', 'receipt_number', 'customer_number', 'customer_name', 'invoices', 'amount', 'method', 'recorded_by'],
+      async function* () {
+        yield* income.payments.map((p) => [`${day} ${p.time}`, p.receiptNumber, p.customerNumber, p.customerName, p.invoices.join(' '), p.amount, p.method,
+          p.staffName ?? (p.method === 'cash' || p.method === 'bank_transfer' ? 'unknown' : 'online')]);
+      });
+  });
+
+  r.get('/admin/reports/daily/deposit', ...guard('payments.record'), async (ctx) => {
+    const viewer = ctx.state.staff!;
+    const staffId = ctx.query.staff === undefined ? viewer.id : idParam(queryValue(ctx.query.staff, 15));
+    if (!canOpenDeposit(viewer, staffId)) throw new AppError('forbidden', 'forbidden', 403);
+    const deposit = await cashDeposit(deps.db, staffId, dayOf(ctx), deps.config.ISP_TIME_ZONE);
+    if (!deposit) throw new AppError('not_found', 'not_found', 404);
+    printPage(ctx, deps, 'admin/reports/deposit', {
+      title: `${t(ctx.state.locale, 'reports.deposit.title')} ${deposit.staff.name} ${deposit.day}`, deposit,
+      back: viewer.permissions.has('reports.view') ? `/admin/reports/daily?${params({ day: deposit.day })}` : '/admin',
+      printedAt: deps.clock.now(),
+    });
   });
 
   r.get('/admin/reports/revenue', ...guard('reports.view'), async (ctx) => {
