@@ -10,6 +10,7 @@ import { AppError } from '../../lib/errors.js';
 import { t } from '../../lib/i18n.js';
 import { readSetting } from '../../lib/settings-store.js';
 import { publicUrl } from '../../billing/engine.js';
+import { BANK_ACCOUNTS_MAX } from '../../billing/settings/billing-settings.js';
 import { CHANNELS, PROVIDERS } from '../../billing/settings/integrations.js';
 import type { ChannelName } from '../../billing/notifications/channel.js';
 import type { Provider } from '../../billing/payments/gateways/payment-gateway.js';
@@ -48,7 +49,7 @@ export function createSettingsRoutes(deps: AdminDeps): Router<AdminState> {
     const { settings, version: v } = await loadCompanySettings(deps.db);
     deps.render(ctx, 'admin/settings/company', {
       title: t(ctx.state.locale, 'settings.title'), section: 'company', values: companyFormValues(settings), version: v,
-      tz: await timeZoneFacts(), saved: ctx.query.saved, ...extra,
+      tz: await timeZoneFacts(), saved: ctx.query.saved, bankRows: Array.from({ length: BANK_ACCOUNTS_MAX }, (_, i) => i), ...extra,
     });
   }
 

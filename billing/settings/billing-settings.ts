@@ -5,6 +5,18 @@
 import { z } from 'zod';
 import type { Knex } from '../../lib/db.js';
 
+/** How many bank accounts the settings hold. */
+export const BANK_ACCOUNTS_MAX = 3;
+
+/** One of the ISP's bank accounts: bank name ("BCA"), account number as printed ("123 456 7890"), account holder. */
+export const bankAccountSchema = z.object({
+  bank: z.string().min(1).max(50),
+  number: z.string().regex(/^[0-9][0-9 .-]{3,29}$/),
+  holder: z.string().min(1).max(100),
+});
+
+export type BankAccount = z.infer<typeof bankAccountSchema>;
+
 export const billingSettingsSchema = z.object({
   /** Invoice a period this many days before it starts. */
   leadDays: z.number().int().min(0).max(60).default(7),
@@ -19,6 +31,11 @@ export const billingSettingsSchema = z.object({
   companyPhone: z.string().max(30).default(''),
   companyEmail: z.string().max(100).default(''),
   companyAddress: z.string().max(300).default(''),
+  /**
+   * Where customers may pay by bank transfer (the captive portal shows them, first of all when no
+   * payment gateway is on): up to BANK_ACCOUNTS_MAX accounts; [] when none.
+   */
+  bankAccounts: z.array(bankAccountSchema).max(BANK_ACCOUNTS_MAX).default([]),
 });
 
 export type BillingSettings = z.infer<typeof billingSettingsSchema>;

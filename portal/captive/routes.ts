@@ -2,7 +2,9 @@
  * The captive portal of the walled garden (/portal/captive). The router sends a restricted
  * subscriber's web requests here (README: the `isolir` address list's dst-nat); the page says who
  * is connected (masked), why the service is restricted, what is owed, and offers one payment per
- * configured gateway that restores access; then it watches for the payment to land.
+ * configured gateway that restores access (with no gateway on, or as a second way when the ISP
+ * has set bank accounts: a bank transfer, with the amount and the invoice numbers for the note);
+ * then it watches for the payment to land.
  *
  * - GET  /portal/captive: the subscriber is the newest open accounting session with the
  *   request's address (ctx.ip, TRUSTED_PROXIES-aware). Restricted: the page, with a captive
@@ -31,6 +33,7 @@ import { t } from '../../lib/i18n.js';
 import type { PortalState } from '../context.js';
 import type { PortalDeps } from '../deps.js';
 import { captiveAccount, restricted, sessionAtAddress, subscriptionOfSession, type CaptiveAccount } from './captive-account.js';
+import { bankTransfer, captiveContact, type CaptiveContact } from './captive-contact.js';
 import { issueCaptiveToken, readCaptiveToken } from './captive-token.js';
 
 type Ctx = Koa.ParameterizedContext<PortalState>;
@@ -53,13 +56,16 @@ const STATUS_FRAGMENT = 'partials/portal/captive-status';
 
 export function createCaptiveRoutes(deps: PortalDeps): Router<PortalState> {
   const r = new Router<PortalState>();
-  const providers = configuredProviders(deps.engine.gateways);
   const now = (): Date => deps.clock.now();
+  /** The gateways on now (the console can turn one off or on while we run). */
+  const providersNow = async (): Promise<Provider[]> => {
+    await deps.engine.integrations?.ensureFresh();
+    return configuredProviders(deps.engine.gateways);
+  };
   /** The ISP's contact for a whole page; null for an htmx poll, whose fragment has none (portal/render.ts decides the same way). */
-  const contact = async (ctx: Ctx): Promise<Record<string, string> | null> => {
+  const contact = async (ctx: Ctx): Promise<CaptiveContact | null> => {
     if (ctx.get('HX-Request') && !ctx.get('HX-Boosted')) return null;
-    const s = await loadBillingSettings(deps.db);
-    return { name: s.companyName, phone: s.companyPhone, phoneHref: s.companyPhone.replace(/[^\d+]/g, ''), email: s.companyEmail, address: s.companyAddress };
+    return captiveContact(await loadBillingSettings(deps.db));
   };
 
   /** The friendly page for a connection that is not restricted (or not ours): always 200. */
@@ -68,12 +74,16 @@ export function createCaptiveRoutes(deps: PortalDeps): Router<PortalState> {
   }
 
   async function page(ctx: Ctx, token: string, account: CaptiveAccount, error?: string): Promise<void> {
+    const [providers, settings] = await Promise.all([providersNow(), loadBillingSettings(deps.db)]);
+    const payable = restricted(account.access) && account.quote.payNow !== null && !account.confirming;
     deps.render(ctx, 'portal/captive/page', {
       title: t(ctx.state.locale, `portal.captive.heading.${account.access}`),
       htmx: true,
       account,
       status: statusOf(account),
-      canPay: providers.length > 0 && restricted(account.access) && account.quote.payNow !== null && !account.confirming,
+      canPay: providers.length > 0 && payable,
+      // Without a gateway the way to pay; with one, a second way when the ISP has an account.
+      bank: payable && (providers.length === 0 || settings.bankAccounts.length > 0) ? bankTransfer(settings, account) : null,
       statusUrl: `/portal/captive/status/${token}`,
       payUrl: `/portal/captive/pay/${token}`,
       providers,
@@ -113,7 +123,7 @@ export function createCaptiveRoutes(deps: PortalDeps): Router<PortalState> {
     if (!found) return;
     const { token, account } = found;
     const provider = formBody(ctx).provider as Provider;
-    if (!providers.includes(provider)) throw new AppError('bad_request', 'unknown payment provider', 400);
+    if (!(await providersNow()).includes(provider)) throw new AppError('bad_request', 'unknown payment provider', 400);
     const payNow = account.quote.payNow;
     if (!payNow || !restricted(account.access) || account.confirming) {
       ctx.status = 303;

@@ -12,12 +12,13 @@ import assert from 'node:assert/strict';
 import { retryPaymentEvent } from '../../billing/webhooks/retry-payment-event.js';
 import { issueCaptiveToken } from '../../portal/captive/captive-token.js';
 import { createCustomer, createPlan, createSubscription } from '../helpers/factories.js';
-import { nineAm } from '../helpers/billing-fixtures.js';
+import { nineAm, setBillingSettings } from '../helpers/billing-fixtures.js';
 import { startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
 import {
   COMPANY, csrfIn, dialIn, hangUp, portalClient, setCompany, subscriber, tokenIn, walkDays,
   type PortalClient, type Subscriber,
 } from '../helpers/captive-fixtures.js';
+import { setGatewaysOn } from '../helpers/gateway-switch.js';
 import { nextNasRequest } from '../helpers/nas-emulator.js';
 
 const PRICE = 150_000;
@@ -45,7 +46,7 @@ function assertNoInternalIds(html: string): void {
   assert.ok(urls.length > 5);
   for (const v of urls) {
     const ok = /^\/portal\/captive\/(status|pay)\/[0-9a-f]{32}\.[0-9a-z]+\.[A-Za-z0-9_-]{22}$/.test(v) || /^\/static\/[a-z/.]+$/.test(v)
-      || /^(tel:[\d+]+|mailto:\S+)$/.test(v) || v === '/portal/captive' || /^(midtrans|xendit)$/.test(v) || /^[A-Za-z0-9_-]{43}$/.test(v);
+      || /^(tel:[\d+]+|mailto:\S+|https:\/\/wa\.me\/62\d+)$/.test(v) || v === '/portal/captive' || /^(midtrans|xendit)$/.test(v) || /^[A-Za-z0-9_-]{43}$/.test(v);
     assert.ok(ok, `unexpected URL or value in the page: ${v}`);
   }
   for (const [, name, v] of html.matchAll(/data-([a-z-]+)="([^"]*)"/g)) assert.ok(!/^\d+$/.test(v!), `data-${name}="${v}"`);
@@ -303,4 +304,63 @@ test('a subscriber who paid while the gateway cannot confirm it is told the paym
   const outcome = await stack.engine.run((u) => retryPaymentEvent({ ...u, gateways: stack.engine.gateways }, Number(event), { staffUserId: null, username: 'test', ip: null }));
   assert.equal(outcome, 'credited');
   assert.match((await browser.get(`/portal/captive/status/${token}`, htmx)).body, /data-state="online"/);
+});
+
+test('with no gateway on, the page says how to pay by bank transfer: the ISP\'s accounts, the amount, the invoice numbers for the note, where to confirm', async () => {
+  const { db } = stack.c;
+  const dewiInvoices = await db('invoices').where({ customer_id: dewi.customerId }).orderBy('due_date').pluck('invoice_number');
+  const BCA = { bank: 'BCA', number: '123 456 7890', holder: 'PT NetDesa Sejahtera' };
+  await setBillingSettings(db, { bankAccounts: [BCA, { bank: 'Bank Mandiri', number: '137-00-1234567-8', holder: 'NetDesa' }] });
+  await setGatewaysOn(stack, false);
+  try {
+    const browser = from('127.0.0.4');
+    const page = await browser.get('/portal/captive');
+    assert.equal(page.status, 200);
+    const html = page.body;
+    assert.doesNotMatch(html, /name="provider"|data-pay-amount/, 'no Pay button without a gateway');
+    assert.match(html, /<section class="card captive-bank" data-bank-transfer>\s*<h2>Bayar lewat transfer bank <span class="amount" data-bank-amount>Rp 300\.000<\/span>/);
+    assert.match(html, /<strong>BCA<\/strong> <span class="captive-acct-no">123 456 7890<\/span><br><span class="muted">atas nama PT NetDesa Sejahtera<\/span>/);
+    assert.match(html, /<strong>Bank Mandiri<\/strong> <span class="captive-acct-no">137-00-1234567-8<\/span>/);
+    assert.match(html, new RegExp(`Tulis di berita transfer: <strong data-bank-reference>${dewiInvoices.join(', ')}</strong>`));
+    assert.match(html, /<a class="button" href="https:\/\/wa\.me\/6281234567890" data-bank-confirm>Konfirmasi via WhatsApp<\/a>/);
+    assertNoInternalIds(html);
+    assert.match((await browser.get('/portal/captive', { 'Accept-Language': 'en' })).body, /Pay by bank transfer <span class="amount" data-bank-amount>Rp 300\.000[\s\S]*Write in the transfer note:/);
+
+    // No account set either: pay at the office, with the same invoice numbers.
+    await setBillingSettings(db, { bankAccounts: [] });
+    const office = (await browser.get('/portal/captive')).body;
+    assert.match(office, /Silakan bayar di kantor kami, dan sebutkan: <strong data-bank-reference>/);
+    assert.doesNotMatch(office, /data-bank-account/);
+  } finally {
+    await setGatewaysOn(stack, true);
+  }
+  // A gateway on and an account set: the Pay buttons first, the transfer as a second way.
+  await setBillingSettings(db, { bankAccounts: [BCA] });
+  const both = (await from('127.0.0.4').get('/portal/captive')).body;
+  assert.match(both, /data-pay-amount>Rp 300\.000<[\s\S]*name="provider" value="midtrans"[\s\S]*<h2>Atau bayar lewat transfer bank<\/h2>[\s\S]*data-bank-amount>Rp 300\.000</);
+  await setBillingSettings(db, { bankAccounts: [] });
+  assert.doesNotMatch((await from('127.0.0.4').get('/portal/captive')).body, /data-bank-transfer/, 'no account, a gateway on: only the Pay buttons');
+});
+
+test('the help card is never empty: the ISP\'s contact with a WhatsApp link, or a default text in both languages', async () => {
+  const filled = (await from('127.0.0.4').get('/portal/captive')).body;
+  const card = /<section class="card captive-contact" data-contact>[\s\S]*?<\/section>/.exec(filled)?.[0] ?? '';
+  assert.match(card, /<a href="tel:081234567890">0812-3456-7890<\/a>/);
+  assert.match(card, /WhatsApp: <a href="https:\/\/wa\.me\/6281234567890">Chat dengan kami<\/a>/);
+  assert.match(card, /cs@netdesa\.example[\s\S]*Jl\. Kenanga No\. 5, Sleman/);
+  assert.doesNotMatch(card, /data-contact-default/);
+
+  // The settings as a fresh install has them.
+  await stack.c.db('settings').where({ key: 'billing' }).delete();
+  try {
+    for (const [ip, lang, text] of [['127.0.0.4', 'id', 'Hubungi kantor penyedia internet Anda'], ['127.0.0.9', 'en', 'Contact your internet provider']] as const) {
+      const body = (await from(ip).get('/portal/captive', { 'Accept-Language': lang })).body;
+      const empty = /<section class="card captive-contact" data-contact>[\s\S]*?<\/section>/.exec(body)?.[0] ?? '';
+      assert.match(empty, /<strong>ISP<\/strong>/, `${ip}: the default name`);
+      assert.match(empty, new RegExp(`<p data-contact-default>${text}`), `${ip}: the default text`);
+      assert.doesNotMatch(empty, /<ul>/, `${ip}: no empty list`);
+    }
+  } finally {
+    await setCompany(stack);
+  }
 });
