@@ -85,6 +85,8 @@ describe('counters past 2^53', () => {
 
   test('9007199254740997 octets (2^53 + 5) round-trip exactly: the session row and the per-day usage', async () => {
     const sub = await createSubscription(stack.c.db);
+    // Accounting ties a session to its subscription through the radius role's index: wait until it knows this one.
+    await stack.radius.sync.settled();
     const r = await acct(stack, session(sub.username, 'exact-1', 'Interim-Update', ['Acct-Input-Gigawords = 2097152', 'Acct-Input-Octets = 5']));
     assert.equal(r.code, 'Accounting-Response');
     assert.equal((await counters(stack, 'exact-1'))?.input, '9007199254740997');
@@ -158,6 +160,7 @@ describe('requests that can never be stored as sent', () => {
 
   test('a Class naming a subscription that no longer exists (an older backup restored): answered, stored, linked by username', async () => {
     const sub = await createSubscription(stack.c.db);
+    await stack.radius.sync.settled();
     const gone = `Class = 0x${classFor(987_654, sub.planId, false).toString('hex')}`;
     const r = await acct(stack, session(sub.username, 'orphan-1', 'Start', [gone]));
     assert.equal(r.code, 'Accounting-Response');
