@@ -4,7 +4,7 @@
  * - a batch's page: its terms and its vouchers (search by code — a fragment with vouchers.manage,
  *   the whole code only without it; filter by status, pages), marking vouchers sold (ticked ones,
  *   or the next N unused);
- * - its CSV and its printable sheet (A4, many cards a page).
+ * - its CSV and its printable sheet (A4, three card layouts, a QR code that logs the guest in).
  *
  * A code is the voucher itself (whoever reads it can use it), so whole codes are shown, exported
  * and printed only with vouchers.manage; with vouchers.view alone a code shows its last three
@@ -16,7 +16,7 @@ import { loadBillingSettings } from '../../billing/settings/billing-settings.js'
 import { generateBatch } from '../../billing/vouchers/generate-batch.js';
 import { markVouchersSold } from '../../billing/vouchers/mark-vouchers-sold.js';
 import { describeTerms, formatData, formatDuration } from '../../billing/vouchers/voucher-terms.js';
-import { VOUCHER_STATUSES, type VoucherStatus } from '../../billing/vouchers/voucher-access.js';
+import { VOUCHER_STATUSES } from '../../billing/vouchers/voucher-access.js';
 import { normalizeVoucherCode } from '../../billing/vouchers/voucher-code.js';
 import { recordAudit } from '../../lib/audit.js';
 import { AppError } from '../../lib/errors.js';
@@ -28,6 +28,8 @@ import { formBody, idParam, queryValue } from '../request.js';
 import { batchFormOf, EMPTY_BATCH_FORM, parseBatchForm, type BatchForm } from './batch-form.js';
 import { listBatches, loadBatch, planChoices, type BatchRow } from './list-batches.js';
 import { listVouchers, VOUCHER_FILTERS, type VoucherListQuery, type VoucherRow } from './list-vouchers.js';
+import { CARD_LAYOUTS, printOptionsOf } from './print-options.js';
+import { qrSvg, voucherLoginUrl } from './voucher-qr.js';
 
 function voucherQuery(q: Record<string, unknown>): VoucherListQuery {
   const status = queryValue(q.status);
@@ -177,15 +179,21 @@ export function createVoucherRoutes(deps: AdminDeps): Router<AdminState> {
       });
   });
 
-  // The printable sheet: the unused vouchers by default (those not handed out yet), or one status.
+  // The printable sheet: the unused vouchers by default (those not handed out yet), or one status;
+  // in a card layout, with a QR code of the hotspot login URL (print-options.ts, voucher-qr.ts).
   r.get('/admin/vouchers/batches/:id/print', ...guard('vouchers.manage'), async (ctx) => {
     const id = idParam(ctx.params.id);
     const batch = await loadBatch(deps.db, id);
     if (!batch) throw new AppError('not_found', 'not_found', 404);
-    const asked = queryValue(ctx.query.status);
-    const status = asked === 'all' ? '' : (VOUCHER_STATUSES as readonly string[]).includes(asked) ? (asked as VoucherStatus) : 'unused';
-    const list = await listVouchers(deps.db, id, { q: '', status, page: 1 }, 10_000);
-    await recordAudit(deps.db, actorOf(ctx), { action: 'voucher_batch_printed', objectType: 'voucher_batch', objectId: id, after: { status: status || 'all', count: list.rows.length } });
+    const options = await printOptionsOf(deps.db, ctx.query);
+    const { status, layout, loginAddress } = options;
+    const list = loginAddress ? await listVouchers(deps.db, id, { q: '', status, page: 1 }, 10_000) : { rows: [] };
+    if (loginAddress) {
+      await recordAudit(deps.db, actorOf(ctx), { action: 'voucher_batch_printed', objectType: 'voucher_batch', objectId: id, after: { status: status || 'all', count: list.rows.length, layout } });
+    } else {
+      ctx.status = 422;
+    }
+    const withQr = layout !== 'compact';
     const settings = await loadBillingSettings(deps.db);
     deps.render(ctx, 'admin/vouchers/print', {
       title: batch.name,
@@ -194,7 +202,13 @@ export function createVoucherRoutes(deps: AdminDeps): Router<AdminState> {
       companyPhone: settings.companyPhone,
       status: status || 'all',
       statuses: VOUCHER_STATUSES,
-      cards: list.rows.map((v) => ({ code: v.code })),
+      layout,
+      layouts: CARD_LAYOUTS,
+      login: options.loginTyped,
+      loginError: loginAddress ? null : 'vouchers.error.login_address',
+      note: options.note,
+      withQr,
+      cards: await Promise.all(list.rows.map(async (v) => ({ code: v.code, qr: withQr && loginAddress ? await qrSvg(voucherLoginUrl(loginAddress, v.code)) : null }))),
     });
   });
 

@@ -183,7 +183,8 @@ test('the CSV and the printable sheet: whole codes, the ISP\'s name, price and l
 
   const print = await client.get(`/admin/vouchers/batches/${batchId}/print`);
   assert.equal(print.status, 200);
-  assert.match(print.text, /@page \{ size: A4/);
+  assert.match(print.text, /<link rel="stylesheet" href="\/static\/voucher-cards.css">/);
+  assert.match((await client.get('/static/voucher-cards.css')).text, /@page \{ size: A4 portrait/);
   assert.equal((print.text.match(/data-card>/g) ?? []).length, 44, 'the unused ones (one is sold)');
   assert.doesNotMatch(print.text, new RegExp(`data-code>${vouchers[0]!.code}<`), 'the sold one is not printed again');
   assert.match(print.text, new RegExp(`data-code>${vouchers[1]!.code}<`));
