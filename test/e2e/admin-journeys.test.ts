@@ -10,17 +10,17 @@
  * One browser and one stack for the file; each journey signs in afresh and leaves a full-page
  * screenshot in test-output/screenshots/<journey>.png.
  */
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NAS_SECRET, startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
-import { openBrowser, pathOf as path$, screenshot, signInToConsole, text, until, type Journey, type TestBrowser } from '../helpers/browser.js';
+import { journeyPerTest, openBrowser, pathOf as path$, screenshot, signInToConsole, text, until, type TestBrowser } from '../helpers/browser.js';
 import { createCustomer, createPlan, createStaff, createSubscription, TEST_STAFF_PASSWORD } from '../helpers/factories.js';
 import { nextNasRequest } from '../helpers/nas-emulator.js';
 import { radclient } from '../helpers/radclient.js';
 
 let stack: BillingStack;
 let browser: TestBrowser;
-let journey: Journey | null = null;
+const journey = journeyPerTest(() => browser);
 
 before(async () => {
   stack = await startBillingStack({ start: '2026-11-03T02:00:00Z' });
@@ -32,20 +32,7 @@ after(async () => {
   await stack?.stop();
 });
 
-beforeEach(async () => {
-  // Each journey is another staff member at the counter: no cookies from the one before.
-  journey = await browser.journey();
-});
-
-afterEach(async () => {
-  await journey?.close();
-  journey = null;
-});
-
-function current(): Journey {
-  assert.ok(journey, 'a page is open');
-  return journey;
-}
+const current = journey;
 
 test('a. first sign-in with a one-time password: the password page, a new password, then the dashboard', async () => {
   const { page, errors } = current();

@@ -7,16 +7,16 @@
  * sessions; "Disconnect now" (confirmed in a dialog) reaches the router as a Disconnect-Request.
  * Screenshot: test-output/screenshots/subscription-create.png (and subscription-online.png).
  */
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NAS_SECRET, startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
-import { openBrowser, screenshot, signInToConsole, text, until, type Journey, type TestBrowser } from '../helpers/browser.js';
+import { journeyPerTest, openBrowser, screenshot, signInToConsole, text, until, type TestBrowser } from '../helpers/browser.js';
 import { createCustomer, createPlan, createStaff } from '../helpers/factories.js';
 import { radclient } from '../helpers/radclient.js';
 
 let stack: BillingStack;
 let browser: TestBrowser;
-let journey: Journey | null = null;
+const journey = journeyPerTest(() => browser);
 
 before(async () => {
   // 3 November 2026, 09:00 in Jakarta.
@@ -27,17 +27,8 @@ after(async () => {
   await browser?.close();
   await stack?.stop();
 });
-beforeEach(async () => {
-  journey = await browser.journey();
-});
-afterEach(async () => {
-  await journey?.close();
-  journey = null;
-});
-
 test('a technician creates a subscription; the router logs in with the generated credentials at once and gets the plan rate; disconnect reaches the router', async () => {
-  assert.ok(journey);
-  const { page, dialogs, errors } = journey;
+  const { page, dialogs, errors } = journey();
   const { db } = stack.c;
   const rate = '5M/10M 8M/15M 4M/8M 16/16 8 2M/5M';
   const plan = await createPlan(db, { name: 'Rumahan 10 Mbps', price: 150_000, rateLimit: rate });
@@ -114,8 +105,7 @@ test('a technician creates a subscription; the router logs in with the generated
 });
 
 test('changing the plan: choosing a plan shows the prorated preview in place (htmx), confirming changes it', async () => {
-  assert.ok(journey);
-  const { page, dialogs, errors } = journey;
+  const { page, dialogs, errors } = journey();
   const { db } = stack.c;
   const basic = await createPlan(db, { name: 'Hemat 5 Mbps', price: 100_000, rateLimit: '2M/5M' });
   const fast = await createPlan(db, { name: 'Cepat 20 Mbps', price: 250_000, rateLimit: '10M/20M' });

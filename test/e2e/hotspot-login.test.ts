@@ -13,7 +13,7 @@
  * c. A link-login-only on a public host gets no form (nothing to post credentials to).
  * d. The status page shows what the voucher has left after its first login.
  */
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
@@ -21,7 +21,7 @@ import { createBillingEngine } from '../../billing/engine.js';
 import { freePort } from '../../lib/embedded/local-state.js';
 import { createHttpServer, type HttpServer } from '../../lib/http/app.js';
 import { startWebRole } from '../../lib/web-role.js';
-import { openBrowser, screenshot, text, until, type Journey, type TestBrowser } from '../helpers/browser.js';
+import { journeyPerTest, openBrowser, screenshot, text, until, type Journey, type TestBrowser } from '../helpers/browser.js';
 import { createNas } from '../helpers/factories.js';
 import { startHttpPeer, type HttpPeer, type PeerRequest } from '../helpers/http-peer.js';
 import { chapPassword, radclient, type RadclientReply } from '../helpers/radclient.js';
@@ -35,7 +35,7 @@ let baseUrl: string;
 let router: HttpPeer;
 const posts: PeerRequest[] = [];
 let browser: TestBrowser;
-let journey: Journey | null = null;
+const journey = journeyPerTest(() => browser);
 
 before(async () => {
   stack = await startRadiusStack({ before: async (c) => void (await createNas(c.db, { secret: SECRET })) });
@@ -57,14 +57,6 @@ after(async () => {
   await router?.close();
   await web?.close();
   await stack?.stop();
-});
-
-beforeEach(async () => {
-  journey = await browser.journey();
-});
-afterEach(async () => {
-  await journey?.close();
-  journey = null;
 });
 
 /** Bytes as RouterOS writes them into login.html: `\ooo` per byte. */
@@ -103,8 +95,8 @@ function watchHosts(j: Journey): string[] {
 }
 
 test('a. CHAP: the page posts hex MD5(chap-id + code + challenge) to the router, and the radius role accepts that response', async () => {
-  const { page, errors } = journey!;
-  const hosts = watchHosts(journey!);
+  const { page, errors } = journey();
+  const hosts = watchHosts(journey());
   const { vouchers: [v] } = await createVoucherBatch(stack.c.db, { rateLimit: '1M/3M', timeLimitSeconds: 2 * 3600, dataLimitBytes: 5 * GIB, validitySeconds: 86_400 });
   const code = v!.code;
   await stack.radius.sync.settled();
@@ -159,7 +151,7 @@ test('a. CHAP: the page posts hex MD5(chap-id + code + challenge) to the router,
 });
 
 test('b. PAP (no chap-id): the account form posts what was typed; the router\'s error is shown', async () => {
-  const { page, errors } = journey!;
+  const { page, errors } = journey();
   posts.length = 0;
   await page.goto(loginUrl({ 'link-login-only': `${router.url}/login`, 'link-orig': 'http://example.com/', username: 'budi-hotspot', error: 'invalid username or password' }));
   assert.equal(await text(page, '[data-router-error]'), 'invalid username or password');
@@ -175,7 +167,7 @@ test('b. PAP (no chap-id): the account form posts what was typed; the router\'s 
 });
 
 test('c. a link-login-only on a public host gets no form: credentials go to no stranger', async () => {
-  const { page } = journey!;
+  const { page } = journey();
   const res = await page.goto(loginUrl({ 'link-login-only': 'http://login.evil.example/login', 'chap-id': '\\001', 'chap-challenge': '\\002' }));
   assert.equal(res?.status(), 400);
   assert.equal(await page.locator('form[data-hotspot-login]').count(), 0);
@@ -184,7 +176,7 @@ test('c. a link-login-only on a public host gets no form: credentials go to no s
 });
 
 test('d. the status page shows the voucher\'s time, data and validity left, in Indonesian for an Indonesian phone', async () => {
-  const { page, errors } = journey!;
+  const { page, errors } = journey();
   const { vouchers: [v] } = await createVoucherBatch(stack.c.db, { timeLimitSeconds: 3 * 3600, dataLimitBytes: 2 * GIB, validitySeconds: 7 * 86_400 });
   await stack.c.db('vouchers').where({ id: v!.id }).update({ status: 'active', first_used_at: new Date(), expires_at: new Date(Date.now() + 7 * 86_400_000), used_seconds: 3600, used_octets: GIB / 2 });
   await page.context().addCookies([{ name: 'isp_lang', value: 'id', url: baseUrl }]);

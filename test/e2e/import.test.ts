@@ -7,7 +7,7 @@
  * router (radclient) then logs in as an imported subscriber with the password it had on the
  * MikroTik, quotes and backslash included. Screenshots: test-output/screenshots/import-*.png.
  */
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,13 +15,13 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { routerOsExport, fixtureSecrets, type FixtureSecret } from '../fixtures/import/routeros-export-fixture.js';
 import { NAS_SECRET, startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
-import { openBrowser, screenshot, signInToConsole, text, until, type Journey, type TestBrowser } from '../helpers/browser.js';
+import { journeyPerTest, openBrowser, screenshot, signInToConsole, text, until, type TestBrowser } from '../helpers/browser.js';
 import { createStaff, createSubscription } from '../helpers/factories.js';
 import { radclient } from '../helpers/radclient.js';
 
 let stack: BillingStack;
 let browser: TestBrowser;
-let journey: Journey | null = null;
+const journey = journeyPerTest(() => browser);
 let dir: string;
 
 before(async () => {
@@ -34,14 +34,6 @@ after(async () => {
   await stack?.stop();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(async () => {
-  journey = await browser.journey();
-});
-afterEach(async () => {
-  await journey?.close();
-  journey = null;
-});
-
 /** The cells of the table row `selector`, as the user reads them. */
 const cells = async (page: Page, selector: string): Promise<string[]> =>
   (await page.locator(`${selector} td`).allInnerTexts()).map((s) => s.trim());
@@ -50,8 +42,7 @@ const cells = async (page: Page, selector: string): Promise<string[]> =>
 const quoted = (s: string): string => `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 
 test('an admin imports a RouterOS export: preview shows creates, the conflict and the refused row; commit; the customers are listed; the router logs in with the original password', async () => {
-  assert.ok(journey);
-  const { page, errors } = journey;
+  const { page, errors } = journey();
   const { db } = stack.c;
   // plg011's static address (fixtureSecrets: every 10th has one) is already another subscriber's.
   await createSubscription(db, { username: 'lama-001', staticIp: '10.77.0.12' });

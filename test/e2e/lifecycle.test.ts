@@ -12,17 +12,17 @@
  *   (no money open: a subscription billing never covered moves none).
  * Screenshots: test-output/screenshots/lifecycle-*.png.
  */
-import { after, afterEach, before, beforeEach, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { NAS_SECRET, startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
-import { openBrowser, screenshot, signInToConsole, text, type Journey, type TestBrowser } from '../helpers/browser.js';
+import { journeyPerTest, openBrowser, screenshot, signInToConsole, text, type TestBrowser } from '../helpers/browser.js';
 import { createCustomer, createPlan, createStaff, createSubscription } from '../helpers/factories.js';
 import { radclient, type RadclientReply } from '../helpers/radclient.js';
 
 let stack: BillingStack;
 let browser: TestBrowser;
-let journey: Journey | null = null;
+const journey = journeyPerTest(() => browser);
 
 before(async () => {
   stack = await startBillingStack({ start: '2026-11-03T02:00:00Z' });
@@ -32,14 +32,6 @@ after(async () => {
   await browser?.close();
   await stack?.stop();
 });
-beforeEach(async () => {
-  journey = await browser.journey();
-});
-afterEach(async () => {
-  await journey?.close();
-  journey = null;
-});
-
 /** The router asks to log `username` in with `password` (PAP). */
 function login(username: string, password: string): Promise<RadclientReply> {
   return radclient({
@@ -62,8 +54,7 @@ async function below(page: Page, selector: string, above: Locator): Promise<bool
 }
 
 test('edit the username and static IP, set a new password, terminate with a reason, archive the customer: the page and the router agree at each step', async () => {
-  assert.ok(journey);
-  const { page, dialogs, errors } = journey;
+  const { page, dialogs, errors } = journey();
   const { db } = stack.c;
   const plan = await createPlan(db, { name: 'Rumahan 10 Mbps', price: 150_000, rateLimit: '5M/10M' });
   const customer = await createCustomer(db, { name: 'Rina Kusuma', phone: '081355556666' });

@@ -6,6 +6,7 @@
  * signs a staff member in through the console's sign-in page.
  */
 import assert from 'node:assert/strict';
+import { afterEach, beforeEach } from 'node:test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,4 +111,26 @@ export async function signInToConsole(page: Page, baseUrl: string, username: str
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(lands);
+}
+
+/**
+ * A fresh journey for every test of the file (another person at another device: no cookies from
+ * the test before), closed after it. Call at the top level of a test file.
+ * @param browser the file's browser, opened in its `before`
+ * @returns the current test's journey
+ * @throws AssertionError when called outside a test
+ */
+export function journeyPerTest(browser: () => TestBrowser): () => Journey {
+  let journey: Journey | null = null;
+  beforeEach(async () => {
+    journey = await browser().journey();
+  });
+  afterEach(async () => {
+    await journey?.close();
+    journey = null;
+  });
+  return () => {
+    assert.ok(journey, 'a page is open');
+    return journey;
+  };
 }
