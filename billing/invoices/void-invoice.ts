@@ -53,6 +53,34 @@ export type VoidInvoiceOutcome =
   | { ok: false; code: 'paid' }
   | { ok: false; code: 'partly_paid'; amountPaid: number };
 
+/**
+ * Marks an invoice `void` and gives back what it took from the customer's balance (its invoice
+ * entry and late fees; a void entry of an earlier void cannot exist: void is final) in one `void`
+ * ledger entry. The caller holds the customer's lock and has checked that nothing was paid on it.
+ * @param note appended to the ledger entry's description, e.g. " (berhenti langganan)"
+ * @returns the rupiah given back (0 when the invoice took nothing)
+ */
+export async function voidOnLedger(
+  trx: Knex.Transaction,
+  v: { customerId: number; invoice: { id: number; invoice_number: string | null }; reason: string; now: Date; staffUserId: number | null; note?: string },
+): Promise<number> {
+  const { id, invoice_number: number } = v.invoice;
+  const { rows } = await trx.raw(
+    `SELECT coalesce(sum(amount), 0)::bigint AS net FROM ledger_entries
+      WHERE invoice_id = ? AND entry_type IN ('invoice', 'late_fee', 'void')`,
+    [id],
+  );
+  const reversed = -Number(rows[0].net);
+  if (reversed > 0) {
+    await trx('ledger_entries').insert({
+      customer_id: v.customerId, entry_type: 'void', amount: reversed, invoice_id: id, created_by: v.staffUserId, created_at: v.now,
+      description: `Pembatalan ${number ?? `tagihan #${id}`}${v.note ?? ''}`,
+    });
+  }
+  await trx('invoices').where({ id }).update({ status: 'void', voided_at: v.now, void_reason: v.reason, version: trx.raw('version + 1') });
+  return reversed;
+}
+
 export async function voidInvoice(
   deps: { db: Knex; clock: Clock; timeZone: string; notifier: Notifier; effects: Effects },
   input: VoidInvoiceInput,
@@ -73,23 +101,7 @@ export async function voidInvoice(
     if (amountPaid > 0) return { ok: false, code: 'partly_paid', amountPaid };
     if (inv.status === 'paid') return { ok: false, code: 'paid' };
 
-    // What this invoice took from the balance: its invoice entry and late fees (a void entry of an
-    // earlier void cannot exist: void is final), reversed in one entry.
-    const { rows } = await trx.raw(
-      `SELECT coalesce(sum(amount), 0)::bigint AS net FROM ledger_entries
-        WHERE invoice_id = ? AND entry_type IN ('invoice', 'late_fee', 'void')`,
-      [inv.id],
-    );
-    const reversed = -Number(rows[0].net);
-    if (reversed > 0) {
-      await trx('ledger_entries').insert({
-        customer_id: customerId, entry_type: 'void', amount: reversed, invoice_id: inv.id, created_by: input.actor.staffUserId, created_at: now,
-        description: `Pembatalan ${inv.invoice_number ?? `tagihan #${inv.id}`}`,
-      });
-    }
-    await trx('invoices').where({ id: inv.id }).update({
-      status: 'void', voided_at: now, void_reason: reason, version: trx.raw('version + 1'),
-    });
+    const reversed = await voidOnLedger(trx, { customerId, invoice: inv, reason, now, staffUserId: input.actor.staffUserId });
 
     let reactivated: Awaited<ReturnType<typeof changeSubscriptionStatus>> = [];
     if (inv.subscription_id !== null) {

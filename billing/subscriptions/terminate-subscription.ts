@@ -27,9 +27,9 @@
  */
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import { basisPoints, prorate } from '../../lib/money.js';
-import type { Knex } from '../../lib/db.js';
 import type { UseCaseDeps } from '../engine.js';
 import { invoicePrefix, reserveInvoiceNumbers } from '../invoices/invoice-number.js';
+import { voidOnLedger } from '../invoices/void-invoice.js';
 import { ledgerBalance, lockCustomer, settleOpenInvoices } from '../ledger/settle-open-invoices.js';
 import { addDays, daysBetween, localDate } from '../plans/billing-period.js';
 import { loadBillingSettings } from '../settings/billing-settings.js';
@@ -79,21 +79,6 @@ export function releasedName(username: string, id: number): string {
 
 const ddmmyyyy = (day: string): string => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
-/** Voids an unpaid invoice: its ledger effect reversed in one `void` entry. */
-async function voidUnpaid(trx: Knex.Transaction, customerId: number, inv: InvoiceRow, reason: string, now: Date, staffUserId: number | null): Promise<void> {
-  const { rows } = await trx.raw(
-    `SELECT coalesce(sum(amount), 0)::bigint AS net FROM ledger_entries WHERE invoice_id = ? AND entry_type IN ('invoice', 'late_fee', 'void')`,
-    [inv.id],
-  );
-  const reversed = -Number(rows[0].net);
-  if (reversed > 0) {
-    await trx('ledger_entries').insert({
-      customer_id: customerId, entry_type: 'void', amount: reversed, invoice_id: inv.id, created_by: staffUserId, created_at: now,
-      description: `Pembatalan ${inv.invoice_number ?? `tagihan #${inv.id}`} (berhenti langganan)`,
-    });
-  }
-  await trx('invoices').where({ id: inv.id }).update({ status: 'void', voided_at: now, void_reason: reason, version: trx.raw('version + 1') });
-}
 
 export async function terminateSubscription(deps: Pick<UseCaseDeps, 'db' | 'clock' | 'timeZone' | 'effects'>, input: TerminateInput): Promise<TerminateOutcome> {
   const reason = input.reason.trim().slice(0, TERMINATION_REASON_MAX);
@@ -123,7 +108,7 @@ export async function terminateSubscription(deps: Pick<UseCaseDeps, 'db' | 'cloc
       const days = daysBetween(inv.period_start, inv.period_end);
       const used = Math.max(0, daysBetween(inv.period_start, today));
       if (inv.amount_paid === 0 && inv.status !== 'paid') {
-        await voidUnpaid(trx, customerId, inv, voidReason, now, input.actor.staffUserId);
+        await voidOnLedger(trx, { customerId, invoice: inv, reason: voidReason, now, staffUserId: input.actor.staffUserId, note: ' (berhenti langganan)' });
         money.voidedInvoiceIds.push(inv.id);
         if (used > 0) usedCharge = { inv, used, days };
       } else {
