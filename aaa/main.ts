@@ -20,7 +20,7 @@ import { createAccessRequestHandler } from './pipeline/access-request.js';
 import { createAccountingRequestHandler } from './pipeline/accounting-request.js';
 import { createPostAuthLog } from './pipeline/post-auth-log.js';
 import { currentDecision } from './policy/current-decision.js';
-import { startVoucherUse } from '../billing/vouchers/voucher-access.js';
+import { startVoucherUse } from '../billing/access/voucher-access.js';
 import { createRadiusServer } from './server.js';
 
 export interface RadiusRole extends RunningRole {

@@ -10,7 +10,7 @@
  *   letters on the router's own page). Our login page upper-cases before it hashes.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { normalizeVoucherCode } from '../../billing/vouchers/voucher-code.js';
+import { normalizeVoucherCode } from '../../billing/access/voucher-code.js';
 import { revealUserPassword } from '../codec/user-password.js';
 import { verifyChap } from './chap.js';
 

@@ -8,9 +8,9 @@
  * Plain maps with replace-on-write: a reload swaps whole entries, so a reader never sees half an
  * update (all access is on the one event-loop thread).
  */
-import type { OpenSessionAccess, PlanAccess, SubscriptionAccess } from '../../billing/subscriptions/access-state.js';
+import type { OpenSessionAccess, PlanAccess, SubscriptionAccess } from '../../billing/access/subscription-access.js';
 import { localDate, periodContaining } from '../../billing/plans/billing-period.js';
-import type { VoucherAccess, VoucherBatchAccess, VoucherSessionAccess } from '../../billing/vouchers/voucher-access.js';
+import type { VoucherAccess, VoucherBatchAccess, VoucherSessionAccess } from '../../billing/access/voucher-access.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { parseAaaSettings, type AaaSettings } from '../policy/aaa-settings.js';
 

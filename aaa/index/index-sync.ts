@@ -13,14 +13,14 @@ import {
   loadPlanAccess,
   loadSubscriptionAccess,
   loadUsageSince,
-} from '../../billing/subscriptions/access-state.js';
+} from '../../billing/access/subscription-access.js';
 import {
   findVoucherByCode,
   loadVoucherAccess,
   loadVoucherBatchAccess,
   loadVoucherOpenSessions,
   type VoucherAccess,
-} from '../../billing/vouchers/voucher-access.js';
+} from '../../billing/access/voucher-access.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';

@@ -21,7 +21,7 @@
  * session that did live on reopens it.
  */
 import { STALE_CAUSE } from '../accounting/accounting-writer.js';
-import type { OpenSessionAccess } from '../../billing/subscriptions/access-state.js';
+import type { OpenSessionAccess } from '../../billing/access/subscription-access.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
 import type { SecretBox } from '../../lib/secret-box.js';

@@ -6,8 +6,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PlanAccess } from '../../billing/subscriptions/access-state.js';
-import type { VoucherAccess, VoucherBatchAccess, VoucherSessionAccess } from '../../billing/vouchers/voucher-access.js';
+import type { PlanAccess } from '../../billing/access/subscription-access.js';
+import type { VoucherAccess, VoucherBatchAccess, VoucherSessionAccess } from '../../billing/access/voucher-access.js';
 import { parseAaaSettings } from './aaa-settings.js';
 import { decideVoucher, type VoucherDecision, type VoucherDecisionInput } from './decide-voucher.js';
 

@@ -15,8 +15,8 @@
  *    the time left and the validity left (validity not started yet: the whole validity);
  *    Mikrotik-Total-Limit (+ -Gigawords) = the octets left; the plan's pool, group, idle timeout.
  */
-import type { PlanAccess } from '../../billing/subscriptions/access-state.js';
-import type { VoucherAccess, VoucherBatchAccess, VoucherSessionAccess } from '../../billing/vouchers/voucher-access.js';
+import type { PlanAccess } from '../../billing/access/subscription-access.js';
+import type { VoucherAccess, VoucherBatchAccess, VoucherSessionAccess } from '../../billing/access/voucher-access.js';
 import type { VoucherAcceptMark } from '../index/aaa-index.js';
 import type { AaaSettings } from './aaa-settings.js';
 import type { AccessProfile } from './decide.js';

@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { OpenSessionAccess, PlanAccess, SubscriptionAccess } from '../../billing/subscriptions/access-state.js';
+import type { OpenSessionAccess, PlanAccess, SubscriptionAccess } from '../../billing/access/subscription-access.js';
 import { parseAaaSettings, type AaaSettings } from './aaa-settings.js';
 import { decide, type Decision, type DecisionInput } from './decide.js';
 

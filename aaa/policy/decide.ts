@@ -17,7 +17,7 @@
  *    a quota plan gets Mikrotik-Total-Limit = what is left, and after the quota the fair-usage
  *    rate (or a reject when the plan has none). Prepaid Session-Timeout stops at paid_until.
  */
-import type { OpenSessionAccess, PlanAccess, SubscriptionAccess } from '../../billing/subscriptions/access-state.js';
+import type { OpenSessionAccess, PlanAccess, SubscriptionAccess } from '../../billing/access/subscription-access.js';
 import type { AaaSettings } from './aaa-settings.js';
 
 export interface AccessProfile {

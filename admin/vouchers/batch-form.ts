@@ -5,7 +5,7 @@
  */
 import { isValidRateLimit } from '../../aaa/policy/rate-limit.js';
 import type { BatchInput } from '../../billing/vouchers/generate-batch.js';
-import { DEFAULT_CODE_LENGTH, MAX_CODE_LENGTH, MIN_CODE_LENGTH } from '../../billing/vouchers/voucher-code.js';
+import { DEFAULT_CODE_LENGTH, MAX_CODE_LENGTH, MIN_CODE_LENGTH } from '../../billing/access/voucher-code.js';
 
 export const TIME_UNITS = { minutes: 60, hours: 3600, days: 86_400 } as const;
 export const DATA_UNITS = { MB: 1024 ** 2, GB: 1024 ** 3 } as const;

@@ -4,7 +4,7 @@
  * batches: vouchers_batch_status); and one batch with the same figures.
  */
 import type { Knex } from '../../lib/db.js';
-import { VOUCHER_STATUSES, type VoucherStatus } from '../../billing/vouchers/voucher-access.js';
+import { VOUCHER_STATUSES, type VoucherStatus } from '../../billing/access/voucher-access.js';
 
 export const BATCH_PAGE_SIZE = 25;
 

@@ -6,8 +6,8 @@
  * batch's rows through vouchers_batch_status.
  */
 import type { Knex } from '../../lib/db.js';
-import { VOUCHER_STATUSES, type VoucherStatus } from '../../billing/vouchers/voucher-access.js';
-import { normalizeVoucherCode } from '../../billing/vouchers/voucher-code.js';
+import { VOUCHER_STATUSES, type VoucherStatus } from '../../billing/access/voucher-access.js';
+import { normalizeVoucherCode } from '../../billing/access/voucher-code.js';
 
 export const VOUCHER_PAGE_SIZE = 50;
 export const VOUCHER_FILTERS = ['', ...VOUCHER_STATUSES] as const;

@@ -13,7 +13,7 @@
  * else RouterOS's default hotspot address http://10.5.50.1.
  */
 import net from 'node:net';
-import { VOUCHER_STATUSES, type VoucherStatus } from '../../billing/vouchers/voucher-access.js';
+import { VOUCHER_STATUSES, type VoucherStatus } from '../../billing/access/voucher-access.js';
 import type { Knex } from '../../lib/db.js';
 import { readSetting } from '../../lib/settings-store.js';
 import { queryValue } from '../request.js';

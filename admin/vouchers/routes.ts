@@ -16,8 +16,8 @@ import { loadBillingSettings } from '../../billing/settings/billing-settings.js'
 import { generateBatch } from '../../billing/vouchers/generate-batch.js';
 import { markVouchersSold } from '../../billing/vouchers/mark-vouchers-sold.js';
 import { describeTerms, formatData, formatDuration } from '../../billing/vouchers/voucher-terms.js';
-import { VOUCHER_STATUSES } from '../../billing/vouchers/voucher-access.js';
-import { normalizeVoucherCode } from '../../billing/vouchers/voucher-code.js';
+import { VOUCHER_STATUSES } from '../../billing/access/voucher-access.js';
+import { normalizeVoucherCode } from '../../billing/access/voucher-code.js';
 import { recordAudit } from '../../lib/audit.js';
 import { AppError } from '../../lib/errors.js';
 import { t, type Locale } from '../../lib/i18n.js';

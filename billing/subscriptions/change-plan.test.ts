@@ -10,7 +10,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadPlanAccess, loadSubscriptionAccess } from './access-state.js';
+import { loadPlanAccess, loadSubscriptionAccess } from '../access/subscription-access.js';
 import { AppError } from '../../lib/errors.js';
 import { createPlan } from '../../test/helpers/factories.js';
 import {

@@ -6,7 +6,7 @@
  */
 import type { Knex } from '../../lib/db.js';
 import type { Effects } from '../effects.js';
-import type { SubscriptionStatus } from './access-state.js';
+import type { SubscriptionStatus } from '../access/subscription-access.js';
 
 export interface StatusChange {
   id: number;

@@ -9,7 +9,7 @@ import { createTestContainer, type TestContainer } from '../../test/helpers/cont
 import { createPlan, createStaff } from '../../test/helpers/factories.js';
 import type { AuditActor } from '../../lib/audit.js';
 import { generateBatch, type BatchInput } from './generate-batch.js';
-import { VOUCHER_ALPHABET } from './voucher-code.js';
+import { VOUCHER_ALPHABET } from '../access/voucher-code.js';
 
 let c: TestContainer;
 let actor: AuditActor;

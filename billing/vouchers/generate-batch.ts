@@ -10,7 +10,7 @@
  */
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
-import { DEFAULT_CODE_LENGTH, MAX_CODE_LENGTH, MIN_CODE_LENGTH, randomVoucherCode } from './voucher-code.js';
+import { DEFAULT_CODE_LENGTH, MAX_CODE_LENGTH, MIN_CODE_LENGTH, randomVoucherCode } from '../access/voucher-code.js';
 
 export const MAX_BATCH_QUANTITY = 10_000;
 

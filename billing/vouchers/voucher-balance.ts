@@ -5,7 +5,7 @@
  * with no time or data left is used).
  */
 import type { Knex } from '../../lib/db.js';
-import type { VoucherStatus } from './voucher-access.js';
+import type { VoucherStatus } from '../access/voucher-access.js';
 
 export interface VoucherBalance {
   code: string;

@@ -16,7 +16,7 @@
  */
 import Router from '@koa/router';
 import { voucherBalance } from '../../billing/vouchers/voucher-balance.js';
-import { normalizeVoucherCode, looksLikeVoucherCode } from '../../billing/vouchers/voucher-code.js';
+import { normalizeVoucherCode, looksLikeVoucherCode } from '../../billing/access/voucher-code.js';
 import { formatData, formatDuration } from '../../billing/vouchers/voucher-terms.js';
 import { queryValue } from '../../admin/request.js';
 import type { PortalState } from '../context.js';
