@@ -17,4 +17,4 @@ USER node
 EXPOSE 3000 1812/udp 1813/udp
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
   CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
-CMD ["node", "--import", "tsx", "lib/main.ts"]
+CMD ["node", "--import", "tsx", "server/main.ts"]

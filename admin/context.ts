@@ -1,24 +1,23 @@
 /**
- * The staff console's request pipeline, in order: the signed-in staff member from the session
- * cookie (re-read from staff_users on every request, so a deactivation, role change or "sign out
- * everywhere" takes effect at once), the sign-in gate, the CSRF check on every state-changing
- * request, and per-route permission checks.
+ * The staff console's request state and guards. Every request first gets its signed-in staff
+ * member (auth/load-staff.ts, mounted by web/admin-routes.ts); each route then carries, in order,
+ * the sign-in gate, the CSRF check on every state-changing request, and its permission check.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
-import type { Knex } from '../lib/db.js';
 import { AppError } from '../lib/errors.js';
 import type { Locale } from '../lib/i18n.js';
 import type { AuditActor } from '../lib/audit.js';
-import { permissionsOf, type Permission } from './permissions.js';
-import { countOpenAlerts } from './alerts/staff-alerts.js';
-import { loadBillingSettings } from '../billing/settings/billing-settings.js';
-import { pickStaff, type StaffRow } from './auth/sign-in.js';
-import type { StaffSession, StaffSessions } from './auth/staff-sessions.js';
-import { formBody, LANGUAGE_COOKIE, SESSION_COOKIE } from './request.js';
+import type { CustomerScope } from './customer-scope.js';
+import type { Permission } from './permissions.js';
+import type { StaffRow } from './staff-row.js';
+import type { StaffSession } from './staff-sessions.js';
+import { formBody } from '../lib/http/request.js';
 
 export interface SignedInStaff extends StaffRow {
   permissions: ReadonlySet<Permission>;
+  /** The customers this staff member reaches (customer-scope.ts): everyone, or their areas' only. */
+  scope: CustomerScope;
 }
 
 export interface AdminState {
@@ -29,27 +28,6 @@ export interface AdminState {
   openAlerts?: number;
   /** The ISP's name from the billing settings, for the header of a full page. */
   companyName?: string;
-}
-
-/** Loads the session and its staff member into ctx.state (nothing when signed out). */
-export function loadStaff(deps: { db: Knex; sessions: StaffSessions }): Koa.Middleware<AdminState> {
-  return async (ctx, next) => {
-    ctx.state.locale = ctx.cookies.get(LANGUAGE_COOKIE) === 'en' ? 'en' : 'id';
-    const session = await deps.sessions.get(ctx.cookies.get(SESSION_COOKIE));
-    if (session) {
-      const row = await deps.db('staff_users').where({ id: session.staffUserId }).first();
-      if (row && row.is_active && Number(row.session_version) === session.sessionVersion) {
-        const staff = pickStaff(row);
-        ctx.state.staff = { ...staff, permissions: permissionsOf(staff.role) };
-        ctx.state.session = session;
-        ctx.state.locale = staff.locale;
-        // The header's count: full pages only (not htmx fragments, not form posts).
-        if (ctx.method === 'GET' && (!ctx.get('HX-Request') || ctx.get('HX-Boosted')) && ctx.state.staff.permissions.has('alerts.view')) ctx.state.openAlerts = await countOpenAlerts(deps.db);
-      }
-    }
-    if (ctx.method === 'GET' && (!ctx.get('HX-Request') || ctx.get('HX-Boosted'))) ctx.state.companyName = (await loadBillingSettings(deps.db)).companyName;
-    await next();
-  };
 }
 
 /** Where a signed-out request goes; htmx gets HX-Redirect so the whole page changes, not a fragment. */

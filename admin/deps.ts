@@ -1,12 +1,12 @@
 /** What the console's routes are built from (DESIGN.md §6: dependencies passed in). */
-import type { BillingEngine } from '../billing/engine.js';
+import type { BillingEngine } from '../billing/engine/engine.js';
 import type { Clock } from '../lib/clock.js';
 import type { Config } from '../lib/config.js';
 import type { Knex } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import type { Redis } from '../lib/redis.js';
 import type { SecretBox } from '../lib/secret-box.js';
-import type { StaffSessions } from './auth/staff-sessions.js';
+import type { StaffSessions } from './staff-sessions.js';
 import type { AdminRender } from './render.js';
 
 export interface AdminDeps {

@@ -6,7 +6,11 @@
  *   reports (their own deposit only), tickets;
  * - technician: customers (view), subscriptions (create, change plan, suspend, reactivate),
  *   disconnecting sessions, NAS, tickets;
- * - viewer: read-only (no reports: revenue is the owner's and the cashier's business).
+ * - viewer: read-only (no reports: revenue is the owner's and the cashier's business);
+ * - collector (penagih): a field collector: finds customers, sees their invoices and payments,
+ *   records payments and prints their own deposit, only for the customers of the areas assigned to
+ *   them (an area-scoped role: admin/customer-scope.ts applies the scope to every customer,
+ *   invoice and payment list and page they reach; no dashboard, no reports).
  */
 export const PERMISSIONS = [
   'dashboard.view',
@@ -41,22 +45,41 @@ export const PERMISSIONS = [
   'alerts.view',
   /** Mark a staff alert as handled. */
   'alerts.acknowledge',
+  /** Send a WhatsApp broadcast to a filtered list of customers (admin only: mass messages are the owner's call). */
+  'broadcasts.send',
+  /** See network devices (OLT, ODC, ODP, switches, access points…) and the topology. */
+  'devices.view',
+  /** Add, edit and delete devices, their SNMP credentials and where subscriptions hang off them. */
+  'devices.edit',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
-export type StaffRole = 'admin' | 'cashier' | 'technician' | 'viewer';
-export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'cashier', 'technician', 'viewer'];
+export type StaffRole = 'admin' | 'cashier' | 'technician' | 'viewer' | 'collector';
+export const STAFF_ROLES: readonly StaffRole[] = ['admin', 'cashier', 'technician', 'viewer', 'collector'];
 
-const VIEW: Permission[] = ['dashboard.view', 'customers.view', 'invoices.view', 'payments.view', 'plans.view', 'nas.view', 'sessions.view', 'vouchers.view', 'tickets.view', 'alerts.view'];
+/** Roles that reach only the customers of the areas assigned to them (staff_areas); every other role reaches everyone. */
+export const AREA_SCOPED_ROLES: ReadonlySet<StaffRole> = new Set<StaffRole>(['collector']);
+
+const VIEW: Permission[] = ['dashboard.view', 'customers.view', 'invoices.view', 'payments.view', 'plans.view', 'nas.view', 'sessions.view', 'vouchers.view', 'tickets.view', 'alerts.view', 'devices.view'];
 
 const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
   cashier: new Set<Permission>([...VIEW, 'customers.edit', 'payments.record', 'invoices.send', 'vouchers.manage', 'reports.view', 'tickets.edit', 'alerts.acknowledge']),
-  technician: new Set<Permission>([...VIEW, 'subscriptions.edit', 'subscriptions.suspend', 'sessions.disconnect', 'nas.edit', 'tickets.edit', 'alerts.acknowledge']),
+  technician: new Set<Permission>([...VIEW, 'subscriptions.edit', 'subscriptions.suspend', 'sessions.disconnect', 'nas.edit', 'tickets.edit', 'alerts.acknowledge', 'devices.edit']),
   viewer: new Set<Permission>(VIEW),
+  collector: new Set<Permission>(['customers.view', 'invoices.view', 'payments.view', 'payments.record']),
 };
 
 /** The permissions of `role`; an unknown role has none. */
 export function permissionsOf(role: string): ReadonlySet<Permission> {
   return ROLE_PERMISSIONS[role as StaffRole] ?? new Set();
+}
+
+/**
+ * The page a staff member starts on (after signing in, changing the password): the dashboard, or
+ * for a role without it (collector) the customer list.
+ */
+export function homePath(permissions: ReadonlySet<Permission>): string {
+  if (permissions.has('dashboard.view')) return '/admin';
+  return permissions.has('customers.view') ? '/admin/customers' : '/admin/password';
 }

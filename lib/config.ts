@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { parseTrustedProxies } from './http/client-address.js';
+import { parseTrustedProxies } from './trusted-proxies.js';
 
 const ROLES = ['radius', 'web', 'worker'] as const;
 export type Role = (typeof ROLES)[number];

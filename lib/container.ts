@@ -1,5 +1,5 @@
 /**
- * Composition root: the process-wide dependencies, built once by lib/main.ts (or by a test with
+ * Composition root: the process-wide dependencies, built once by server/main.ts (or by a test with
  * its own database, Redis prefix and clock) and passed to each role. No module singletons.
  */
 import { Registry, collectDefaultMetrics } from 'prom-client';

@@ -1,7 +1,7 @@
 /**
  * BullMQ queues: their names (one per kind of work), default job options, and a factory that
  * builds queues and workers on a shared prefix. Each queue has one consuming role, so a worker
- * never takes a job it does not know: the radius role consumes `nas-control` and `aaa-maintenance`, the worker role `billing`.
+ * never takes a job it does not know: the radius role consumes `nas-control` and `aaa-maintenance`, the worker role `billing` and `network`.
  */
 import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
 import type { Redis } from './redis.js';
@@ -13,6 +13,8 @@ export const QUEUES = {
   aaaMaintenance: 'aaa-maintenance',
   /** Billing: invoice run, dunning pass, payment notifications, message dispatch; consumed by the worker role. */
   billing: 'billing',
+  /** Network operations: ping rounds, SNMP polls, sample rollups, partition upkeep, alerts; consumed by the worker role. */
+  network: 'network',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -1,5 +1,5 @@
 /**
- * Change notifications for the radius role's in-memory index (aaa/index/). Statement-level
+ * Change notifications for the radius role's in-memory access replica (aaa/replica/). Statement-level
  * triggers with transition tables send one NOTIFY per statement (ids in chunks that fit the
  * 8000-byte payload limit), so a bulk import of 100,000 subscriptions costs a few hundred
  * notifications, not 100,000. Channels and payloads:

@@ -1,5 +1,5 @@
 /**
- * Hotspot vouchers enforced by the radius role (aaa/index keeps the live ones in memory):
+ * Hotspot vouchers enforced by the radius role (aaa/replica keeps the live ones in memory):
  * - vouchers.used_seconds / used_octets: what the voucher has used across all its sessions,
  *   maintained by the database from what each accounting statement really changed (the growth of
  *   the cumulative per-session counters, as migrations/…_accounting_usage.ts does per day), so it

@@ -5,7 +5,7 @@
  *   after a first sign-in with a one-time code; `portal_session_version` ends every portal
  *   session of the customer at once when raised (a password change).
  * - `portal_phone_key(phone)`: the phone as E.164 digits (62812…), the same reading as
- *   billing/notifications/phone.ts normalizePhone for the forms staff type (`0812-…`,
+ *   lib/phone.ts normalizePhone for the forms staff type (`0812-…`,
  *   `+62 812 …`, `62812…`, `812…`), indexed so a sign-in by phone number is one index scan
  *   whatever the stored form.
  * - tickets: one conversation per subject, with a public reference (T-2026-000123) that pages and

@@ -1,7 +1,7 @@
 /**
  * Demo rows that can be removed, and the subscription and customer lifecycle:
  * - `demo boolean` on the tables the first-start seed writes (nas, plans, customers,
- *   subscriptions): lib/demo-data.ts sets it in the seed's transaction, lib/cli/demo.ts and the
+ *   subscriptions): server/demo/demo-data.ts sets it in the seed's transaction, server/cli/demo.ts and the
  *   console's "remove demo data" delete exactly those rows. Databases seeded before this
  *   migration: the seed wrote its rows in one transaction, so they share the demo NAS's
  *   created_at (now() is the transaction's start time); rows with exactly that timestamp are

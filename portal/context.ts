@@ -8,13 +8,13 @@
  * `_csrf` or htmx's `X-CSRF-Token` header from the layout), and a POST must present the same value.
  * SameSite=Lax on the cookie keeps other sites' forms from sending it at all; it is Secure when the
  * request is https (ctx.secure, proxy-aware: lib/http/client-address.ts). On top of it, a POST
- * from another origin is refused (lib/http/origin-check.ts, portal/routes.ts).
+ * from another origin is refused (lib/http/origin-check.ts, web/portal-routes.ts).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
 import { AppError } from '../lib/errors.js';
 import type { Locale } from '../lib/i18n.js';
-import { formBody, LANGUAGE_COOKIE } from '../admin/request.js';
+import { formBody, LANGUAGE_COOKIE } from '../lib/http/request.js';
 
 export interface PortalState {
   locale: Locale;

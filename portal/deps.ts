@@ -1,5 +1,5 @@
 /** What the portal's routes are built from (DESIGN.md §6: dependencies passed in). */
-import type { BillingEngine } from '../billing/engine.js';
+import type { BillingEngine } from '../billing/engine/engine.js';
 import type { Clock } from '../lib/clock.js';
 import type { Config } from '../lib/config.js';
 import type { Knex } from '../lib/db.js';

@@ -1,7 +1,7 @@
 /*
  * The staff console's charts: every <canvas data-chart="…"> is drawn with Chart.js (served by us
  * at /static/vendor/chartjs/chart.umd.min.js, loaded before this script, both deferred). The
- * attribute holds JSON (admin/dashboard/chart.ts): { type: "line" | "bar", labels: [...],
+ * attribute holds JSON (admin/reports/chart.ts): { type: "line" | "bar", labels: [...],
  * series: [{ label, data: [...] }], money: true when the values are rupiah }. No data is ever
  * written into a script; without JavaScript the page's tables carry the same figures.
  */

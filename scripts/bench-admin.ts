@@ -26,16 +26,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { hashPassword } from '../admin/auth/password.js';
-import { createBillingEngine } from '../billing/engine.js';
+import { hashPassword } from '../lib/password.js';
+import { createBillingEngine } from '../billing/engine/engine.js';
 import { loadConfig } from '../lib/config.js';
 import { freePort } from '../lib/embedded/local-state.js';
-import { createHttpServer } from '../lib/http/app.js';
+import { createHttpServer } from '../web/app.js';
 import { createLogger } from '../lib/logger.js';
 import { migrateLatest } from '../lib/migrate.js';
 import { QUEUES } from '../lib/queue.js';
 import type { RunningRole } from '../lib/role.js';
-import { startWebRole } from '../lib/web-role.js';
+import { startWebRole } from '../web/web-role.js';
 import { openScratch, timed } from './bench-scratch.js';
 
 const { values } = parseArgs({

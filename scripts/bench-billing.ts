@@ -16,7 +16,7 @@
  * keys live under their own queue prefix and are removed too.
  */
 import { parseArgs } from 'node:util';
-import { createBillingEngine } from '../billing/engine.js';
+import { createBillingEngine } from '../billing/engine/engine.js';
 import { addDays } from '../billing/plans/billing-period.js';
 import { loadConfig } from '../lib/config.js';
 import { createLogger } from '../lib/logger.js';

@@ -29,7 +29,7 @@ import { createDb } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { migrateLatest } from '../lib/migrate.js';
 import { createSecretBox, resolveKey } from '../lib/secret-box.js';
-import { resolveDatabase } from '../lib/services.js';
+import { resolveDatabase } from '../server/services.js';
 import { packetSet, percentile, runLoad, type LoadResult, type PacketSet } from './bench/load-generator.js';
 import { seedLoad } from './seed-load.js';
 
@@ -231,7 +231,7 @@ async function main(): Promise<void> {
   } else {
     const processes = process.env.RADIUS_PROCESSES ?? '2';
     process.stdout.write(`starting ROLE=radius RADIUS_PROCESSES=${processes} on 127.0.0.1:${authPort}/${acctPort}\n`);
-    child = spawn(process.execPath, ['--import', 'tsx', 'lib/main.ts'], {
+    child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       env: { ...process.env, ROLE: 'radius', RADIUS_PROCESSES: processes, LOG_LEVEL: 'warn', LOG_FORMAT: 'json', DEMO_DATA: 'false', PORT: '0' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -9,7 +9,7 @@ import type { Config } from '../lib/config.js';
 import { createContainer, type Container } from '../lib/container.js';
 import type { Logger } from '../lib/logger.js';
 import { resolveKey } from '../lib/secret-box.js';
-import { resolveDatabase, resolveRedis } from '../lib/services.js';
+import { resolveDatabase, resolveRedis } from '../server/services.js';
 
 export interface Scratch {
   c: Container;

@@ -13,7 +13,7 @@ import { createDb, type Knex } from '../lib/db.js';
 import { createLogger } from '../lib/logger.js';
 import { migrateLatest } from '../lib/migrate.js';
 import { createSecretBox, resolveKey, type SecretBox } from '../lib/secret-box.js';
-import { resolveDatabase } from '../lib/services.js';
+import { resolveDatabase } from '../server/services.js';
 
 export const LOAD_PLAN = 'Load test 10M';
 const CHUNK = 10_000;

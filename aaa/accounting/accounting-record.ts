@@ -57,9 +57,9 @@ export interface SessionRecord {
   acctSessionId: string;
   acctMultiSessionId: string | null;
   username: string;
-  /** From the Class we sent in the Access-Accept, else from the index by username, else null. */
+  /** From the Class we sent in the Access-Accept, else from the replica by username, else null. */
   subscriptionId: number | null;
-  /** The hotspot voucher of the session: from our Class, else from the index by username (the code); null or absent: none. */
+  /** The hotspot voucher of the session: from our Class, else from the replica by username (the code); null or absent: none. */
   voucherId?: number | null;
   nasId: number;
   nasIpAddress: string;

@@ -4,21 +4,23 @@
  * requests that arrive while a commit is running share the next one.
  *
  * One statement per batch: the session upsert (Start inserts; Interim updates or inserts when
- * the Start was lost; Stop closes). Per-day usage (the growth of the cumulative counters, never
- * a sum of interims) is added by the database's triggers from what the upsert changed
- * (migrations/…_accounting_usage.ts), exact even when several processes store one session. Counters only grow (GREATEST), so
- * a late or reordered Interim cannot roll them back; a stopped session stays stopped, except one
- * the stale sweep closed, which a later Interim reopens. Accounting-On/Off closes every open
- * session of that NAS started before the event (cause NAS-Reboot).
+ * the Start was lost; Stop closes; accounting-statements.ts). Per-day usage (the growth of the
+ * cumulative counters, never a sum of interims) is added by the database's triggers from what the
+ * upsert changed (migrations/…_accounting_usage.ts), exact even when several processes store one
+ * session. Counters only grow (GREATEST), so a late or reordered Interim cannot roll them back; a
+ * stopped session stays stopped, except one the stale sweep closed, which a later Interim
+ * reopens. Accounting-On/Off closes every open session of that NAS started before the event
+ * (cause NAS-Reboot).
  *
  * Records are spread over `lanes` by session key: each lane commits serially, so two batches
  * never race on one session, and lanes commit in parallel.
  *
  * A record that can never be stored as sent does not hold up the others, nor the NAS:
- * - References are resolved in the statement itself: a Class naming a subscription that no
- *   longer exists (every live session after restoring an older backup) links the session to the
- *   subscription with its username, else to none, as ON DELETE SET NULL does for the sessions
- *   of a deleted subscription; a deleted voucher or NAS becomes NULL. The session and its
+ * - References are resolved in the statement itself (billing's rows through
+ *   billing/access/session-references.ts): a Class naming a subscription that no longer exists
+ *   (every live session after restoring an older backup) links the session to the subscription
+ *   with its username, else to none, as ON DELETE SET NULL does for the sessions of a deleted
+ *   subscription; a deleted voucher or NAS becomes NULL. The session and its
  *   counters are kept: dead-lettering them would lose a day's accounting of every subscriber.
  * - A batch the database refuses with a data or constraint error (SQLSTATE class 22 or 23) is
  *   split in halves until the refused record is alone (2·log2(n) statements, not n); the others
@@ -32,16 +34,11 @@
  */
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
-import type { RadiusMetrics } from '../metrics.js';
+import type { RadiusMetrics } from '../metrics/radius-metrics.js';
 import { RateLimitedLog, createRepeatedErrorLog, summarizeError } from '../../lib/rate-limited-log.js';
 import { isNasRecord, type AccountingRecord, type NasRecord, type SessionRecord } from './accounting-record.js';
-
-export const STALE_CAUSE = 'Stale-Session';
-
-// A Stop closes an open session, or one the stale sweep closed; an Interim newer than the
-// sweep's stop reopens a swept session (it was alive after all).
-const CLOSES = `excluded.stop_time IS NOT NULL AND (s.stop_time IS NULL OR s.terminate_cause = '${STALE_CAUSE}')`;
-const REOPENS = `excluded.stop_time IS NULL AND s.terminate_cause = '${STALE_CAUSE}' AND excluded.update_time > s.stop_time`;
+import { CLOSE_NAS, DEAD_LETTER, UPSERT } from './accounting-statements.js';
+import { mergeRecords, toRow } from './session-rows.js';
 
 /** How a record was kept: in accounting_sessions, or in accounting_dead_letters. */
 export type StoreResult = 'stored' | 'dead_letter';
@@ -67,101 +64,6 @@ export interface AccountingWriter {
   deadLetter(record: AccountingRecord, reason: string): Promise<StoreResult>;
   /** Waits for everything submitted so far to be committed or failed. */
   close(): Promise<void>;
-}
-
-const UPSERT = `
-INSERT INTO accounting_sessions AS s (
-  session_key, acct_session_id, acct_multi_session_id, username, subscription_id, voucher_id, nas_id, nas_ip_address,
-  nas_identifier, nas_port, nas_port_type, calling_station_id, called_station_id, framed_ip_address,
-  service_type, class, start_time, start_is_estimate, update_time, stop_time, session_time, input_octets, output_octets,
-  input_packets, output_packets, terminate_cause)
-SELECT session_key, acct_session_id, acct_multi_session_id, username,
-  -- References resolved here (see the top of the file): a missing row never fails the batch.
-  coalesce((SELECT x.id FROM subscriptions x WHERE x.id = t.subscription_id),
-           CASE WHEN t.subscription_id IS NOT NULL THEN (SELECT x.id FROM subscriptions x WHERE x.username = t.username) END),
-  (SELECT x.id FROM vouchers x WHERE x.id = t.voucher_id),
-  (SELECT x.id FROM nas x WHERE x.id = t.nas_id),
-  nas_ip_address, nas_identifier, nas_port, nas_port_type, calling_station_id, called_station_id, framed_ip_address,
-  service_type, class, start_time, start_is_estimate, update_time, stop_time, session_time, input_octets, output_octets,
-  input_packets, output_packets, terminate_cause
-FROM json_to_recordset(?::json) AS t(
-  session_key uuid, acct_session_id text, acct_multi_session_id text, username text, subscription_id bigint,
-  voucher_id bigint, nas_id bigint, nas_ip_address inet, nas_identifier text, nas_port text, nas_port_type text,
-  calling_station_id text, called_station_id text, framed_ip_address inet, service_type text, class text,
-  start_time timestamptz, start_is_estimate boolean, update_time timestamptz, stop_time timestamptz, session_time bigint,
-  input_octets bigint, output_octets bigint, input_packets bigint, output_packets bigint, terminate_cause text)
-ON CONFLICT (session_key) DO UPDATE SET
-  subscription_id = coalesce(s.subscription_id, excluded.subscription_id),
-  voucher_id = coalesce(s.voucher_id, excluded.voucher_id),
-  acct_multi_session_id = coalesce(excluded.acct_multi_session_id, s.acct_multi_session_id),
-  nas_identifier = coalesce(excluded.nas_identifier, s.nas_identifier),
-  nas_port_type = coalesce(excluded.nas_port_type, s.nas_port_type),
-  calling_station_id = coalesce(excluded.calling_station_id, s.calling_station_id),
-  called_station_id = coalesce(excluded.called_station_id, s.called_station_id),
-  framed_ip_address = coalesce(excluded.framed_ip_address, s.framed_ip_address),
-  service_type = coalesce(excluded.service_type, s.service_type),
-  class = coalesce(s.class, excluded.class),
-  -- Only a Start states when the session began; an Interim's estimate (receive time minus
-  -- Acct-Session-Time) jitters, and rewriting the indexed start_time would make every Interim a
-  -- non-HOT update that touches all the table's indexes.
-  start_time = CASE WHEN s.start_is_estimate AND NOT excluded.start_is_estimate THEN excluded.start_time ELSE s.start_time END,
-  start_is_estimate = s.start_is_estimate AND excluded.start_is_estimate,
-  update_time = greatest(s.update_time, excluded.update_time),
-  session_time = greatest(s.session_time, excluded.session_time),
-  input_octets = greatest(s.input_octets, excluded.input_octets),
-  output_octets = greatest(s.output_octets, excluded.output_octets),
-  input_packets = greatest(s.input_packets, excluded.input_packets),
-  output_packets = greatest(s.output_packets, excluded.output_packets),
-  stop_time = CASE WHEN ${CLOSES} THEN excluded.stop_time WHEN ${REOPENS} THEN NULL ELSE s.stop_time END,
-  terminate_cause = CASE WHEN ${CLOSES} THEN excluded.terminate_cause WHEN ${REOPENS} THEN NULL ELSE s.terminate_cause END`;
-
-const DEAD_LETTER = `
-INSERT INTO accounting_dead_letters (nas_id, nas_ip_address, reason, detail, record)
-SELECT nas_id, nas_ip_address, reason, detail, record
-FROM json_to_recordset(?::json) AS t(nas_id bigint, nas_ip_address inet, reason text, detail text, record jsonb)`;
-
-const CLOSE_NAS = `
-UPDATE accounting_sessions
-   SET stop_time = greatest(update_time, ?::timestamptz), terminate_cause = 'NAS-Reboot'
- WHERE nas_ip_address = ?::inet AND stop_time IS NULL AND start_time <= ?::timestamptz`;
-
-/** Merges two records of one session in one batch, the way the SQL above would apply them in turn. */
-function merge(a: SessionRecord, b: SessionRecord): SessionRecord {
-  const stopped = a.kind === 'stop' ? a : b.kind === 'stop' ? b : null;
-  return {
-    ...a,
-    ...b,
-    kind: stopped ? 'stop' : b.kind,
-    subscriptionId: a.subscriptionId ?? b.subscriptionId,
-    voucherId: a.voucherId ?? b.voucherId,
-    class: a.class ?? b.class,
-    // A Start in the batch states the start; otherwise the earliest estimate.
-    startTime: !a.startIsEstimate ? a.startTime : !b.startIsEstimate ? b.startTime : Math.min(a.startTime, b.startTime),
-    startIsEstimate: a.startIsEstimate && b.startIsEstimate,
-    eventTime: Math.max(a.eventTime, b.eventTime),
-    sessionTime: Math.max(a.sessionTime, b.sessionTime),
-    inputOctets: a.inputOctets > b.inputOctets ? a.inputOctets : b.inputOctets,
-    outputOctets: a.outputOctets > b.outputOctets ? a.outputOctets : b.outputOctets,
-    inputPackets: Math.max(a.inputPackets, b.inputPackets),
-    outputPackets: Math.max(a.outputPackets, b.outputPackets),
-    terminateCause: stopped?.terminateCause ?? null,
-    framedIpAddress: b.framedIpAddress ?? a.framedIpAddress,
-    callingStationId: b.callingStationId ?? a.callingStationId,
-  };
-}
-
-function toRow(r: SessionRecord): Record<string, unknown> {
-  return {
-    session_key: r.sessionKey, acct_session_id: r.acctSessionId, acct_multi_session_id: r.acctMultiSessionId,
-    username: r.username, subscription_id: r.subscriptionId, voucher_id: r.voucherId ?? null, nas_id: r.nasId, nas_ip_address: r.nasIpAddress,
-    nas_identifier: r.nasIdentifier, nas_port: r.nasPort, nas_port_type: r.nasPortType,
-    calling_station_id: r.callingStationId, called_station_id: r.calledStationId, framed_ip_address: r.framedIpAddress,
-    service_type: r.serviceType, class: r.class, start_time: new Date(r.startTime).toISOString(), start_is_estimate: r.startIsEstimate,
-    update_time: new Date(r.eventTime).toISOString(), stop_time: r.kind === 'stop' ? new Date(r.eventTime).toISOString() : null,
-    // Decimal strings: JSON numbers beyond 2^53 would lose digits; PostgreSQL reads them as bigint.
-    session_time: r.sessionTime, input_octets: r.inputOctets.toString(), output_octets: r.outputOctets.toString(),
-    input_packets: r.inputPackets, output_packets: r.outputPackets, terminate_cause: r.terminateCause,
-  };
 }
 
 // Serialization failure, deadlock, and a foreign key violation: a row deleted between the
@@ -199,7 +101,7 @@ export function createAccountingWriter(opts: {
       if (isNasRecord(r)) nasRecords.push(r);
       else {
         const prev = sessions.get(r.sessionKey);
-        sessions.set(r.sessionKey, prev ? merge(prev, r) : r);
+        sessions.set(r.sessionKey, prev ? mergeRecords(prev, r) : r);
       }
     }
     // Sorted by key: concurrent lanes take row locks in one order and cannot deadlock on sessions.

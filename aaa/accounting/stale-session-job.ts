@@ -1,14 +1,13 @@
 /**
  * Runs sweepStaleSessions every minute through the `aaa-maintenance` queue: a job scheduler, so with
  * several radius instances the sweep still runs once per minute, on whichever instance is free.
- * The same minute marks hotspot vouchers whose validity ended as expired (the radius role refuses
- * them from expires_at on anyway; the status is for the console and the index's memory).
+ * (Hotspot vouchers whose validity ended are marked expired by the worker role's `expire-vouchers`
+ * job, billing/vouchers/expire-vouchers.ts: aaa/ writes no billing table.)
  */
 import type { Worker } from 'bullmq';
 import type { Container } from '../../lib/container.js';
 import type { Logger } from '../../lib/logger.js';
 import { QUEUES } from '../../lib/queue.js';
-import { expireVouchers } from '../../billing/vouchers/expire-vouchers.js';
 import { sweepStaleSessions } from './sweep-stale-sessions.js';
 
 const JOB = 'stale-session-sweep';
@@ -20,8 +19,6 @@ export async function scheduleStaleSessionSweep(c: Container, staleAfterMs: numb
     if (job.name !== JOB) throw new Error(`unknown aaa-maintenance job ${job.name}`);
     const closed = await sweepStaleSessions(c.db, c.clock, staleAfterMs);
     if (closed) log.info({ closed, staleAfterMs }, 'closed stale sessions');
-    const expired = await expireVouchers(c.db, c.clock.now());
-    if (expired) log.info({ expired }, 'vouchers expired');
-    return { closed, expired };
+    return { closed };
   }, { concurrency: 1 });
 }

@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
-import { STALE_CAUSE } from './accounting-writer.js';
+import { STALE_CAUSE } from './accounting-statements.js';
 
 /** Closes stale open sessions; returns how many. */
 export async function sweepStaleSessions(db: Knex, clock: Clock, staleAfterMs: number): Promise<number> {

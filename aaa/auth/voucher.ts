@@ -1,5 +1,5 @@
 /**
- * A hotspot voucher's password is its code (billing/vouchers/voucher-code.ts): the guest types
+ * A hotspot voucher's password is its code (billing/access/voucher-code.ts): the guest types
  * one thing, the login page (ours, or the router's own login.html) sends it as both the username
  * and the password. Codes are upper-case letters and digits without look-alikes, so what the
  * guest typed may differ in case:

@@ -6,7 +6,8 @@ import { createLogger } from '../../lib/logger.js';
 import { dictionary } from '../codec/dictionary.js';
 import { Code, decodePacket } from '../codec/packet.js';
 import { PacketWriter } from '../codec/writer.js';
-import { createCoaClient, sessionIdentification } from './coa-client.js';
+import { sessionIdentification } from './coa-attributes.js';
+import { createCoaClient } from './coa-client.js';
 
 const log = createLogger('silent');
 const SECRET = 'coa-secret';

@@ -23,6 +23,7 @@ import { Code, decodePacket } from '../codec/packet.js';
 import { readInteger, type AttributeValue } from '../codec/values.js';
 import { PacketWriter } from '../codec/writer.js';
 import type { Logger } from '../../lib/logger.js';
+import { ERROR_CAUSE_NAMES } from './coa-attributes.js';
 
 export interface CoaTarget {
   /** The NAS's IP address (the family must match the client's bind address). */
@@ -71,60 +72,12 @@ export interface CoaClient {
   close(): Promise<void>;
 }
 
-/** Error-Cause values (RFC 5176 §3.6). */
-export const ERROR_CAUSE_NAMES: Readonly<Record<number, string>> = {
-  201: 'Residual-Session-Context-Removed',
-  202: 'Invalid-EAP-Packet',
-  401: 'Unsupported-Attribute',
-  402: 'Missing-Attribute',
-  403: 'NAS-Identification-Mismatch',
-  404: 'Invalid-Request',
-  405: 'Unsupported-Service',
-  406: 'Unsupported-Extension',
-  407: 'Invalid-Attribute-Value',
-  501: 'Administratively-Prohibited',
-  502: 'Request-Not-Routable',
-  503: 'Session-Context-Not-Found',
-  504: 'Session-Context-Not-Removable',
-  505: 'Other-Proxy-Processing-Error',
-  506: 'Resources-Unavailable',
-  507: 'Request-Initiated',
-  508: 'Multiple-Session-Selection-Unsupported',
-};
-
-const dict = dictionary();
-const A = {
-  userName: dict.attr('User-Name'),
-  acctSessionId: dict.attr('Acct-Session-Id'),
-  framedIp: dict.attr('Framed-IP-Address'),
-  nasIp: dict.attr('NAS-IP-Address'),
-  errorCause: dict.attr('Error-Cause'),
-};
+const ERROR_CAUSE = dictionary().attr('Error-Cause');
 
 const KINDS = {
   coa: { request: Code.CoARequest, ack: Code.CoAACK, nak: Code.CoANAK },
   disconnect: { request: Code.DisconnectRequest, ack: Code.DisconnectACK, nak: Code.DisconnectNAK },
 } as const;
-
-/**
- * Session identification for a CoA/Disconnect-Request to a MikroTik NAS (RADIUS-NOTES.md,
- * RFC 5176 §3): User-Name, Acct-Session-Id, Framed-IP-Address when known (hotspot needs it) and
- * NAS-IP-Address (only for an IPv4 NAS: the attribute holds 4 octets, RFC 2865 §5.4).
- */
-export function sessionIdentification(s: {
-  username: string;
-  acctSessionId: string;
-  framedIpAddress?: string | null;
-  nasIpAddress?: string | null;
-}): Array<[AttributeDef, AttributeValue]> {
-  const attrs: Array<[AttributeDef, AttributeValue]> = [
-    [A.userName, s.username],
-    [A.acctSessionId, s.acctSessionId],
-  ];
-  if (s.framedIpAddress && net.isIPv4(s.framedIpAddress)) attrs.push([A.framedIp, s.framedIpAddress]);
-  if (s.nasIpAddress && net.isIPv4(s.nasIpAddress)) attrs.push([A.nasIp, s.nasIpAddress]);
-  return attrs;
-}
 
 interface Pending {
   id: number;
@@ -193,7 +146,7 @@ export function createCoaClient({ timeoutMs = 1000, retries = 2, log, bindAddres
     if (p.code !== codes.ack && p.code !== codes.nak) return ignore(`code ${p.code} does not answer ${pending.kind}`, rinfo);
     if (!verifyResponse(p, pending.authenticator, pending.target.secret)) return ignore('bad authenticator', rinfo);
     if (p.code === codes.ack) return finish(pending, { ok: true, code: 'ACK' });
-    const errorCause = readInteger(p, A.errorCause);
+    const errorCause = readInteger(p, ERROR_CAUSE);
     finish(
       pending,
       errorCause === undefined

@@ -14,18 +14,22 @@
  * 3. When that fails too and the NAS has RouterOS API credentials: remove the active session
  *    over the API (aaa/nas/routeros-api.ts).
  * When a session resists all of it the job throws so BullMQ retries with backoff; on the final
- * attempt a staff alert per such session (kind `nas_control_failed`) is written first. A retry
- * repeats the whole job: a CoA is idempotent and a second Disconnect of a gone session ends in 503.
+ * attempt a staff alert per such session (kind `nas_control_failed`, lib/staff-alerts.ts) is
+ * raised first. A retry repeats the whole job: a CoA is idempotent and a second Disconnect of a
+ * gone session ends in 503.
  */
+import { loadSubscriptionLogin } from '../../billing/access/subscription-access.js';
 import type { NasAction, NasAttempt, NasControlJob, NasControlResult } from '../../lib/jobs.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
 import type { SecretBox } from '../../lib/secret-box.js';
+import { raiseStaffAlerts } from '../../lib/staff-alerts.js';
 import { dictionary, type AttributeDef } from '../codec/dictionary.js';
 import type { AttributeValue } from '../codec/values.js';
 import type { Decision } from '../policy/decide.js';
 import { parseClass } from '../policy/reply-attributes.js';
-import { sessionIdentification, type CoaClient, type CoaResult, type CoaTarget } from './coa-client.js';
+import { sessionIdentification } from './coa-attributes.js';
+import type { CoaClient, CoaResult, CoaTarget } from './coa-client.js';
 import type { RemoveActiveSession } from './routeros-api.js';
 
 export interface NasControlDeps {
@@ -34,7 +38,7 @@ export interface NasControlDeps {
   coa: Pick<CoaClient, 'send'>;
   removeActiveSession: RemoveActiveSession;
   log: Logger;
-  /** The current decision for a subscription, from the radius role's in-memory index; null when unknown. */
+  /** The current decision for a subscription, from the radius role's access replica; null when unknown. */
   decide(subscriptionId: number): Decision | null;
   /** Bound on one RouterOS API exchange, milliseconds. */
   routerosTimeoutMs?: number;
@@ -79,17 +83,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Sessions not yet tied to the subscription (subscription_id NULL) are matched by username, so a
 // suspension also reaches a session accounting could not attribute. The NAS by id, else by address.
+// The subscription's username and service come from billing/access (aaa/ reads no billing table).
 const SESSIONS_SQL = `
   SELECT s.session_key, s.acct_session_id, s.username, host(s.framed_ip_address) AS framed_ip,
-         host(s.nas_ip_address) AS session_nas_ip, s.class, sub.service_type,
+         host(s.nas_ip_address) AS session_nas_ip, s.class,
          n.id AS nas_id, n.name AS nas_name, host(n.ip_address) AS nas_ip, n.secret_enc, n.coa_port, n.vendor,
          n.routeros_api_host, n.routeros_api_port, n.routeros_api_tls, n.routeros_username, n.routeros_password_enc
-    FROM subscriptions sub
-    JOIN accounting_sessions s
-      ON s.stop_time IS NULL
-     AND (s.subscription_id = sub.id OR (s.subscription_id IS NULL AND s.username = sub.username))
+    FROM accounting_sessions s
     LEFT JOIN nas n ON n.id = s.nas_id OR (s.nas_id IS NULL AND n.ip_address = s.nas_ip_address)
-   WHERE sub.id = ?`;
+   WHERE s.stop_time IS NULL
+     AND (s.subscription_id = ? OR (s.subscription_id IS NULL AND s.username = ?))`;
 
 function describe(r: CoaResult): string {
   if (r.ok) return 'ack';
@@ -180,9 +183,12 @@ export function createNasControlProcessor(deps: NasControlDeps): NasControlProce
       log.warn({ subscriptionId: job.subscriptionId, sessionKey: job.sessionKey }, 'nas-control: not a session key, nothing to do');
       return counts;
     }
+    const login = await loadSubscriptionLogin(db, job.subscriptionId);
+    if (!login) return counts;
     const sql = job.sessionKey === undefined ? SESSIONS_SQL : `${SESSIONS_SQL} AND s.session_key = ?`;
-    const bindings = job.sessionKey === undefined ? [job.subscriptionId] : [job.subscriptionId, job.sessionKey];
-    const rows = (await db.raw<{ rows: SessionRow[] }>(sql, bindings)).rows;
+    const bindings = [job.subscriptionId, login.username, ...(job.sessionKey === undefined ? [] : [job.sessionKey])];
+    const found = (await db.raw<{ rows: Array<Omit<SessionRow, 'service_type'>> }>(sql, bindings)).rows;
+    const rows: SessionRow[] = found.map((r) => ({ ...r, service_type: login.serviceType }));
     counts.sessions = rows.length;
     if (rows.length === 0) return counts;
 
@@ -203,11 +209,12 @@ export function createNasControlProcessor(deps: NasControlDeps): NasControlProce
     await attempt.report?.(counts).catch((err: unknown) => log.warn({ err, subscriptionId: job.subscriptionId }, 'nas-control: could not report the attempt'));
 
     if (attempt.isFinal) {
-      await db('staff_alerts').insert(
+      await raiseStaffAlerts(
+        db,
         failures.map(({ row, tried }) => ({
           kind: 'nas_control_failed',
           message: `Could not apply "${job.reason}" to ${row.username} on NAS ${row.nas_name ?? row.session_nas_ip} (${row.nas_ip ?? row.session_nas_ip})`,
-          details: JSON.stringify({
+          details: {
             subscriptionId: job.subscriptionId,
             reason: job.reason,
             sessionKey: row.session_key,
@@ -215,7 +222,7 @@ export function createNasControlProcessor(deps: NasControlDeps): NasControlProce
             nasId: row.nas_id,
             nasIp: row.nas_ip ?? row.session_nas_ip,
             tried,
-          }),
+          },
         })),
       );
       log.error({ subscriptionId: job.subscriptionId, reason: job.reason, counts, failures: failures.map((f) => ({ username: f.row.username, nas: f.row.nas_name, tried: f.tried })) }, 'nas-control gave up: staff alerted');

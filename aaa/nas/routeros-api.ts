@@ -7,9 +7,9 @@
  * Hotspot: the same under `/ip/hotspot/active` with `?user=<user>`.
  *
  * The connection itself (login, the client's quirks, the deadline, always closing) is
- * routeros-connection.ts `withRouterOs`.
+ * lib/routeros/api-connection.ts `withRouterOs`.
  */
-import { describeRouterOsError, withRouterOs, type RouterOsLogin } from './routeros-connection.js';
+import { describeRouterOsError, withRouterOs, type RouterOsLogin } from '../../lib/routeros/api-connection.js';
 
 export interface RemoveActiveSessionInput extends RouterOsLogin {
   /** The PPP secret name or hotspot user of the session to end. */

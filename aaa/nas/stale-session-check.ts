@@ -20,12 +20,12 @@
  * sweep closes them (aaa/accounting/sweep-stale-sessions.ts), so a later Interim-Update of a
  * session that did live on reopens it.
  */
-import { STALE_CAUSE } from '../accounting/accounting-writer.js';
+import { STALE_CAUSE } from '../accounting/accounting-statements.js';
 import type { OpenSessionAccess } from '../../billing/access/subscription-access.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
 import type { SecretBox } from '../../lib/secret-box.js';
-import { withRouterOs, type RouterOsLogin, type RouterOsOutcome } from './routeros-connection.js';
+import { withRouterOs, type RouterOsLogin, type RouterOsOutcome } from '../../lib/routeros/api-connection.js';
 
 /** One entry of the router's active list: its Acct-Session-Id when the router gives it. */
 export interface ActiveEntry { sessionId: string | null }

@@ -15,15 +15,15 @@ import { Code, type Packet } from '../codec/packet.js';
 import { PacketWriter } from '../codec/writer.js';
 import type { AccountingWriter } from '../accounting/accounting-writer.js';
 import { parseAccountingRequest, unstorableReason } from '../accounting/accounting-record.js';
-import type { AaaIndex, NasEntry } from '../index/aaa-index.js';
-import type { RadiusMetrics } from '../metrics.js';
-import type { AccountingOutcome } from '../server.js';
+import type { AccessReplica, NasEntry } from '../replica/access-replica.js';
+import type { RadiusMetrics } from '../metrics/radius-metrics.js';
+import type { AccountingOutcome } from './radius-server.js';
 
 const PROXY_STATE = dictionary().attr('Proxy-State').code;
 const RESULT = { start: 'start', interim: 'interim', stop: 'stop', nas_on: 'accounting_on', nas_off: 'accounting_off' } as const;
 
 export function createAccountingRequestHandler(deps: {
-  index: AaaIndex;
+  index: AccessReplica;
   writer: AccountingWriter;
   metrics: Pick<RadiusMetrics, 'accountingValueIgnored'>;
 }): (p: Packet, nas: NasEntry, receivedAt: number) => Promise<AccountingOutcome> {

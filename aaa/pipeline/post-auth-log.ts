@@ -2,12 +2,12 @@
  * The post-auth log, written off the hot path: rows are buffered and inserted in batches (one
  * COPY per batch, lib/pg-copy.ts). If the database cannot keep up, the buffer is bounded
  * and the oldest rows are dropped and counted: answering the NAS matters more than the log.
- * Never the password (DESIGN.md; FreeRADIUS's default radpostauth query stores it).
+ * Never the password (ARCHITECTURE.md "Access-Request flow"; FreeRADIUS's default radpostauth query stores it).
  */
 import type { Knex } from '../../lib/db.js';
 import { copyInto, copyLine } from '../../lib/pg-copy.js';
 import type { Logger } from '../../lib/logger.js';
-import type { RadiusMetrics } from '../metrics.js';
+import type { RadiusMetrics } from '../metrics/radius-metrics.js';
 
 export interface PostAuthRow {
   at: Date;

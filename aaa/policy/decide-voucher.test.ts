@@ -8,8 +8,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PlanAccess } from '../../billing/access/subscription-access.js';
 import type { VoucherAccess, VoucherBatchAccess, VoucherSessionAccess } from '../../billing/access/voucher-access.js';
-import { parseAaaSettings } from './aaa-settings.js';
-import { decideVoucher, type VoucherDecision, type VoucherDecisionInput } from './decide-voucher.js';
+import { parseAaaSettings } from '../settings/aaa-settings.js';
+import { decideVoucher, type VoucherDecision, type VoucherDecisionInput } from './decide.js';
 
 const NOW = Date.parse('2026-11-22T05:00:00Z');
 const HOUR = 3600;

@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { OpenSessionAccess, PlanAccess, SubscriptionAccess } from '../../billing/access/subscription-access.js';
-import { parseAaaSettings, type AaaSettings } from './aaa-settings.js';
+import { parseAaaSettings, type AaaSettings } from '../settings/aaa-settings.js';
 import { decide, type Decision, type DecisionInput } from './decide.js';
 
 const NOW = Date.parse('2026-03-10T05:00:00Z');

@@ -14,6 +14,7 @@ const NAMES: Record<string, { table: string; column: string }> = {
   invoice: { table: 'invoices', column: 'invoice_number' },
   plan: { table: 'plans', column: 'name' },
   nas: { table: 'nas', column: 'name' },
+  device: { table: 'devices', column: 'name' },
   staff_user: { table: 'staff_users', column: 'username' },
   voucher_batch: { table: 'voucher_batches', column: 'name' },
   ticket: { table: 'tickets', column: 'reference' },

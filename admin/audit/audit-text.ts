@@ -39,6 +39,7 @@ const PAGES: Record<string, (id: string) => string> = {
   payment: (id) => `/admin/payments/${id}`,
   plan: (id) => `/admin/plans/${id}`,
   nas: (id) => `/admin/nas/${id}`,
+  device: (id) => `/admin/devices/${id}`,
   staff_user: (id) => `/admin/staff/${id}`,
   voucher_batch: (id) => `/admin/vouchers/batches/${id}`,
 };

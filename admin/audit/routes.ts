@@ -4,7 +4,7 @@ import { t } from '../../lib/i18n.js';
 import { guard, type AdminState } from '../context.js';
 import { streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
-import { queryValue } from '../request.js';
+import { queryValue } from '../../lib/http/request.js';
 import { allAudit, auditStaffOptions, listAudit, type AuditQuery } from './list-audit.js';
 
 function auditQuery(q: Record<string, unknown>): AuditQuery {

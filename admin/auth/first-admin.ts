@@ -6,7 +6,7 @@
 import type { Knex } from '../../lib/db.js';
 import { randomCredential } from '../../lib/credentials.js';
 import type { Logger } from '../../lib/logger.js';
-import { hashPassword } from './password.js';
+import { hashPassword } from '../../lib/password.js';
 
 /** Creates `admin` with a one-time password when staff_users is empty; resolves with the password, or null. */
 export async function ensureFirstAdmin(db: Knex, rounds: number, log: Logger): Promise<string | null> {

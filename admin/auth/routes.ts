@@ -6,10 +6,12 @@
 import Router from '@koa/router';
 import type { AdminState } from '../context.js';
 import { actorOf, guard } from '../context.js';
-import { formBody, LANGUAGE_COOKIE, SESSION_COOKIE, setSessionCookie } from '../request.js';
+import { formBody, LANGUAGE_COOKIE } from '../../lib/http/request.js';
+import { SESSION_COOKIE, setSessionCookie } from '../staff-sessions.js';
 import type { AdminDeps } from '../deps.js';
 import { changeOwnPassword, setStaffLocale, signOutEverywhere } from './staff-account.js';
 import { signIn } from './sign-in.js';
+import { homePath, permissionsOf } from '../permissions.js';
 import { t } from '../../lib/i18n.js';
 
 /** Only a path of this console, so a sign-in link cannot send staff elsewhere (open redirect). */
@@ -19,7 +21,7 @@ export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
 
   r.get('/admin/login', (ctx) => {
-    if (ctx.state.staff) return ctx.redirect('/admin');
+    if (ctx.state.staff) return ctx.redirect(homePath(ctx.state.staff.permissions));
     if (ctx.query.lang === 'id' || ctx.query.lang === 'en') {
       ctx.cookies.set(LANGUAGE_COOKIE, ctx.query.lang, { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 365 * 24 * 3600 * 1000 });
       return ctx.redirect('/admin/login');
@@ -45,7 +47,9 @@ export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
     }
     const { token } = await deps.sessions.create(result.staff.id, result.staff.session_version, deps.clock.now());
     setSessionCookie(ctx, token);
-    ctx.redirect(result.staff.must_change_password ? '/admin/password' : safeNext(b.next));
+    // No page asked for: the staff member's start page (a collector has no dashboard: the customers).
+    const next = safeNext(b.next);
+    ctx.redirect(result.staff.must_change_password ? '/admin/password' : next === '/admin' ? homePath(permissionsOf(result.staff.role)) : next);
   });
 
   r.post('/admin/logout', ...guard(), async (ctx) => {
@@ -76,7 +80,7 @@ export function createAuthRoutes(deps: AdminDeps): Router<AdminState> {
     await deps.sessions.destroy(ctx.cookies.get(SESSION_COOKIE));
     const { token } = await deps.sessions.create(staff.id, result.sessionVersion, deps.clock.now());
     setSessionCookie(ctx, token);
-    ctx.redirect('/admin?saved=password');
+    ctx.redirect(`${homePath(staff.permissions)}?saved=password`);
   });
 
   r.post('/admin/language', ...guard(), async (ctx) => {

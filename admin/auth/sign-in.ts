@@ -22,21 +22,11 @@ import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import { createAttemptLimiter } from '../../lib/http/attempt-limiter.js';
 import type { Redis } from '../../lib/redis.js';
-import { dummyHash, verifyPassword } from './password.js';
+import { dummyHash, verifyPassword } from '../../lib/password.js';
+import { pickStaff, type StaffRow } from '../staff-row.js';
 
 export const IP_ATTEMPTS = 30;
 const IP_WINDOW_SECONDS = 15 * 60;
-
-export interface StaffRow {
-  id: number;
-  username: string;
-  name: string;
-  role: string;
-  locale: 'id' | 'en';
-  is_active: boolean;
-  must_change_password: boolean;
-  session_version: number;
-}
 
 /** Why a sign-in was refused, for the server log only: the person sees `invalid` for all of them. */
 export type RefusalReason = 'unknown' | 'inactive' | 'locked' | 'wrong_password';
@@ -109,17 +99,4 @@ async function claimAttempt(deps: SignInDeps, id: number, now: Date): Promise<{ 
     { now, limit: deps.lockoutFailures, minutes: deps.lockoutMinutes, id },
   );
   return { evaluated: rows.length === 1 && rows[0].locked_until === null };
-}
-
-export function pickStaff(row: Record<string, unknown>): StaffRow {
-  return {
-    id: Number(row.id),
-    username: String(row.username),
-    name: String(row.name),
-    role: String(row.role),
-    locale: row.locale === 'en' ? 'en' : 'id',
-    is_active: Boolean(row.is_active),
-    must_change_password: Boolean(row.must_change_password),
-    session_version: Number(row.session_version),
-  };
 }

@@ -4,7 +4,7 @@
  */
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
-import { hashPassword, passwordProblem, verifyPassword } from './password.js';
+import { hashPassword, passwordProblem, verifyPassword } from '../../lib/password.js';
 
 export type PasswordChange =
   | { ok: true; sessionVersion: number }

@@ -4,9 +4,18 @@
  * the change is audited with its before and after in the same transaction.
  */
 import { z } from 'zod';
-import { storedPhone } from '../../billing/notifications/phone.js';
+import { storedPhone } from '../../lib/phone.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
+
+/** The longest area name (customers_area_check). */
+export const AREA_MAX = 60;
+
+/** An area as stored: blanks trimmed and runs of blanks made one space; null for none. */
+export function areaValue(value: unknown): string | null {
+  const v = String(value ?? '').replace(/\s+/g, ' ').trim();
+  return v === '' ? null : v;
+}
 
 const optional = (max: number) => z.string().trim().max(max).transform((v) => (v === '' ? null : v));
 
@@ -24,6 +33,10 @@ export const customerForm = z.object({
   identity_number: optional(32),
   locale: z.enum(['id', 'en']),
   notes: optional(2000),
+  // The customer's area (migration 20261207000600): blanks trimmed and collapsed, at most 60
+  // characters, '' for none; a form without the field leaves it as it is.
+  area: z.string().max(500, 'error.too_long').optional().transform((v) => (v === undefined ? undefined : areaValue(v)))
+    .refine((v) => !v || v.length <= AREA_MAX, 'error.too_long'),
 });
 export type CustomerFields = z.output<typeof customerForm>;
 
@@ -42,7 +55,7 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   return out;
 }
 
-const AUDITED = ['name', 'phone', 'email', 'address', 'identity_number', 'locale', 'notes'] as const;
+const AUDITED = ['name', 'phone', 'email', 'address', 'identity_number', 'locale', 'notes', 'area'] as const;
 const pick = (row: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(AUDITED.map((k) => [k, row[k] ?? null]));
 
 /** The customer row for the edit form, or null. */

@@ -2,7 +2,7 @@
  * Staff send a customer a one-time sign-in link to the self-service portal through a configured
  * channel (WhatsApp, SMS or e-mail), as the portal sends its sign-in codes
  * (portal/account/sign-in.ts): rendered and sent at once, never through the notification outbox,
- * so the link never lands in the database. The link is portal/account/sign-in-link.ts's (one
+ * so the link never lands in the database. The link is billing/customers/sign-in-link.ts's (one
  * use, SIGN_IN_LINK_TTL_SECONDS; a new one makes the previous link stop working, a printed
  * letter's included, even when the channel then fails: the unsent link reaches nobody).
  *
@@ -19,7 +19,7 @@
  */
 import type { ChannelName, Locale, NotificationChannel, SendResult } from '../../billing/notifications/channel.js';
 import { redactSecrets } from '../../billing/notifications/channel.js';
-import { normalizePhone } from '../../billing/notifications/phone.js';
+import { normalizePhone } from '../../lib/phone.js';
 import { loadTemplateOverrideSet, renderTemplate, TemplateError, type RenderedMessage } from '../../billing/notifications/templates.js';
 import { loadBillingSettings } from '../../billing/settings/billing-settings.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
@@ -27,8 +27,8 @@ import type { Knex } from '../../lib/db.js';
 import { createAttemptLimiter, minutesToWait } from '../../lib/http/attempt-limiter.js';
 import type { Logger } from '../../lib/logger.js';
 import type { Redis } from '../../lib/redis.js';
-import { SIGN_IN_LINK_TTL_SECONDS, type SignInLinks } from '../../portal/account/sign-in-link.js';
-import type { PortalAccessCustomer } from './portal-access.js';
+import { SIGN_IN_LINK_TTL_SECONDS, type SignInLinks } from '../../billing/customers/sign-in-link.js';
+import type { PortalAccountCustomer } from './portal-account.js';
 
 /** The channels a sign-in link may go by, in the order the page offers them. */
 export const LINK_CHANNELS = ['whatsapp', 'sms', 'email'] as const satisfies readonly ChannelName[];
@@ -42,7 +42,7 @@ export function isLinkChannel(value: unknown): value is LinkChannel {
 }
 
 /** Who the link goes to on `channel`: the normalized phone (WhatsApp, SMS) or the e-mail address; null when the customer has none. */
-function recipientOf(customer: Pick<PortalAccessCustomer, 'phone' | 'email'>, channel: LinkChannel): string | null {
+function recipientOf(customer: Pick<PortalAccountCustomer, 'phone' | 'email'>, channel: LinkChannel): string | null {
   if (channel === 'email') return customer.email?.trim() || null;
   return normalizePhone(customer.phone);
 }
@@ -55,12 +55,12 @@ export type SendLinkOutcome =
 
 export interface SignInLinkSender {
   /** Each configured channel that can carry a link, and whether it reaches this customer (`reachable`). */
-  channelsFor(customer: Pick<PortalAccessCustomer, 'phone' | 'email'>): Array<{ name: LinkChannel; reachable: boolean }>;
+  channelsFor(customer: Pick<PortalAccountCustomer, 'phone' | 'email'>): Array<{ name: LinkChannel; reachable: boolean }>;
   /**
    * Issues a new link and sends it by `channel`. `linkOf(token)` is the absolute URL of a token.
    * Resolves with the outcome; never rejects for a channel's failure.
    */
-  send(actor: AuditActor, customer: PortalAccessCustomer, channel: LinkChannel, linkOf: (token: string) => string): Promise<SendLinkOutcome>;
+  send(actor: AuditActor, customer: PortalAccountCustomer, channel: LinkChannel, linkOf: (token: string) => string): Promise<SendLinkOutcome>;
 }
 
 export function createSignInLinkSender(deps: {

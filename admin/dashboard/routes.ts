@@ -3,10 +3,11 @@ import Router from '@koa/router';
 import { t } from '../../lib/i18n.js';
 import { guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
+import { chartJson } from '../reports/chart.js';
 import { monthLabel } from '../reports/report-range.js';
-import { chartJson } from './chart.js';
 import { dashboardFigures } from './dashboard-figures.js';
 import { onlineSessions } from './online-sessions.js';
+import { latestDrift } from '../../network/reconcile/latest-drift.js';
 
 export function createDashboardRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
@@ -14,10 +15,12 @@ export function createDashboardRoutes(deps: AdminDeps): Router<AdminState> {
     const now = deps.clock.now();
     const locale = ctx.state.locale;
     const timeZone = deps.config.ISP_TIME_ZONE;
-    const [figures, online] = await Promise.all([
+    const [figures, online, drift] = await Promise.all([
       dashboardFigures(deps.db, now, { timeZone, interimSeconds: deps.config.RADIUS_INTERIM_INTERVAL }),
       onlineSessions(deps.db, now, timeZone),
+      latestDrift(deps.db),
     ]);
+    figures.nas = figures.nas.map((n) => ({ ...n, drift: drift.get(Number(n.id)) ?? null }));
     const revenue = figures.revenueMonths.map((m) => ({ ...m, label: monthLabel(m.month, locale) }));
     deps.render(ctx, 'admin/dashboard', {
       title: t(ctx.state.locale, 'nav.dashboard'),

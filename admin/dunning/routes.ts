@@ -9,7 +9,7 @@ import { AppError } from '../../lib/errors.js';
 import { t } from '../../lib/i18n.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody, idParam } from '../request.js';
+import { formBody, idParam } from '../../lib/http/request.js';
 import { DEFAULT_TEMPLATE, deleteStep, DUNNING_ACTIONS, DUNNING_TEMPLATES, listSteps, loadStep, saveStep, stepFormValues } from './dunning-steps.js';
 
 type Ctx = Koa.ParameterizedContext<AdminState>;

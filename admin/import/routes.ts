@@ -1,7 +1,7 @@
 /**
  * Settings › Import (admin only: settings.manage): existing subscribers from a RouterOS export,
  * a customers CSV, a phpnuxbill or daloRADIUS mysqldump, or a live MikroTik (a registered NAS with an API login), the same as
- * `npm run import` (lib/cli/import.ts, billing/import/).
+ * `npm run import` (server/cli/import.ts, billing/import/).
  *
  * GET /admin/import shows the form: source, the file (pasted, or loaded into the text area by
  * /static/admin-import.js), the router (field `router`: `nas` is a number field at the edge,
@@ -10,7 +10,7 @@
  * nothing; its page carries a commit form with the same input. POST /admin/import/commit plans
  * again and commits in one transaction (billing/import/commit-import.ts, audited as the staff
  * member). Both POSTs carry the CSRF token (`guard`). The form body is limited to 100 kB
- * (admin/routes.ts): a larger file goes through the CLI. GET /admin/import/template.csv is the
+ * (web/admin-routes.ts): a larger file goes through the CLI. GET /admin/import/template.csv is the
  * CSV template.
  */
 import Router from '@koa/router';
@@ -24,7 +24,7 @@ import { readLiveRouterOs } from '../../billing/import/routeros-live.js';
 import { t } from '../../lib/i18n.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody } from '../request.js';
+import { formBody } from '../../lib/http/request.js';
 
 type Ctx = Koa.ParameterizedContext<AdminState>;
 

@@ -6,8 +6,9 @@
  * number and no ledger effect. Indexes: migration 20261122000300.
  */
 import type { Knex } from '../../lib/db.js';
-import { queryValue } from '../request.js';
+import { queryValue } from '../../lib/http/request.js';
 import { applySearch, resolveSearch, type SearchMatch } from './search-ids.js';
+import { inScope, type CustomerScope } from '../customer-scope.js';
 
 export const PAGE_SIZE = 25;
 
@@ -36,6 +37,8 @@ export interface InvoiceListQuery {
   dir: 'asc' | 'desc';
   /** 1-based. */
   page: number;
+  /** The customers the signed-in staff member reaches (admin/customer-scope.ts); absent: everyone. */
+  scope?: CustomerScope;
 }
 
 export interface InvoiceListRow {
@@ -75,6 +78,7 @@ async function search(db: Knex, query: InvoiceListQuery): Promise<SearchMatch | 
 
 function filtered(db: Knex, query: InvoiceListQuery, today: string, match: SearchMatch | null): Knex.QueryBuilder {
   const b = db('invoices as i').whereNot('i.status', 'draft');
+  if (query.scope) inScope(b, query.scope, 'i.customer_id');
   if (match) applySearch(b, 'i', match, OWN_SEARCH);
   if (query.status === 'open') b.whereIn('i.status', UNPAID);
   else if (query.status) b.where('i.status', query.status);

@@ -15,14 +15,16 @@ import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import { streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody, idParam, queryValue } from '../request.js';
+import { formBody, idParam, queryValue } from '../../lib/http/request.js';
 import { invoiceDetail } from './invoice-detail.js';
 import { INVOICE_SORTS, INVOICE_STATUS_FILTERS, allInvoices, dateValue, listInvoices, planChoices, type InvoiceListQuery } from './list-invoices.js';
 import { printPage } from './print-views.js';
 import { listLinks } from '../list-links.js';
+import { requireInScope, type CustomerScope } from '../customer-scope.js';
 import { t } from '../../lib/i18n.js';
 
-function listQuery(q: Record<string, unknown>): InvoiceListQuery {
+/** The list's query from the URL, narrowed to `scope` (the signed-in staff member's customers). */
+export function listQuery(q: Record<string, unknown>, scope: CustomerScope): InvoiceListQuery {
   const one = (v: unknown): string => queryValue(v);
   const status = one(q.status);
   const sort = one(q.sort);
@@ -37,6 +39,7 @@ function listQuery(q: Record<string, unknown>): InvoiceListQuery {
     sort: (INVOICE_SORTS as readonly string[]).includes(sort) ? (sort as InvoiceListQuery['sort']) : 'issued',
     dir: one(q.dir) === 'asc' ? 'asc' : 'desc',
     page: Number.parseInt(one(q.page), 10) || 1,
+    scope,
   };
 }
 
@@ -57,9 +60,15 @@ function fileSafe(s: string): string {
 export function createInvoiceRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
   const today = (): string => localDate(deps.clock.now(), deps.config.ISP_TIME_ZONE);
+  /** The route's invoice id; 404 for an invoice of a customer outside the staff member's scope (admin/customer-scope.ts). */
+  const invoiceId = async (ctx: Koa.ParameterizedContext<AdminState>): Promise<number> => {
+    const id = idParam(ctx.params.id);
+    await requireInScope(deps.db, ctx.state.staff!.scope, 'invoices', id);
+    return id;
+  };
 
   r.get('/admin/invoices', ...guard('invoices.view'), async (ctx) => {
-    const query = listQuery(ctx.query);
+    const query = listQuery(ctx.query, ctx.state.staff!.scope);
     const [list, plans] = await Promise.all([listInvoices(deps.db, query, today()), planChoices(deps.db)]);
     const params = (over: Partial<InvoiceListQuery>): string => queryString({ ...query, ...over });
     deps.render(ctx, 'admin/invoices/list', {
@@ -73,7 +82,7 @@ export function createInvoiceRoutes(deps: AdminDeps): Router<AdminState> {
   });
 
   r.get('/admin/invoices.csv', ...guard('invoices.view'), async (ctx) => {
-    const query = listQuery(ctx.query);
+    const query = listQuery(ctx.query, ctx.state.staff!.scope);
     const day = today();
     await streamCsv(ctx, `invoices-${day}.csv`,
       ['invoice_number', 'customer_number', 'customer_name', 'plan', 'status', 'overdue', 'issue_date', 'due_date', 'total', 'amount_paid', 'owed'],
@@ -104,17 +113,17 @@ export function createInvoiceRoutes(deps: AdminDeps): Router<AdminState> {
   };
 
   r.get('/admin/invoices/:id', ...guard('invoices.view'), async (ctx) => {
-    await showPage(ctx, idParam(ctx.params.id));
+    await showPage(ctx, await invoiceId(ctx));
   });
 
   r.get('/admin/invoices/:id/print', ...guard('invoices.view'), async (ctx) => {
-    const doc = await loadInvoiceDocument(deps.db, idParam(ctx.params.id));
+    const doc = await loadInvoiceDocument(deps.db, await invoiceId(ctx));
     if (!doc) throw new AppError('not_found', 'not_found', 404);
     printPage(ctx, deps, 'admin/invoices/print', { title: doc.invoiceNumber ?? `#${doc.id}`, doc });
   });
 
   r.get('/admin/invoices/:id/pdf', ...guard('invoices.view'), async (ctx) => {
-    const doc = await loadInvoiceDocument(deps.db, idParam(ctx.params.id));
+    const doc = await loadInvoiceDocument(deps.db, await invoiceId(ctx));
     if (!doc) throw new AppError('not_found', 'not_found', 404);
     const pdf = await renderInvoicePdf(doc, { locale: ctx.state.locale, timeZone: deps.config.ISP_TIME_ZONE });
     ctx.type = 'application/pdf';
@@ -124,7 +133,7 @@ export function createInvoiceRoutes(deps: AdminDeps): Router<AdminState> {
   });
 
   r.post('/admin/invoices/:id/void', ...guard('invoices.void'), async (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = await invoiceId(ctx);
     const reason = String(formBody(ctx).reason ?? '');
     const outcome = await deps.engine.run((u) => voidInvoice(u, { invoiceId: id, reason, actor: actorOf(ctx) }));
     if (outcome.ok) return ctx.redirect(`/admin/invoices/${id}?voided=1`);
@@ -138,7 +147,7 @@ export function createInvoiceRoutes(deps: AdminDeps): Router<AdminState> {
   });
 
   r.post('/admin/invoices/:id/send', ...guard('invoices.send'), async (ctx) => {
-    const id = idParam(ctx.params.id);
+    const id = await invoiceId(ctx);
     const outcome = await deps.engine.run((u) => sendInvoiceAgain(u, { invoiceId: id, actor: actorOf(ctx) }));
     if (outcome.ok) return ctx.redirect(`/admin/invoices/${id}?sent=${[...new Set(outcome.sentTo.map((s) => s.channel))].join(',')}`);
     if (outcome.code === 'not_found') throw new AppError('not_found', 'not_found', 404);

@@ -1,6 +1,6 @@
 /**
  * The routers screen: each NAS with its CoA port, Message-Authenticator setting, API access and
- * open sessions, and its RouterOS scripts (lib/routeros/router-scripts.ts): the setup script with
+ * open sessions, and its RouterOS scripts (routeros/router-scripts.ts): the setup script with
  * the shared secret opened from the encrypted column, the options a technician picks on the page
  * (server address, RouterOS version, interfaces, pool ranges, a WireGuard tunnel), and the
  * cut-over and rollback scripts.
@@ -10,9 +10,9 @@ import type { Config } from '../../lib/config.js';
 import type { Knex } from '../../lib/db.js';
 import type { Locale } from '../../lib/i18n.js';
 import type { SecretBox } from '../../lib/secret-box.js';
-import { DEFAULT_NETWORK } from '../../lib/routeros/address-plan.js';
-import { cutover, defaultPoolLines, rollback, setupScript } from '../../lib/routeros/router-scripts.js';
-import { TUNNEL_ROUTER_ADDRESS } from '../../lib/routeros/wireguard.js';
+import { DEFAULT_NETWORK } from './routeros/address-plan.js';
+import { cutover, defaultPoolLines, rollback, setupScript } from './routeros/router-scripts.js';
+import { TUNNEL_ROUTER_ADDRESS } from './routeros/wireguard.js';
 
 export async function listNas(db: Knex): Promise<Array<Record<string, unknown>>> {
   const { rows } = await db.raw(

@@ -12,12 +12,13 @@ import { recordAudit } from '../../lib/audit.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody, idParam, queryValue } from '../request.js';
-import { loginHtml } from '../../lib/routeros/router-scripts.js';
+import { formBody, idParam, queryValue } from '../../lib/http/request.js';
+import { loginHtml } from './routeros/router-scripts.js';
 import { listNas, nasCutover, nasScript } from './nas-screens.js';
-import { addNas, EMPTY_NAS, formInput, formValuesOf, keptValues, loadNas, revealNasSecret, setNasActive, updateNas, type NasEditor, type NasFormValues } from './save-nas.js';
+import { addNas, EMPTY_NAS, formInput, formValuesOf, keptValues, loadNas, revealNasSecret, setNasActive, updateNas, type NasEditor, type NasFormValues } from '../../aaa/nas/save-nas.js';
 import { testNas } from './test-nas.js';
 import { t } from '../../lib/i18n.js';
+import { latestDrift } from '../../network/reconcile/latest-drift.js';
 
 /** Notices after a change (nas.saved.*); anything else in the URL shows none. */
 const SAVED = new Set(['created', 'updated', 'deactivated', 'reactivated']);
@@ -39,7 +40,12 @@ export function createNasRoutes(deps: AdminDeps): Router<AdminState> {
 
   r.get('/admin/nas', ...guard('nas.view'), async (ctx) => {
     const saved = queryValue(ctx.query.saved, 20);
-    deps.render(ctx, 'admin/nas/list', { title: t(ctx.state.locale, 'nav.nas'), routers: await listNas(deps.db), saved: SAVED.has(saved) ? saved : null });
+    const [routers, drift] = await Promise.all([listNas(deps.db), latestDrift(deps.db)]);
+    deps.render(ctx, 'admin/nas/list', {
+      title: t(ctx.state.locale, 'nav.nas'),
+      routers: routers.map((n) => ({ ...n, drift: drift.get(Number(n.id)) ?? null })),
+      saved: SAVED.has(saved) ? saved : null,
+    });
   });
 
   r.get('/admin/nas/new', ...guard('nas.edit'), (ctx) => page(ctx, { values: EMPTY_NAS }));

@@ -1,10 +1,10 @@
 /**
  * The routers screen's "test" button: a RouterOS API login and `/system/identity/print` with the
- * stored credentials (aaa/nas/routeros-probe.ts, which says why not Status-Server), at the API
+ * stored credentials (admin/nas/routeros-probe.ts, which says why not Status-Server), at the API
  * host (or the router's address) and port. The attempt and its result are audited, never the
  * password.
  */
-import { probeRouterOs, type RouterOsProbeResult } from '../../aaa/nas/routeros-probe.js';
+import { probeRouterOs, type RouterOsProbeResult } from './routeros-probe.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
 import type { SecretBox } from '../../lib/secret-box.js';

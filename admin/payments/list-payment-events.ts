@@ -6,6 +6,7 @@
  * `id` is the event that "retry" names.
  */
 import type { Knex } from '../../lib/db.js';
+import type { CustomerScope } from '../customer-scope.js';
 
 export interface FailedPaymentEventRow {
   /** The order's oldest failed event. */
@@ -28,8 +29,12 @@ export interface FailedPaymentEventRow {
   customer_name: string | null;
 }
 
-/** The newest `limit` orders with a failed notification (index payment_events_open). */
-export async function listFailedPaymentEvents(db: Knex, limit = 200): Promise<FailedPaymentEventRow[]> {
+/**
+ * The newest `limit` orders with a failed notification (index payment_events_open); for an
+ * area-scoped staff member (admin/customer-scope.ts), only those of a payment of their areas'
+ * customers.
+ */
+export async function listFailedPaymentEvents(db: Knex, limit = 200, scope: CustomerScope = { all: true }): Promise<FailedPaymentEventRow[]> {
   const { rows } = await db.raw(
     `SELECT e.*, p.id AS payment_id, p.amount, p.status AS payment_status, p.flagged_reason,
             c.id AS customer_id, c.customer_number, c.name AS customer_name
@@ -40,9 +45,10 @@ export async function listFailedPaymentEvents(db: Knex, limit = 200): Promise<Fa
               GROUP BY provider, order_id) e
        LEFT JOIN payments p ON p.gateway_order_id = e.order_id AND p.method = e.provider
        LEFT JOIN customers c ON c.id = p.customer_id
+      WHERE ?::text[] IS NULL OR c.area = ANY(?::text[])
       ORDER BY e.received_at DESC, e.id DESC
       LIMIT ?`,
-    [limit],
+    [scope.all ? null : [...scope.areas], scope.all ? null : [...scope.areas], limit],
   );
   return (rows as FailedPaymentEventRow[]).map((r) => ({
     ...r,

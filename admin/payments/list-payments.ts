@@ -4,11 +4,13 @@
  * phone (customers_search); filters by method (cash, bank transfer, online), gateway provider,
  * status (or flagged for staff), and the date the money arrived (settled, else created: in the ISP
  * time zone); sorting; offset pagination of PAGE_SIZE rows, the page's ids first. Indexes:
- * migration 20261122000300.
+ * migration 20261122000300. Narrowed to the signed-in staff member's scope (a collector: their
+ * areas' customers, admin/customer-scope.ts).
  */
 import type { Knex } from '../../lib/db.js';
-import { receiptNumber } from '../../billing/payments/payment-allocations.js';
+import { receiptNumber } from '../../billing/ledger/payment-allocations.js';
 import { applySearch, resolveSearch, type SearchMatch } from '../invoices/search-ids.js';
+import { inScope, type CustomerScope } from '../customer-scope.js';
 
 export const PAGE_SIZE = 25;
 export const PAYMENT_METHOD_FILTERS = ['', 'cash', 'bank_transfer', 'online'] as const;
@@ -27,6 +29,8 @@ export interface PaymentListQuery {
   sort: (typeof PAYMENT_SORTS)[number];
   dir: 'asc' | 'desc';
   page: number;
+  /** The customers the signed-in staff member reaches (admin/customer-scope.ts); absent: everyone. */
+  scope?: CustomerScope;
 }
 
 export interface PaymentListRow {
@@ -77,6 +81,7 @@ async function search(db: Knex, query: PaymentListQuery): Promise<PaymentSearch 
 
 function filtered(db: Knex, query: PaymentListQuery, timeZone: string, match: PaymentSearch | null): Knex.QueryBuilder {
   const b = db('payments as p');
+  if (query.scope) inScope(b, query.scope, 'p.customer_id');
   if (match?.kind === 'receipt') b.where('p.id', match.id);
   else if (match) applySearch(b, 'p', match, OWN_SEARCH);
   if (query.method === 'online') b.whereIn('p.method', ['midtrans', 'xendit']);

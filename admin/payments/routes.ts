@@ -4,7 +4,9 @@
  * receipt (no console chrome) and the receipt PDF. Receipts exist for settled payments only.
  * /admin/payments/events: gateway notifications that need staff (never confirmed, or flagged),
  * each with "retry" (payments.record, confirmed in the browser, audited): the order is checked
- * with the gateway again at once (billing/webhooks/retry-payment-event.ts).
+ * with the gateway again at once (billing/webhooks/retry-payment-event.ts). Every list and page
+ * is narrowed to the signed-in staff member's scope (a collector: their areas' customers,
+ * admin/customer-scope.ts; another customer's payment answers 404).
  */
 import Router from '@koa/router';
 import { loadReceiptDocument } from '../../billing/payments/receipt-document.js';
@@ -16,8 +18,9 @@ import { streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
 import { dateValue } from '../invoices/list-invoices.js';
 import { printPage } from '../invoices/print-views.js';
-import { idParam, queryValue } from '../request.js';
+import { idParam, queryValue } from '../../lib/http/request.js';
 import { listLinks } from '../list-links.js';
+import { requireInScope, type CustomerScope } from '../customer-scope.js';
 import {
   PAYMENT_METHOD_FILTERS, PAYMENT_PROVIDERS, PAYMENT_SORTS, PAYMENT_STATUS_FILTERS, allPayments, listPayments, type PaymentListQuery,
 } from './list-payments.js';
@@ -31,7 +34,8 @@ function pick<T extends string>(allowed: readonly T[], value: string, fallback: 
   return (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
 }
 
-function listQuery(q: Record<string, unknown>): PaymentListQuery {
+/** The list's query from the URL, narrowed to `scope` (the signed-in staff member's customers). */
+function listQuery(q: Record<string, unknown>, scope: CustomerScope): PaymentListQuery {
   const one = (v: unknown): string => queryValue(v);
   return {
     q: one(q.q),
@@ -43,6 +47,7 @@ function listQuery(q: Record<string, unknown>): PaymentListQuery {
     sort: pick(PAYMENT_SORTS, one(q.sort), 'received'),
     dir: one(q.dir) === 'asc' ? 'asc' : 'desc',
     page: Number.parseInt(one(q.page), 10) || 1,
+    scope,
   };
 }
 
@@ -54,7 +59,7 @@ export function createPaymentRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
 
   r.get('/admin/payments', ...guard('payments.view'), async (ctx) => {
-    const query = listQuery(ctx.query);
+    const query = listQuery(ctx.query, ctx.state.staff!.scope);
     const list = await listPayments(deps.db, query, deps.config.ISP_TIME_ZONE);
     const params = (over: Partial<PaymentListQuery>): string => queryString({ ...query, ...over });
     deps.render(ctx, 'admin/payments/list', {
@@ -69,7 +74,7 @@ export function createPaymentRoutes(deps: AdminDeps): Router<AdminState> {
   });
 
   r.get('/admin/payments.csv', ...guard('payments.view'), async (ctx) => {
-    const query = listQuery(ctx.query);
+    const query = listQuery(ctx.query, ctx.state.staff!.scope);
     const tz = deps.config.ISP_TIME_ZONE;
     const stamp = new Intl.DateTimeFormat('sv-SE', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
     await streamCsv(ctx, `payments-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
@@ -86,7 +91,7 @@ export function createPaymentRoutes(deps: AdminDeps): Router<AdminState> {
     const retried = queryValue(ctx.query.retried);
     deps.render(ctx, 'admin/payments/events', {
       title: t(ctx.state.locale, 'payments.events.heading'),
-      rows: await listFailedPaymentEvents(deps.db),
+      rows: await listFailedPaymentEvents(deps.db, 200, ctx.state.staff!.scope),
       retried: (RETRY_OUTCOMES as readonly string[]).includes(retried) ? retried : null,
       retriedOrder: queryValue(ctx.query.order),
     });
@@ -95,31 +100,40 @@ export function createPaymentRoutes(deps: AdminDeps): Router<AdminState> {
   r.post('/admin/payments/events/:id/retry', ...guard('payments.record'), async (ctx) => {
     const id = idParam(ctx.params.id);
     const actor = actorOf(ctx);
-    const order = await deps.db('payment_events').where({ id }).first('order_id');
+    const order = await deps.db('payment_events').where({ id }).first('order_id', 'provider');
     if (!order) throw new AppError('not_found', 'not_found', 404);
+    if (!ctx.state.staff!.scope.all) {
+      // An area-scoped staff member retries only the orders of their customers' payments.
+      const payment = await deps.db('payments').where({ gateway_order_id: order.order_id, method: order.provider }).first('id');
+      if (!payment) throw new AppError('not_found', 'not_found', 404);
+      await requireInScope(deps.db, ctx.state.staff!.scope, 'payments', Number(payment.id));
+    }
     const outcome = await deps.engine.run((u) => retryPaymentEvent({ ...u, gateways: deps.engine.gateways }, id, actor));
     ctx.redirect(`/admin/payments/events?${new URLSearchParams({ retried: outcome, order: String(order.order_id) }).toString()}`);
   });
 
-  const receipt = async (id: string | undefined, settledOnly: boolean) => {
-    const doc = await loadReceiptDocument(deps.db, idParam(id));
+  /** Payment `id`'s receipt; 404 when there is none, or it is of a customer outside the staff member's scope. */
+  const receipt = async (ctx: { params: { id?: string }; state: AdminState }, settledOnly: boolean) => {
+    const id = idParam(ctx.params.id);
+    await requireInScope(deps.db, ctx.state.staff!.scope, 'payments', id);
+    const doc = await loadReceiptDocument(deps.db, id);
     if (!doc) throw new AppError('not_found', 'not_found', 404);
     if (settledOnly && doc.status !== 'settled') throw new AppError('not_settled', 'a receipt exists once the payment is settled', 409);
     return doc;
   };
 
   r.get('/admin/payments/:id', ...guard('payments.view'), async (ctx) => {
-    const doc = await receipt(ctx.params.id, false);
+    const doc = await receipt(ctx, false);
     deps.render(ctx, 'admin/payments/show', { title: doc.receiptNumber, doc, applied: doc.allocations.reduce((s, a) => s + a.amount, 0) });
   });
 
   r.get('/admin/payments/:id/print', ...guard('payments.view'), async (ctx) => {
-    const doc = await receipt(ctx.params.id, true);
+    const doc = await receipt(ctx, true);
     printPage(ctx, deps, 'admin/payments/print', { title: doc.receiptNumber, doc });
   });
 
   r.get('/admin/payments/:id/pdf', ...guard('payments.view'), async (ctx) => {
-    const doc = await receipt(ctx.params.id, true);
+    const doc = await receipt(ctx, true);
     const pdf = await renderReceiptPdf(doc, { locale: ctx.state.locale, timeZone: deps.config.ISP_TIME_ZONE });
     ctx.type = 'application/pdf';
     ctx.set('Cache-Control', 'no-store');

@@ -2,9 +2,9 @@
  * A Mikrotik-Rate-Limit shown the way a subscriber thinks of it: download and upload. In the
  * RouterOS syntax rx is what the client uploads and tx what it downloads (seen from the router),
  * which staff often get backwards; rates are bits per second, not bytes (RADIUS-NOTES.md,
- * aaa/policy/rate-limit.ts).
+ * lib/routeros/rate-limit.ts).
  */
-import { parseRateLimit, type RatePair } from '../../aaa/policy/rate-limit.js';
+import { parseRateLimit, type RatePair } from '../../lib/routeros/rate-limit.js';
 
 export interface Speed {
   /** e.g. `10 Mbit/s`, `1.5 Mbit/s`, `512 kbit/s`; empty when unlimited. */

@@ -9,7 +9,7 @@ import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import { everyRow, streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody, idParam, queryValue } from '../request.js';
+import { formBody, idParam, queryValue } from '../../lib/http/request.js';
 import { listPlans, PLAN_SORTS, PLAN_STATUSES, PLAN_TYPES, type PlanListQuery } from './list-plans.js';
 import { describeRateLimit } from './rate-limit-text.js';
 import { addPlan, deletePlan, EMPTY_PLAN, formInput, formValuesOf, loadPlan, setPlanActive, updatePlan, type PlanFormValues } from './save-plan.js';

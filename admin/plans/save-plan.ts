@@ -1,6 +1,6 @@
 /**
  * Creating, editing, deactivating and deleting a plan from the console. The form is validated
- * with zod (Mikrotik-Rate-Limit with aaa/policy/rate-limit.ts), an edit is refused when the plan
+ * with zod (Mikrotik-Rate-Limit with lib/routeros/rate-limit.ts), an edit is refused when the plan
  * changed since the form was opened (optimistic lock on `version`), and every change is audited
  * with its before and after in the same transaction.
  *
@@ -11,8 +11,8 @@
  * profile and timeouts apply from the next login (a CoA cannot move a live session's address).
  */
 import { z } from 'zod';
-import { isValidRateLimit } from '../../aaa/policy/rate-limit.js';
-import type { UseCaseDeps } from '../../billing/engine.js';
+import { isValidRateLimit } from '../../lib/routeros/rate-limit.js';
+import type { UseCaseDeps } from '../../billing/engine/engine.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
 import { fieldErrors } from '../customers/save-customer.js';

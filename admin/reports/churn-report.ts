@@ -34,7 +34,7 @@ export async function churnByMonth(db: Knex, range: MonthRange, timeZone: string
        SELECT ARRAY(SELECT m AT TIME ZONE ? FROM generate_series(?::timestamp, ?::timestamp, interval '1 month') AS m) AS at
      ),
      s AS MATERIALIZED (
-       -- Terminated never moves again (billing/subscriptions/change-status.ts); a row imported
+       -- Terminated never moves again (billing/subscriptions/status/change-status.ts); a row imported
        -- as terminated may lack terminated_at.
        SELECT started_at AS started, CASE WHEN status = 'terminated' THEN coalesce(terminated_at, status_changed_at) END AS ended
          FROM subscriptions

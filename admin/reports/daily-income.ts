@@ -9,7 +9,7 @@
  * replay per customer who paid that day (at most 4 at a time).
  */
 import pLimit from 'p-limit';
-import { customerAllocations, receiptNumber } from '../../billing/payments/payment-allocations.js';
+import { customerAllocations, receiptNumber } from '../../billing/ledger/payment-allocations.js';
 import type { Knex } from '../../lib/db.js';
 
 export type PaymentMethod = 'cash' | 'bank_transfer' | 'midtrans' | 'xendit';

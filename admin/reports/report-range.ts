@@ -5,7 +5,7 @@
  * bounds are swapped; a range longer than the report allows is cut from its start.
  */
 import { addDays, localDate } from '../../billing/plans/billing-period.js';
-import { queryValue } from '../request.js';
+import { queryValue } from '../../lib/http/request.js';
 
 /** A month as `YYYY-MM`. */
 export interface MonthRange { from: string; to: string }

@@ -16,10 +16,11 @@ import { t } from '../../lib/i18n.js';
 import { guard, type AdminState } from '../context.js';
 import { streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
-import { chartJson } from '../dashboard/chart.js';
 import { printPage } from '../invoices/print-views.js';
-import { idParam, queryValue } from '../request.js';
+import { idParam, queryValue } from '../../lib/http/request.js';
 import { canOpenDeposit, cashDeposit } from './cash-deposit.js';
+import { homePath } from '../permissions.js';
+import { chartJson } from './chart.js';
 import { churnByMonth, percentDigits } from './churn-report.js';
 import { agingRows, receivablesAging } from './receivables-aging.js';
 import { dayRange, monthLabel, monthRange, type DayRange, type MonthRange } from './report-range.js';
@@ -95,7 +96,7 @@ export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
     if (!deposit) throw new AppError('not_found', 'not_found', 404);
     printPage(ctx, deps, 'admin/reports/deposit', {
       title: `${t(ctx.state.locale, 'reports.deposit.title')} ${deposit.staff.name} ${deposit.day}`, deposit,
-      back: viewer.permissions.has('reports.view') ? `/admin/reports/daily?${params({ day: deposit.day })}` : '/admin',
+      back: viewer.permissions.has('reports.view') ? `/admin/reports/daily?${params({ day: deposit.day })}` : homePath(viewer.permissions),
       printedAt: deps.clock.now(),
     });
   });

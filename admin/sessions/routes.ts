@@ -8,7 +8,7 @@ import { disconnectSessions } from '../../billing/subscriptions/disconnect-sessi
 import { actorOf, guard, type AdminState } from '../context.js';
 import { everyRow, streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody, idParam, queryValue } from '../request.js';
+import { formBody, idParam, queryValue } from '../../lib/http/request.js';
 import { formatDuration } from '../subscriptions/subscription-detail.js';
 import { listLiveSessions, nasChoices, SESSION_SORTS, type SessionListQuery, type SessionSort } from './list-sessions.js';
 import { listLinks } from '../list-links.js';

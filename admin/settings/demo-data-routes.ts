@@ -1,16 +1,16 @@
 /**
  * Settings › Demo data (admin only: settings.manage): how many rows the first-start demo data
  * still has, what real data would keep them from removal, and removing them after a confirmation
- * (lib/remove-demo-data.ts: exactly the demo rows and their dependent rows, audited). The POST
+ * (admin/settings/remove-demo-data.ts: exactly the demo rows and their dependent rows, audited). The POST
  * carries the CSRF token (`guard`) and a typed confirmation word, so a stray click removes nothing.
  */
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import { t } from '../../lib/i18n.js';
-import { countDemoRows, demoBlockers, removeDemoData } from '../../lib/remove-demo-data.js';
+import { countDemoRows, demoBlockers, removeDemoData } from './remove-demo-data.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody } from '../request.js';
+import { formBody } from '../../lib/http/request.js';
 
 /** What staff type to confirm (the same in both languages, as it is shown). */
 export const DEMO_CONFIRM_WORD = 'DEMO';

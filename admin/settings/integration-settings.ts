@@ -12,7 +12,7 @@ import type { Knex } from '../../lib/db.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { readSetting, writeSetting } from '../../lib/settings-store.js';
 import type { ChannelName, NotificationChannel } from '../../billing/notifications/channel.js';
-import { normalizePhone } from '../../billing/notifications/phone.js';
+import { normalizePhone } from '../../lib/phone.js';
 import {
   AREA_KEY, buildChannel, buildGateway, effectiveFields, fieldsOf, secretEnding, storedArea, telegramChatId, withoutPassword,
   type Area, type StoredArea,

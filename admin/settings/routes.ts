@@ -9,15 +9,15 @@ import type Koa from 'koa';
 import { AppError } from '../../lib/errors.js';
 import { t } from '../../lib/i18n.js';
 import { readSetting } from '../../lib/settings-store.js';
-import { publicUrl } from '../../billing/engine.js';
+import { publicUrl } from '../../billing/engine/engine.js';
 import { BANK_ACCOUNTS_MAX } from '../../billing/settings/billing-settings.js';
 import { CHANNELS, PROVIDERS } from '../../billing/settings/integrations.js';
 import type { ChannelName } from '../../billing/notifications/channel.js';
 import type { Provider } from '../../billing/payments/gateways/payment-gateway.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody } from '../request.js';
-import { accessFormValues, loadAccessSettings, MESSAGE_KEYS, saveAccessSettings } from './access-settings.js';
+import { formBody } from '../../lib/http/request.js';
+import { aaaFormValues, loadAaaSettingsForm, MESSAGE_KEYS, saveAaaSettings } from './aaa-settings-form.js';
 import { companyFormValues, loadCompanySettings, saveCompanySettings } from './company-settings.js';
 import { addDemoDataRoutes } from './demo-data-routes.js';
 import { checkGateway, loadArea, providerView, saveProvider, sendTestMessage, type ProviderView } from './integration-settings.js';
@@ -64,9 +64,9 @@ export function createSettingsRoutes(deps: AdminDeps): Router<AdminState> {
   });
 
   async function accessPage(ctx: Ctx, extra: Record<string, unknown> = {}): Promise<void> {
-    const { settings, version: v, invalid } = await loadAccessSettings(deps.db);
+    const { settings, version: v, invalid } = await loadAaaSettingsForm(deps.db);
     deps.render(ctx, 'admin/settings/access', {
-      title: t(ctx.state.locale, 'settings.access.title'), section: 'access', values: accessFormValues(settings), version: v, invalid, saved: ctx.query.saved,
+      title: t(ctx.state.locale, 'settings.access.title'), section: 'access', values: aaaFormValues(settings), version: v, invalid, saved: ctx.query.saved,
       messages: MESSAGE_KEYS.map((k) => ({ field: `msg_${k}`, label: label(ctx.state.locale, `settings.access.msg.${k}`, k) })), ...extra,
     });
   }
@@ -75,7 +75,7 @@ export function createSettingsRoutes(deps: AdminDeps): Router<AdminState> {
 
   r.post('/admin/settings/access', ...perm, async (ctx) => {
     const input = formBody(ctx);
-    const result = await saveAccessSettings(deps.db, actorOf(ctx), version(input.version), input);
+    const result = await saveAaaSettings(deps.db, actorOf(ctx), version(input.version), input);
     if (result.ok) return ctx.redirect('/admin/settings/access?saved=1');
     ctx.status = result.code === 'stale' ? 409 : 422;
     await accessPage(ctx, { values: input, version: input.version, errors: result.code === 'invalid' ? result.errors : {}, stale: result.code === 'stale' });

@@ -1,6 +1,6 @@
 /**
  * Staff accounts managed by an admin: creating one (a one-time password from lib/credentials.ts,
- * bcrypt-hashed with admin/auth/password.ts, to be changed at first sign-in), changing a role,
+ * bcrypt-hashed with lib/password.ts, to be changed at first sign-in), changing a role,
  * deactivating / reactivating and resetting a password. Every change that takes rights away or
  * replaces the password raises `session_version`, which ends that person's sessions at their
  * next request (admin/context.ts compares it on every request). Two guards keep the console
@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { randomCredential } from '../../lib/credentials.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
-import { hashPassword } from '../auth/password.js';
+import { hashPassword } from '../../lib/password.js';
 import { fieldErrors } from '../customers/save-customer.js';
 import { STAFF_ROLES, type StaffRole } from '../permissions.js';
 

@@ -1,22 +1,24 @@
 /**
  * Staff and roles (staff.manage: admins only): the staff list, a new account (its one-time
  * password shown once), a member's page (change role, deactivate / reactivate, reset the
- * password), and the read-only permission matrix of admin/permissions.ts.
+ * password; a collector's areas: staff-areas.ts), and the read-only permission matrix of
+ * admin/permissions.ts.
  */
 import Router from '@koa/router';
 import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
-import { PERMISSIONS, permissionsOf, STAFF_ROLES } from '../permissions.js';
-import { formBody, idParam, queryValue } from '../request.js';
+import { AREA_SCOPED_ROLES, PERMISSIONS, permissionsOf, STAFF_ROLES, type StaffRole } from '../permissions.js';
+import { formBody, idParam, queryValue } from '../../lib/http/request.js';
 import { streamCsv } from '../csv.js';
 import { t } from '../../lib/i18n.js';
 import {
   addStaff, changeStaffRole, EMPTY_STAFF, formInput, listStaff, loadStaffMember, resetStaffPassword, setStaffActive, type StaffChangeOutcome,
 } from './manage-staff.js';
+import { areaChoices, areasFromForm, loadStaffAreas, setStaffAreas } from './staff-areas.js';
 
 /** Notices after a change (staff.saved.*); anything else in the URL shows none. */
-const SAVED = new Set(['role', 'deactivated', 'reactivated']);
+const SAVED = new Set(['role', 'deactivated', 'reactivated', 'areas']);
 
 export function createStaffRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
@@ -27,17 +29,21 @@ export function createStaffRoutes(deps: AdminDeps): Router<AdminState> {
     const member = await loadStaffMember(deps.db, id);
     if (!member) throw new AppError('not_found', 'not_found', 404);
     const saved = queryValue(ctx.query.saved, 20);
+    // An area-scoped role (a collector) reaches only the customers of its areas: they are set here.
+    const scoped = AREA_SCOPED_ROLES.has(member.role as StaffRole);
+    const [areas, choices] = scoped ? await Promise.all([loadStaffAreas(deps.db, id), areaChoices(deps.db, id)]) : [[], []];
     deps.render(ctx, 'admin/staff/show', {
       title: member.name, member, roles: STAFF_ROLES, self: member.id === ctx.state.staff!.id,
+      scoped, areas: choices.map((area) => ({ area, assigned: areas.includes(area) })), assignedAreas: areas,
       locked: member.locked_until !== null && new Date(member.locked_until) > deps.clock.now(),
       saved: SAVED.has(saved) ? saved : null, ...extra,
     });
   };
 
   /** A refused change: the member's page again with the reason, 409 (stale, self, last admin) or 422. */
-  const refused = async (ctx: Parameters<AdminDeps['render']>[0], id: number, outcome: Exclude<StaffChangeOutcome, { ok: true }>): Promise<void> => {
+  const refused = async (ctx: Parameters<AdminDeps['render']>[0], id: number, outcome: Exclude<StaffChangeOutcome, { ok: true }> | { ok: false; code: 'invalid_areas' }): Promise<void> => {
     if (outcome.code === 'not_found') throw new AppError('not_found', 'not_found', 404);
-    ctx.status = outcome.code === 'invalid' ? 422 : 409;
+    ctx.status = outcome.code === 'invalid' || outcome.code === 'invalid_areas' ? 422 : 409;
     await memberPage(ctx, id, { refusal: `staff.refused.${outcome.code}` });
   };
 
@@ -92,6 +98,13 @@ export function createStaffRoutes(deps: AdminDeps): Router<AdminState> {
     const outcome = await changeStaffRole(deps.db, actorOf(ctx), id, Number(body.version), String(body.role ?? ''));
     if (outcome.ok) return ctx.redirect(`/admin/staff/${id}?saved=role`);
     await refused(ctx, id, outcome);
+  });
+
+  r.post('/admin/staff/:id/areas', ...guard('staff.manage'), async (ctx) => {
+    const id = idParam(ctx.params.id);
+    const outcome = await setStaffAreas(deps.db, actorOf(ctx), id, areasFromForm(formBody(ctx)));
+    if (outcome.ok) return ctx.redirect(`/admin/staff/${id}?saved=areas`);
+    await refused(ctx, id, outcome.code === 'invalid' ? { ok: false, code: 'invalid_areas' } : outcome);
   });
 
   for (const [verb, active] of [['deactivate', false], ['reactivate', true]] as const) {

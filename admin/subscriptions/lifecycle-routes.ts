@@ -14,13 +14,14 @@ import { updateSubscription } from '../../billing/subscriptions/update-subscript
 import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody, idParam } from '../request.js';
+import { formBody, idParam } from '../../lib/http/request.js';
 import type { NewCredentials } from './new-credentials.js';
 import { parseSubscriptionEditForm } from './subscription-form.js';
+import { deviceChoices } from '../devices/list-devices.js';
 
 type Ctx = Koa.ParameterizedContext<AdminState>;
 
-const EDIT_FIELDS = ['username', 'service_type', 'anchor_day', 'static_ip', 'mac_address', 'notes'] as const;
+const EDIT_FIELDS = ['username', 'service_type', 'anchor_day', 'static_ip', 'mac_address', 'notes', 'device_id', 'device_port', 'location'] as const;
 
 /** The subscription as its edit and terminate pages show it, or null. */
 async function loadForForm(deps: AdminDeps, id: number): Promise<Record<string, unknown> & { id: number; status: string; customer_id: number } | null> {
@@ -28,6 +29,8 @@ async function loadForForm(deps: AdminDeps, id: number): Promise<Record<string, 
     .first('s.id', 's.customer_id', 's.username', 's.service_type', 's.anchor_day', 's.notes', 's.status', 's.version', 's.billing_type',
       'c.name as customer_name', 'c.customer_number', 'p.name as plan_name', 'p.service_type as plan_service',
       deps.db.raw(`coalesce(host(s.static_ip), '') AS static_ip, coalesce(upper(s.mac_address::text), '') AS mac_address`),
+      deps.db.raw(`coalesce(s.device_id::text, '') AS device_id, coalesce(s.device_port::text, '') AS device_port`),
+      deps.db.raw(`coalesce(trim_scale(s.latitude)::text || ', ' || trim_scale(s.longitude)::text, '') AS location`),
       deps.db.raw('(SELECT count(*)::int FROM accounting_sessions a WHERE a.subscription_id = s.id AND a.stop_time IS NULL) AS open_sessions'))) ?? null;
 }
 
@@ -39,6 +42,7 @@ export function addLifecycleRoutes(r: Router<AdminState>, deps: AdminDeps, crede
     ctx.status = status;
     deps.render(ctx, 'admin/subscriptions/edit', {
       title: String(sub.username), subscription: sub, values: values ?? { ...sub, notes: sub.notes ?? '' }, version: stale ? sub.version : (values?.version ?? sub.version), errors, stale,
+      devices: await deviceChoices(deps.db),
     });
   }
 
@@ -56,6 +60,8 @@ export function addLifecycleRoutes(r: Router<AdminState>, deps: AdminDeps, crede
     const outcome = await deps.engine.run((u) => updateSubscription(u, {
       subscriptionId: id, expectedVersion: f.version, username: f.username, staticIp: f.static_ip, macAddress: f.mac_address,
       serviceType: f.service_type, anchorDay: f.anchor_day, notes: f.notes, actor: actorOf(ctx),
+      // A form without the network fields (an older page) leaves the device and location as they are.
+      placement: 'device_id' in body ? { deviceId: f.device_id, devicePort: f.device_port, latitude: f.location?.lat ?? null, longitude: f.location?.lng ?? null } : undefined,
     }));
     if (outcome.ok) return ctx.redirect(`/admin/subscriptions/${id}?saved=${outcome.changed.length ? 'edited' : 'unchanged'}`);
     if (outcome.code === 'not_found') throw new AppError('not_found', 'not_found', 404);

@@ -17,7 +17,8 @@ import { localDate } from '../../billing/plans/billing-period.js';
 import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody, idParam, queryValue } from '../request.js';
+import { formBody, idParam, queryValue } from '../../lib/http/request.js';
+import { requireInScope } from '../customer-scope.js';
 import { addLifecycleRoutes } from './lifecycle-routes.js';
 import { newCredentials } from './new-credentials.js';
 import { revealPassword } from './reveal-password.js';
@@ -39,7 +40,7 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
   for (const action of ['suspend', 'reactivate'] as const) {
     r.post(`/admin/subscriptions/:id/${action}`, ...guard('subscriptions.suspend'), async (ctx) => {
       const id = idParam(ctx.params.id);
-      const outcome = await deps.engine.setAccessByStaff({ subscriptionId: id, action, actor: actorOf(ctx) });
+      const outcome = await deps.engine.suspendOrReactivate({ subscriptionId: id, action, actor: actorOf(ctx) });
       if (!outcome.ok && outcome.code === 'not_found') throw new AppError('not_found', 'not_found', 404);
       // What the router answered (waited for briefly): the customer page's notice says it, the
       // subscription page's router block says it in full.
@@ -88,6 +89,7 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
   });
 
   async function renderShow(ctx: Ctx, id: number, extra: Record<string, unknown>): Promise<void> {
+    await requireInScope(deps.db, ctx.state.staff!.scope, 'subscriptions', id);
     const detail = await subscriptionDetail(deps.db, id, today(), pageParam(ctx.query.page));
     if (!detail) throw new AppError('not_found', 'not_found', 404);
     deps.render(ctx, 'admin/subscriptions/show', { title: detail.subscription.username, ...detail, router: await router.latest(id), ...extra }, 'partials/admin/subscription-sessions');
@@ -96,6 +98,7 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
   // The router block alone: the page asks again every few seconds while the router has not answered.
   r.get('/admin/subscriptions/:id/router', ...guard('customers.view'), async (ctx) => {
     const id = idParam(ctx.params.id);
+    await requireInScope(deps.db, ctx.state.staff!.scope, 'subscriptions', id);
     deps.render(ctx, 'partials/admin/router-outcome', { subscription: { id }, router: await router.latest(id) }, 'partials/admin/router-outcome');
   });
 

@@ -82,6 +82,7 @@ export async function subscriptionDetail(db: Knex, id: number, today: string, hi
     .join('plans as p', 'p.id', 's.plan_id')
     .join('customers as c', 'c.id', 's.customer_id')
     .leftJoin('plans as np', 'np.id', 's.next_plan_id')
+    .leftJoin('devices as d', 'd.id', 's.device_id')
     .where('s.id', id)
     .first(
       's.id', 's.customer_id', 's.plan_id', 's.username', 's.service_type', 's.status', 's.status_reason', 's.status_changed_at',
@@ -89,6 +90,7 @@ export async function subscriptionDetail(db: Knex, id: number, today: string, hi
       's.notes', 's.termination_reason', 's.released_username',
       'c.name as customer_name', 'c.customer_number', 'p.name as plan_name', 'p.price as plan_price', 'p.rate_limit', 'p.billing_cycle',
       'p.cycle_days', 'p.framed_pool as plan_pool', 'np.name as next_plan_name',
+      's.device_id', 's.device_port', 's.latitude', 's.longitude', 'd.name as device_name', 'd.kind as device_kind',
       db.raw(`host(s.static_ip) AS static_ip, s.mac_address::text AS mac_address, to_char(s.next_plan_effective, 'YYYY-MM-DD') AS next_plan_effective`),
     );
   if (!subscription) return null;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Knex } from '../../lib/db.js';
 import { localDate } from '../../billing/plans/billing-period.js';
 import { USERNAME_PATTERN } from '../../billing/subscriptions/subscription-username.js';
+import { parseLatLng } from '../../network/devices/coordinates.js';
 
 const MAC = /^[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$/;
 
@@ -30,7 +31,7 @@ export type SubscriptionFields = z.output<typeof subscriptionForm>;
 function fieldErrors(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
-    out[String(issue.path[0] ?? '_')] ??= /^(subscriptions\.)?error\./.test(issue.message) ? issue.message : 'error.invalid';
+    out[String(issue.path[0] ?? '_')] ??= /^(subscriptions\.|devices\.)?error\./.test(issue.message) ? issue.message : 'error.invalid';
   }
   return out;
 }
@@ -65,6 +66,16 @@ export const subscriptionEditForm = subscriptionForm.pick({ service_type: true, 
   username: z.string().trim().max(64, 'subscriptions.error.username_format').regex(USERNAME_PATTERN, 'subscriptions.error.username_format'),
   notes: z.string().trim().max(2000, 'error.too_long').transform((v) => v || null),
   version: z.string().regex(/^\d{1,9}$/, 'error.invalid').transform(Number),
+  // Where it hangs off the network (billing/subscriptions/subscription-placement.ts checks the device and port).
+  device_id: z.string().trim().regex(/^(\d{1,15})?$/, 'error.invalid').transform((v) => (v ? Number(v) : null)),
+  device_port: z.string().trim().regex(/^(\d{1,4})?$/, 'devices.error.port_number').transform((v) => (v ? Number(v) : null))
+    .refine((v) => v === null || (v >= 1 && v <= 4096), 'devices.error.port_number'),
+  location: z.string().max(100, 'error.too_long').transform((v, ctx) => {
+    const parsed = parseLatLng(v);
+    if (parsed.ok) return parsed.value;
+    ctx.addIssue({ code: 'custom', message: `devices.error.location_${parsed.error}` });
+    return z.NEVER;
+  }),
 });
 export type SubscriptionEditFields = z.output<typeof subscriptionEditForm>;
 

@@ -12,7 +12,7 @@ import { loadBillingSettings } from '../../billing/settings/billing-settings.js'
 import { builtInTemplate, templatePlaceholders } from '../../billing/notifications/templates.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody } from '../request.js';
+import { formBody } from '../../lib/http/request.js';
 import {
   channelsFor, channelSlug, listTemplates, loadTemplate, preview, resetTemplate, saveTemplate, templateKey, type FieldProblem, type TemplateKey,
 } from './message-templates.js';

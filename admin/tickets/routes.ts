@@ -16,7 +16,7 @@ import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import { everyRow, streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody, queryValue } from '../request.js';
+import { formBody, queryValue } from '../../lib/http/request.js';
 import { t } from '../../lib/i18n.js';
 
 function listQuery(q: Record<string, unknown>): TicketListQuery {

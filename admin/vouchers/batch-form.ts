@@ -3,7 +3,7 @@
  * `5.000` or `5000`) to the terms billing/vouchers/generate-batch.ts takes, with field errors as
  * locale keys shown beside each field and what was typed kept on a failed submit.
  */
-import { isValidRateLimit } from '../../aaa/policy/rate-limit.js';
+import { isValidRateLimit } from '../../lib/routeros/rate-limit.js';
 import type { BatchInput } from '../../billing/vouchers/generate-batch.js';
 import { DEFAULT_CODE_LENGTH, MAX_CODE_LENGTH, MIN_CODE_LENGTH } from '../../billing/access/voucher-code.js';
 
@@ -50,7 +50,7 @@ export function batchFormOf(body: Record<string, unknown>): BatchForm {
 
 /**
  * Validates the form. A batch needs a plan or its own rate limit (a valid Mikrotik-Rate-Limit,
- * aaa/policy/rate-limit.ts) and at least one of a time limit, a data limit or a validity;
+ * lib/routeros/rate-limit.ts) and at least one of a time limit, a data limit or a validity;
  * 1–10,000 vouchers; codes of 6–16 characters.
  */
 export function parseBatchForm(form: BatchForm, planIds: ReadonlySet<number>): ParsedBatchForm {

@@ -3,10 +3,13 @@
  * vouchers (a status, `all`, default `unused`), the card layout, the hotspot login address the QR
  * codes point to, and a note printed on every card.
  *
- * Layouts (A4 portrait, 8 mm page margin, the grid in public/voucher-cards.css):
- * - `compact`: 5 × 14 = 70 cards a page (38 × 20 mm), code, price and validity, no QR;
- * - `standard`: 3 × 9 = 27 cards a page (64 × 31 mm), as before plus a 24 mm QR;
- * - `qr-large`: 2 × 5 = 10 cards a page (96 × 55 mm), a 44 mm QR for any phone camera.
+ * Layouts (the grids and pages in public/voucher-cards.css):
+ * - `compact`: A4, 5 × 14 = 70 cards a page (38 × 20 mm), code, price and validity, no QR;
+ * - `standard`: A4, 3 × 9 = 27 cards a page (64 × 31 mm), as before plus a 24 mm QR;
+ * - `qr-large`: A4, 2 × 5 = 10 cards a page (96 × 55 mm), a 44 mm QR for any phone camera;
+ * - `thermal-58`: a 58 mm thermal receipt printer's roll, one card a page of 58 × 90 mm (a strip
+ *   segment; 48 mm printed, the usual printable width of a 58 mm head) with the plan, the code in
+ *   large type, a 36 mm QR and a cut line under it.
  *
  * The login address defaults to the first host of the `hotspot` settings row's `loginHosts`
  * (portal/hotspot/login-target.ts: the hotspot's address as guests reach it, or its dns-name),
@@ -16,14 +19,14 @@ import net from 'node:net';
 import { VOUCHER_STATUSES, type VoucherStatus } from '../../billing/access/voucher-access.js';
 import type { Knex } from '../../lib/db.js';
 import { readSetting } from '../../lib/settings-store.js';
-import { queryValue } from '../request.js';
+import { queryValue } from '../../lib/http/request.js';
 import { DEFAULT_HOTSPOT_LOGIN_ADDRESS, hotspotLoginAddress } from './voucher-qr.js';
 
-export const CARD_LAYOUTS = ['compact', 'standard', 'qr-large'] as const;
+export const CARD_LAYOUTS = ['compact', 'standard', 'qr-large', 'thermal-58'] as const;
 export type CardLayout = (typeof CARD_LAYOUTS)[number];
 
-/** Cards on one A4 page per layout: columns × rows of the grid in public/voucher-cards.css. */
-export const CARDS_PER_PAGE: Readonly<Record<CardLayout, number>> = { compact: 70, standard: 27, 'qr-large': 10 };
+/** Cards on one printed page per layout: columns × rows of the A4 grid in public/voucher-cards.css; one per 58 mm strip. */
+export const CARDS_PER_PAGE: Readonly<Record<CardLayout, number>> = { compact: 70, standard: 27, 'qr-large': 10, 'thermal-58': 1 };
 
 export interface PrintOptions {
   /** '' for every status. */

@@ -24,7 +24,7 @@ import { t, type Locale } from '../../lib/i18n.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import { everyRow, streamCsv } from '../csv.js';
 import type { AdminDeps } from '../deps.js';
-import { formBody, idParam, queryValue } from '../request.js';
+import { formBody, idParam, queryValue } from '../../lib/http/request.js';
 import { batchFormOf, EMPTY_BATCH_FORM, parseBatchForm, type BatchForm } from './batch-form.js';
 import { listBatches, loadBatch, planChoices, type BatchRow } from './list-batches.js';
 import { listVouchers, VOUCHER_FILTERS, type VoucherListQuery, type VoucherRow } from './list-vouchers.js';

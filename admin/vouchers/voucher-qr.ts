@@ -5,7 +5,7 @@
  * RouterOS hotspot logs a guest in from a GET of `/login` with `username` and `password` in the
  * query string when the profile allows HTTP PAP (MikroTik manual, "HotSpot customisation":
  * `login` servlet, parameters `username`, `password`, optional `dst`); our setup script sets
- * `login-by=http-chap,http-pap` (lib/routeros/setup-script.ts). A voucher's code is both its
+ * `login-by=http-chap,http-pap` (admin/nas/routeros/setup-script.ts). A voucher's code is both its
  * username and its password (aaa/auth/voucher.ts), so the URL carries the code twice:
  * `http://10.5.50.1/login?username=K7QM4XTA&password=K7QM4XTA`.
  *

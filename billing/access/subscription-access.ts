@@ -1,7 +1,7 @@
 /**
  * The read model the radius role decides on: subscriptions with their access fields, plans with
  * their network attributes, open sessions and quota usage. This is the one module through which
- * aaa/ reads billing's state (DESIGN.md §4); aaa/index keeps the result in memory.
+ * aaa/ reads billing's state (ARCHITECTURE.md, "Dependency rules"); aaa/replica keeps the result in memory.
  */
 import type { Knex } from '../../lib/db.js';
 import type { BillingCycle } from '../plans/billing-period.js';
@@ -13,7 +13,7 @@ export interface SubscriptionAccess {
   customerId: number;
   planId: number;
   username: string;
-  /** Sealed password (lib/secret-box.ts); opened by the index on first use. */
+  /** Sealed password (lib/secret-box.ts); opened by the replica on first use. */
   passwordEnc: string;
   serviceType: 'pppoe' | 'hotspot';
   status: SubscriptionStatus;
@@ -70,6 +70,21 @@ export async function loadSubscriptionAccess(db: Knex, timeZone: string, ids?: n
   return rows as SubscriptionAccess[];
 }
 
+/**
+ * The subscription with this username (one query), or null. Usernames are 1-64 characters
+ * without NUL (migrations/…_subscriptions.ts): the caller rejects other names before asking.
+ */
+export async function findSubscriptionAccessByUsername(db: Knex, timeZone: string, username: string): Promise<SubscriptionAccess | null> {
+  const { rows } = await db.raw(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions s WHERE s.username = ?`, [timeZone, username]);
+  return (rows[0] as SubscriptionAccess | undefined) ?? null;
+}
+
+/** What the NAS knows a subscription by: its login name and service (nas-control), or null when it does not exist. */
+export async function loadSubscriptionLogin(db: Knex, subscriptionId: number): Promise<Pick<SubscriptionAccess, 'username' | 'serviceType'> | null> {
+  const row = await db('subscriptions').where({ id: subscriptionId }).first('username', 'service_type');
+  return row ? { username: String(row.username), serviceType: row.service_type as SubscriptionAccess['serviceType'] } : null;
+}
+
 /** Plans by id (all when `ids` is omitted). */
 export async function loadPlanAccess(db: Knex, ids?: number[]): Promise<PlanAccess[]> {
   const where = ids ? 'WHERE id = ANY(?::bigint[])' : '';
@@ -101,7 +116,7 @@ export async function loadOpenSessions(db: Knex, subscriptionIds?: number[]): Pr
 /**
  * Octets (in + out) used per subscription from local date `from` on, for the given subscriptions.
  * A bigint: 64-bit counters (RFC 2869 §5.1-5.2) pass 2^53, where the int8 parser of lib/db.ts
- * would throw and stop the index load. Summed as numeric and capped at 2^63 − 1: no quota means
+ * would throw and stop the replica load. Summed as numeric and capped at 2^63 − 1: no quota means
  * more, and no row's value can make the query fail.
  */
 export async function loadUsageSince(

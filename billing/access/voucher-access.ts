@@ -13,7 +13,7 @@ import type { Knex } from '../../lib/db.js';
 
 export type VoucherStatus = 'unused' | 'sold' | 'active' | 'used' | 'expired';
 export const VOUCHER_STATUSES: readonly VoucherStatus[] = ['unused', 'sold', 'active', 'used', 'expired'];
-/** Statuses that can still log in (kept in the radius role's index). */
+/** Statuses that can still log in (kept in the radius role's replica). */
 export const LIVE_VOUCHER_STATUSES: readonly VoucherStatus[] = ['unused', 'sold', 'active'];
 
 export interface VoucherAccess {
@@ -62,7 +62,7 @@ const VOUCHER_COLUMNS = `
   (extract(epoch FROM v.expires_at) * 1000)::bigint AS "expiresAt",
   v.used_seconds AS "usedSeconds",
   -- Capped at 2^53 − 1 (beyond any data limit): a larger sum of 64-bit counters would make the
-  -- int8 parser throw and stop the radius index load.
+  -- int8 parser throw and stop the radius replica load.
   least(v.used_octets, 9007199254740991) AS "usedOctets"`;
 
 /**

@@ -13,7 +13,7 @@
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
-import { ledgerBalance, lockCustomer } from '../ledger/settle-open-invoices.js';
+import { ledgerBalance, lockCustomer } from '../ledger/customer-balance.js';
 
 export type ArchiveOutcome =
   | { ok: true }

@@ -8,7 +8,8 @@
  * - soft_limit: active subscriptions drop to the soft-limit rate (a CoA reaches the router);
  * - suspend: subscriptions go to the walled garden (a Disconnect reaches the router).
  * A customer's "promise to pay" (customers.promise_to_pay_until) holds late fees, soft limits and
- * suspensions until that date; reminders still go out. A prepaid renewal invoice only gets
+ * suspensions until that date; reminders still go out. A subscription in an open network outage
+ * gets no step at all until it ends (outage-pause.ts). A prepaid renewal invoice only gets
  * reminders: its access ends with the paid period anyway (the radius role's walled garden). Set-based: a few statements per step, so the
  * pass over 100,000 subscriptions takes seconds. Scheduled downgrades take effect here too.
  */
@@ -16,10 +17,12 @@ import { analyzeAfterBulk } from '../../lib/analyze-after-bulk.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
-import type { Effects } from '../effects.js';
-import type { CustomerMessage, CustomerTemplate, Notifier } from '../notifier.js';
+import type { Effects } from '../use-case/effects.js';
+import type { CustomerMessage, CustomerTemplate, Notifier } from '../notifications/notifier.js';
+import { chargeLateFee } from '../ledger/late-fee.js';
+import { NOT_IN_OPEN_OUTAGE } from './outage-pause.js';
 import { localDate } from '../plans/billing-period.js';
-import { changeSubscriptionStatus } from '../subscriptions/change-status.js';
+import { changeSubscriptionStatus } from '../subscriptions/status/change-status.js';
 import { applyScheduledPlanChanges } from '../subscriptions/apply-plan-changes.js';
 
 /** Reminders later than this many days after their day are skipped (the pass did not run, or the invoice is new). */
@@ -96,7 +99,8 @@ async function runStep(trx: Knex.Transaction, step: Step, today: string, now: Da
           AND (NOT ?::boolean OR i.due_date + ?::int >= ?::date - ?::int)
           AND (NOT ?::boolean OR c.promise_to_pay_until IS NULL OR c.promise_to_pay_until < ?::date)
           AND (NOT ?::boolean OR i.subscription_id IS NULL
-               OR EXISTS (SELECT 1 FROM subscriptions ps WHERE ps.id = i.subscription_id AND ps.billing_type = 'postpaid'))`;
+               OR EXISTS (SELECT 1 FROM subscriptions ps WHERE ps.id = i.subscription_id AND ps.billing_type = 'postpaid'))
+          AND ${NOT_IN_OPEN_OUTAGE}`;
   const dueBindings = [step.offset_days, today, step.action === 'reminder', step.offset_days, today, REMINDER_GRACE_DAYS, enforcing, today, enforcing];
   // No "not acted yet" test in the INSERT below: there it would read the table the statement
   // writes, and a nested-loop plan rescans every row inserted so far (60 s instead of 8 s for
@@ -147,21 +151,7 @@ async function runStep(trx: Knex.Transaction, step: Step, today: string, now: Da
       messages = acted.map((a) => message(a, template('payment_reminder'), `dunning:${step.id}:${a.id}`));
       break;
     case 'late_fee': {
-      const fee = step.late_fee_amount!;
-      const ids = acted.map((a) => a.id);
-      await trx.raw(
-        `INSERT INTO invoice_lines (invoice_id, position, kind, description, quantity, unit_amount, amount)
-         SELECT i.id, (SELECT coalesce(max(position), 0) + 1 FROM invoice_lines l WHERE l.invoice_id = i.id),
-                'late_fee', 'Denda keterlambatan / Late fee', 1, ?, ?
-           FROM invoices i WHERE i.id = ANY(?::bigint[])`,
-        [fee, fee, ids],
-      );
-      await trx.raw(`UPDATE invoices SET subtotal = subtotal + ?, total = total + ?, version = version + 1 WHERE id = ANY(?::bigint[])`, [fee, fee, ids]);
-      await trx.raw(
-        `INSERT INTO ledger_entries (customer_id, entry_type, amount, invoice_id, description)
-         SELECT customer_id, 'late_fee', ?, id, 'Denda ' || invoice_number FROM invoices WHERE id = ANY(?::bigint[])`,
-        [-fee, ids],
-      );
+      await chargeLateFee(trx, acted.map((a) => a.id), step.late_fee_amount!);
       break;
     }
     case 'soft_limit':

@@ -21,9 +21,9 @@ import type { AuditActor } from '../../lib/audit.js';
 import { recordAudit } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
 import type { SecretBox } from '../../lib/secret-box.js';
-import type { Effects } from '../effects.js';
+import type { Effects } from '../use-case/effects.js';
 import { localDate, periodContaining, type BillingCycle } from '../plans/billing-period.js';
-import { changeSubscriptionStatus } from '../subscriptions/change-status.js';
+import { changeSubscriptionStatus } from '../subscriptions/status/change-status.js';
 import type { ImportBatch } from './import-model.js';
 import { IMPORT_DISABLED_REASON, planImport, type ImportPreview } from './plan-import.js';
 

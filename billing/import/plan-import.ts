@@ -20,7 +20,7 @@
  * matches User-Name exactly), a static address another subscription holds, a customer split.
  */
 import { isIPv4 } from 'node:net';
-import { isValidRateLimit } from '../../aaa/policy/rate-limit.js';
+import { isValidRateLimit } from '../../lib/routeros/rate-limit.js';
 import type { Knex } from '../../lib/db.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { isRadiusSafeUsername } from '../subscriptions/subscription-username.js';

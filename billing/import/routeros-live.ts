@@ -1,6 +1,6 @@
 /**
  * Reads the accounts of a live MikroTik over the RouterOS API (MikroTik manual "API"; the
- * connection is aaa/nas/routeros-connection.ts `withRouterOs`, node-routeros): `/ppp/profile`,
+ * connection is lib/routeros/api-connection.ts `withRouterOs`, node-routeros): `/ppp/profile`,
  * `/ppp/secret`, `/ip/hotspot/user/profile` and `/ip/hotspot/user` printed, then mapped as an
  * export would be (routeros-items.ts). The router is a registered NAS (by its IP) with an API
  * user and password; the API user needs the `read` and `sensitive` policies, or RouterOS leaves
@@ -8,7 +8,7 @@
  * hotspot menu (a trap `no such command`) simply has no hotspot users. Read only: nothing on the
  * router changes.
  */
-import { describeRouterOsError, withRouterOs } from '../../aaa/nas/routeros-connection.js';
+import { describeRouterOsError, withRouterOs } from '../../lib/routeros/api-connection.js';
 import type { Knex } from '../../lib/db.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import type { ImportBatch } from './import-model.js';

@@ -8,7 +8,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBillingEngine } from '../engine.js';
+import { createBillingEngine } from '../engine/engine.js';
 import { addDays } from '../plans/billing-period.js';
 import { createPlan } from '../../test/helpers/factories.js';
 import {

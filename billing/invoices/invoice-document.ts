@@ -5,7 +5,7 @@
  * instants (paidAt, voidedAt, payments' receivedAt), which are Dates.
  */
 import type { Knex } from '../../lib/db.js';
-import { customerAllocations, receiptNumber } from '../payments/payment-allocations.js';
+import { customerAllocations, receiptNumber } from '../ledger/payment-allocations.js';
 import { loadBillingSettings } from '../settings/billing-settings.js';
 
 export type InvoiceStatus = 'draft' | 'open' | 'partially_paid' | 'paid' | 'void' | 'overdue';
@@ -24,7 +24,7 @@ export interface InvoiceDocumentLine {
 export interface InvoiceDocumentPayment {
   paymentId: number;
   receiptNumber: string;
-  /** Rupiah of this payment applied to this invoice. */
+  /** Rupiah of this payment allocated to this invoice. */
   amount: number;
   /** The whole payment (it may also have paid other invoices). */
   paymentAmount: number;

@@ -11,7 +11,7 @@
 import PDFDocument from 'pdfkit';
 import { t, type Locale } from '../../lib/i18n.js';
 import { formatRupiah } from '../../lib/money.js';
-import { formatLocalDate } from '../outbox-notifier.js';
+import { formatLocalDate } from '../notifications/outbox-notifier.js';
 import type { InvoiceDocument } from './invoice-document.js';
 
 export interface PdfOptions {

@@ -2,7 +2,7 @@
  * Sending an unpaid invoice to its customer again (staff at the counter: "I never got it"): the
  * same "invoice issued" message the invoice run queues (generate-invoices.ts), asking for what is
  * still owed, with the pay link, through the notifier, so it goes to the channels the customer
- * can be reached on (WhatsApp or SMS for a phone, e-mail for an address: outbox-notifier.ts).
+ * can be reached on (WhatsApp or SMS for a phone, e-mail for an address: billing/notifications/outbox-notifier.ts).
  * Each press is a new message (its idempotency key carries the instant), queued in the same
  * transaction as its audit row (`invoice_sent_again`, with the channels). The outbox rows it
  * created are returned so the page can say where it went.
@@ -10,8 +10,8 @@
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
-import type { Effects } from '../effects.js';
-import type { CustomerMessage, Notifier } from '../notifier.js';
+import type { Effects } from '../use-case/effects.js';
+import type { CustomerMessage, Notifier } from '../notifications/notifier.js';
 
 // The notifier keys each outbox row `<message key>:<channel>`.
 const CHANNELS = ['whatsapp', 'sms', 'email', 'telegram'] as const;

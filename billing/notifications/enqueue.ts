@@ -11,7 +11,7 @@
  */
 import type { Knex } from '../../lib/db.js';
 import type { ChannelName, Locale } from './channel.js';
-import { normalizePhone } from './phone.js';
+import { normalizePhone } from '../../lib/phone.js';
 import type { TemplateName } from './templates.js';
 
 export interface OutboxEntry {

@@ -1,5 +1,5 @@
 /**
- * Staff alerts reach the staff Telegram chat. Whoever needs a person writes a `staff_alerts` row
+ * Staff alerts reach the staff Telegram chat. Whoever needs a person raises one (lib/staff-alerts.ts)
  * (the radius role when no NAS took a CoA or Disconnect, billing on an amount mismatch, a refund
  * after settlement, a notification the gateway never confirmed); the staff console lists them,
  * and this relays each to the outbox once, as a `staff_alert` message. Rows older than a day when

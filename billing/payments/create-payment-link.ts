@@ -10,9 +10,9 @@ import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
-import { lockCustomer } from '../ledger/settle-open-invoices.js';
+import { lockCustomer } from '../ledger/customer-balance.js';
 import type { PaymentGateway, Provider } from './gateways/payment-gateway.js';
-import { openInvoicesInSettlementOrder } from './restore-quote.js';
+import { openInvoicesInAllocationOrder } from './restore-due.js';
 
 export interface PaymentLinkDeps {
   db: Knex;
@@ -32,7 +32,7 @@ export function configuredProviders(gateways: Partial<Record<Provider, PaymentGa
 
 /**
  * @param opts.andEarlier also ask for what is owed on every open invoice of the customer that a
- *   payment settles before this one (settlement order, restore-quote.ts): one payment that pays
+ *   payment is allocated to before this one (allocation order, restore-due.ts): one payment that pays
  *   them all (the captive portal's "pay what restores my access").
  * @throws AppError `no_gateway` (503) when no gateway is configured, `invoice_not_open` (409)
  *   when nothing is owed on the invoice, `gateway_unavailable` (502) when the gateway refused.
@@ -61,7 +61,7 @@ export async function createPaymentLink(
     let earlier = 0;
     if (opts.andEarlier) {
       // Under the customer lock: no payment can settle any of them between this sum and the order.
-      const open = await openInvoicesInSettlementOrder(trx, inv.customer_id);
+      const open = await openInvoicesInAllocationOrder(trx, inv.customer_id);
       const at = open.findIndex((i) => i.id === invoiceId);
       if (at < 0) throw new AppError('invoice_not_open', 'nothing is owed on this invoice', 409); // settled while we waited for the lock
       amount = open.slice(0, at + 1).reduce((sum, i) => sum + i.owed, 0);

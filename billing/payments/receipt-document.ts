@@ -7,12 +7,12 @@
  */
 import type { Knex } from '../../lib/db.js';
 import { loadBillingSettings } from '../settings/billing-settings.js';
-import { customerAllocations, receiptNumber } from './payment-allocations.js';
+import { customerAllocations, receiptNumber } from '../ledger/payment-allocations.js';
 
 export interface ReceiptAllocation {
   invoiceId: number;
   invoiceNumber: string | null;
-  /** Rupiah of this payment applied to the invoice. */
+  /** Rupiah of this payment allocated to the invoice. */
   amount: number;
   invoiceTotal: number;
   invoiceStatus: string;
@@ -40,7 +40,7 @@ export interface ReceiptDocument {
   invoiceId: number | null;
   customer: { id: number; number: string; name: string; address: string | null; phone: string | null; email: string | null; locale: 'id' | 'en' };
   allocations: ReceiptAllocation[];
-  /** Rupiah of this payment not applied to any invoice (kept as the customer's credit); 0 unless settled. */
+  /** Rupiah of this payment not allocated to any invoice (kept as the customer's credit); 0 unless settled. */
   unallocated: number;
   company: { name: string; phone: string; email: string; address: string };
 }

@@ -7,7 +7,7 @@
 import PDFDocument from 'pdfkit';
 import { t, type Locale } from '../../lib/i18n.js';
 import { formatRupiah } from '../../lib/money.js';
-import { formatLocalDate } from '../outbox-notifier.js';
+import { formatLocalDate } from '../notifications/outbox-notifier.js';
 import { formatInstant, pdfSafe } from '../invoices/invoice-pdf.js';
 import type { ReceiptDocument } from './receipt-document.js';
 

@@ -1,20 +1,19 @@
 /**
  * A payment staff received (cash at the counter, a bank transfer they checked): recorded with who
- * received it, credited to the ledger and applied at once (the invoice named first, then the
- * oldest due), partial amounts allowed. Invoices paid in full move their subscriptions' paid-until
- * and lift a dunning suspension; the router hears of it after commit.
+ * received it, audited, credited to the ledger and allocated at once (billing/ledger/credit-payment.ts:
+ * the invoice named first, then the oldest due), partial amounts allowed. Invoices paid in full
+ * move their subscriptions' paid-until and lift a dunning suspension; the router hears of it after commit.
  */
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import { AppError } from '../../lib/errors.js';
 import { assertRupiah } from '../../lib/money.js';
-import type { Effects } from '../effects.js';
-import { ledgerBalance, lockCustomer, settleOpenInvoices } from '../ledger/settle-open-invoices.js';
-import type { Notifier } from '../notifier.js';
+import type { Effects } from '../use-case/effects.js';
+import { creditPayment } from '../ledger/credit-payment.js';
+import { ledgerBalance, lockCustomer } from '../ledger/customer-balance.js';
+import type { Notifier } from '../notifications/notifier.js';
 import { localDate } from '../plans/billing-period.js';
-import { applyPaidInvoices } from '../subscriptions/apply-paid-invoices.js';
-import { paymentMessages } from './payment-messages.js';
 
 export interface StaffPaymentInput {
   customerId: number;
@@ -67,20 +66,16 @@ export async function recordStaffPayment(
       })
       .returning('id');
     const paymentId = Number(payment.id);
-    await trx('ledger_entries').insert({
-      customer_id: input.customerId, entry_type: 'payment', amount: input.amount, payment_id: paymentId,
-      created_by: input.receivedBy, description: input.method === 'cash' ? 'Pembayaran tunai' : 'Transfer bank',
-    });
     if (input.actor) {
       await recordAudit(trx, input.actor, {
         action: 'payment_recorded', objectType: 'payment', objectId: paymentId,
         after: { customerId: input.customerId, invoiceId: input.invoiceId ?? null, amount: input.amount, method: input.method, reference: input.reference ?? null, note: input.note ?? null },
       });
     }
-    const paid = await settleOpenInvoices(trx, input.customerId, today, now, input.invoiceId ?? null);
-    const { reactivated } = await applyPaidInvoices(trx, paid, { today, now, effects: deps.effects });
-    const queued = await deps.notifier.customers(trx, paymentMessages(input.customerId, paymentId, input.amount, reactivated, invoiceNumber));
-    if (queued) deps.effects.notificationsQueued();
+    const { paid, reactivated } = await creditPayment(trx, { today, now, effects: deps.effects, notifier: deps.notifier }, {
+      customerId: input.customerId, paymentId, amount: input.amount, createdBy: input.receivedBy,
+      description: input.method === 'cash' ? 'Pembayaran tunai' : 'Transfer bank', invoiceId: input.invoiceId ?? null, invoiceNumber,
+    });
     return {
       paymentId,
       paidInvoiceIds: paid.map((p) => p.id),

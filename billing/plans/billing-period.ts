@@ -74,3 +74,13 @@ export function periodContaining(
   const end = ymd(sy, sm - 1 + index + months, anchorDay);
   return { start, end };
 }
+
+/** A local date (YYYY-MM-DD) as invoice lines write it: `21/11/2026`. */
+export function ddmmyyyy(day: string): string {
+  return `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+}
+
+/** The days of the period [start, end) as invoice lines write them: `21/11/2026 – 20/12/2026` (the last day inclusive). */
+export function periodSpan(start: string, end: string): string {
+  return `${ddmmyyyy(start)} – ${ddmmyyyy(addDays(end, -1))}`;
+}

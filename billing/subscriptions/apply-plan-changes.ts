@@ -4,7 +4,7 @@
  * rate through nas-control.
  */
 import type { Knex } from '../../lib/db.js';
-import type { Effects } from '../effects.js';
+import type { Effects } from '../use-case/effects.js';
 
 /** Applies the plan changes due on or before local date `today`; returns how many. */
 export async function applyScheduledPlanChanges(trx: Knex.Transaction, today: string, effects: Effects): Promise<number> {

@@ -7,8 +7,8 @@
  */
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import { AppError } from '../../lib/errors.js';
-import type { UseCaseDeps } from '../engine.js';
-import { lockCustomer } from '../ledger/settle-open-invoices.js';
+import type { UseCaseDeps } from '../use-case/use-case-deps.js';
+import { lockCustomer } from '../ledger/customer-balance.js';
 import { changePlan, type PlanQuote } from './change-plan.js';
 
 export type StaffPlanChange = PlanQuote & { invoiceId: number | null; customerId: number };

@@ -13,13 +13,12 @@
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import { AppError } from '../../lib/errors.js';
-import { basisPoints, prorate } from '../../lib/money.js';
-import type { Effects } from '../effects.js';
-import { invoicePrefix, reserveInvoiceNumbers } from '../invoices/invoice-number.js';
-import { lockCustomer, settleOpenInvoices } from '../ledger/settle-open-invoices.js';
-import { addDays, daysBetween, localDate, periodContaining, type BillingCycle } from '../plans/billing-period.js';
+import { prorate } from '../../lib/money.js';
+import type { Effects } from '../use-case/effects.js';
+import { lockCustomer } from '../ledger/customer-balance.js';
+import { issueInvoice } from '../ledger/issue-invoices.js';
+import { addDays, daysBetween, localDate, periodContaining, periodSpan, type BillingCycle } from '../plans/billing-period.js';
 import { loadBillingSettings } from '../settings/billing-settings.js';
-import { applyPaidInvoices } from './apply-paid-invoices.js';
 
 export interface PlanQuote {
   kind: 'upgrade' | 'downgrade';
@@ -50,10 +49,6 @@ export interface BilledAhead {
 
 interface QuoteLine { description: string; amount: number; planId: number | null; periodStart: string; periodEnd: string }
 
-function ddmmyyyy(day: string): string {
-  return `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
-}
-
 function quote(from: PlanRow, to: PlanRow, period: { start: string; end: string }, today: string, ahead: BilledAhead[]): Omit<PlanQuote, 'lines'> & { lines: QuoteLine[] } {
   if (to.price <= from.price) {
     // The periods already invoiced stay as billed: the new plan starts after the last of them.
@@ -67,7 +62,7 @@ function quote(from: PlanRow, to: PlanRow, period: { start: string; end: string 
     { description: `Paket ${to.name} (${left}/${total} hari)`, amount: prorate(to.price, left, total), planId: to.id, periodStart: today, periodEnd: period.end },
   ];
   for (const a of ahead) {
-    const span = `${ddmmyyyy(a.start)} – ${ddmmyyyy(addDays(a.end, -1))}`;
+    const span = periodSpan(a.start, a.end);
     lines.push(
       { description: `Paket ${a.planName} (${span}) sudah ditagih / already billed`, amount: -a.amount, planId: a.planId, periodStart: a.start, periodEnd: a.end },
       { description: `Paket ${to.name} (${span})`, amount: to.price, planId: to.id, periodStart: a.start, periodEnd: a.end },
@@ -152,35 +147,21 @@ export async function changePlan(
       await trx('subscriptions').where({ id: subscriptionId }).update({ next_plan_id: to.id, next_plan_effective: detailed.effective, version: trx.raw('version + 1') });
       return { ...shown(detailed), invoiceId: null };
     }
-    const settings = await loadBillingSettings(trx);
-    const subtotal = Math.max(0, detailed.amount);
-    const tax = settings.taxBasisPoints && subtotal > 0 ? basisPoints(subtotal, settings.taxBasisPoints) : 0;
-    const [number] = await reserveInvoiceNumbers(trx, invoicePrefix(settings.invoicePrefix, today), 1);
-    const [inv] = await trx('invoices')
-      .insert({
-        invoice_number: number, customer_id: sub.customer_id, subscription_id: subscriptionId, kind: 'one_off',
-        issue_date: today, due_date: sub.billing_type === 'prepaid' ? today : addDays(today, settings.postpaidDueDays),
-        status: subtotal + tax === 0 ? 'paid' : 'open', subtotal, tax_basis_points: settings.taxBasisPoints, tax_amount: tax,
-        total: subtotal + tax, paid_at: subtotal + tax === 0 ? now : null,
-      })
-      .returning('id');
-    const invoiceId = Number(inv.id);
-    await trx('invoice_lines').insert(
-      detailed.lines.map((l, i) => ({
-        invoice_id: invoiceId, position: i + 1, kind: 'proration', description: l.description, quantity: 1,
-        unit_amount: l.amount, amount: l.amount, plan_id: l.planId, period_start: l.periodStart, period_end: l.periodEnd,
-      })),
-    );
-    if (subtotal + tax > 0) {
-      await trx('ledger_entries').insert({ customer_id: sub.customer_id, entry_type: 'invoice', amount: -(subtotal + tax), invoice_id: invoiceId, description: `Tagihan ${number} (ganti paket)` });
-    }
+    // The new plan, then its invoice: issuing allocates the customer's credit to it, and what that
+    // pays follows the plan change (a dunning restriction lifted is a later version of the row).
     const [changed] = await trx('subscriptions')
       .where({ id: subscriptionId })
       .update({ plan_id: to.id, next_plan_id: null, next_plan_effective: null, version: trx.raw('version + 1') })
       .returning('version');
     deps.effects.accessChanged({ subscriptionId, reason: 'plan_changed' }, `v${changed.version}`);
-    const paid = await settleOpenInvoices(trx, sub.customer_id, today, now);
-    await applyPaidInvoices(trx, paid, { today, now, effects: deps.effects });
+    const settings = await loadBillingSettings(trx);
+    const inv = await issueInvoice(trx, {
+      customerId: sub.customer_id, subscriptionId, kind: 'one_off', periodStart: null, periodEnd: null,
+      dueDate: sub.billing_type === 'prepaid' ? today : addDays(today, settings.postpaidDueDays),
+      lines: detailed.lines.map((l) => ({ kind: 'proration', description: l.description, amount: l.amount, planId: l.planId, periodStart: l.periodStart, periodEnd: l.periodEnd })),
+      ledgerNote: ' (ganti paket)',
+    }, { today, now, settings, effects: deps.effects });
+    const invoiceId = inv!.id; // a one-off invoice is always issued (only recurring ones can meet an existing period)
     return { ...shown(detailed), invoiceId };
   });
 }

@@ -9,12 +9,12 @@
  * - The radius role accepts it at once: the insert fires the aaa_index notification
  *   (migrations/…_aaa_notify.ts) and the index loads the row; a login before that is an index
  *   miss answered from the database.
- * - Billing, as the invoice run would do it (billing/invoices/generate-invoices.ts
+ * - Billing, as the invoice run would do it (billing/invoices/periods-to-bill.ts
  *   `candidatesFor`): the subscription starts now, its first period runs from today to the next
  *   anchor day and is prorated by days when partial; that first invoice is issued now rather than
  *   at the next run, so staff see what is owed and a prepaid subscriber can pay at once. Prepaid
- *   access begins when that invoice is paid (paid_until); credit the customer already holds pays
- *   it immediately (prepaid: online at once). Later periods are the invoice run's, which finds
+ *   access begins when that invoice is paid (paid_until); credit the customer already holds is
+ *   allocated to it immediately (prepaid: online at once). Later periods are the invoice run's, which finds
  *   this period billed and goes on from its end.
  * - Audited (`subscription_created`) in the same transaction.
  */
@@ -22,15 +22,13 @@ import { isIPv4 } from 'node:net';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import { randomCredential } from '../../lib/credentials.js';
 import type { Knex } from '../../lib/db.js';
-import { basisPoints } from '../../lib/money.js';
 import type { SecretBox } from '../../lib/secret-box.js';
-import type { UseCaseDeps } from '../engine.js';
-import { candidatesFor } from '../invoices/generate-invoices.js';
-import { invoicePrefix, reserveInvoiceNumbers } from '../invoices/invoice-number.js';
-import { lockCustomer, settleOpenInvoices } from '../ledger/settle-open-invoices.js';
-import { addDays, localDate, type BillingCycle } from '../plans/billing-period.js';
+import type { UseCaseDeps } from '../use-case/use-case-deps.js';
+import { candidatesFor, periodInvoice } from '../invoices/periods-to-bill.js';
+import { lockCustomer } from '../ledger/customer-balance.js';
+import { issueInvoice } from '../ledger/issue-invoices.js';
+import { localDate, type BillingCycle } from '../plans/billing-period.js';
 import { loadBillingSettings, type BillingSettings } from '../settings/billing-settings.js';
-import { applyPaidInvoices } from './apply-paid-invoices.js';
 import { isRadiusSafeUsername, suggestUsername, usernameTaken } from './subscription-username.js';
 
 /** Length of a generated subscriber password (57-symbol alphabet: ≈ 58 bits). */
@@ -56,7 +54,7 @@ export interface FirstInvoice {
   id: number;
   invoiceNumber: string;
   total: number;
-  /** What is still owed after the customer's credit was applied (0: paid). */
+  /** What is still owed after the customer's credit was allocated to it (0: paid). */
   owed: number;
   /** Local dates: the period [start, end) and the due date. */
   periodStart: string;
@@ -144,9 +142,10 @@ export async function createSubscription(deps: UseCaseDeps & { secrets: SecretBo
 }
 
 /**
- * The first period's invoice, exactly as the invoice run writes it (one recurring invoice per
- * subscription and period start, its plan line prorated when the period is partial, PPN when
- * set, a gapless number, the ledger entry), then the customer's credit applied to it.
+ * The first period's invoice, exactly as the invoice run bills it (billing/invoices/periods-to-bill.ts:
+ * one recurring invoice per subscription and period start, its plan line prorated when the period
+ * is partial), issued by the ledger (billing/ledger/issue-invoices.ts: a gapless number, PPN when
+ * set, the ledger entry, the customer's credit allocated to it, "invoice issued" for what is still owed).
  */
 async function issueFirstInvoice(
   trx: Knex.Transaction,
@@ -162,42 +161,9 @@ async function issueFirstInvoice(
     next_plan_id: null, next_plan_effective: null, next_name: null, next_price: null, next_cycle: null, next_cycle_days: null,
   }, today, settings, null, null);
   if (!first) return null;
-  const subtotal = Math.max(0, first.charge);
-  const tax = settings.taxBasisPoints && subtotal > 0 ? basisPoints(subtotal, settings.taxBasisPoints) : 0;
-  const total = subtotal + tax;
-  const [inv] = await trx('invoices')
-    .insert({
-      customer_id: sub.customerId, subscription_id: sub.subscriptionId, kind: 'recurring', period_start: first.start, period_end: first.end,
-      issue_date: today, due_date: first.dueDate, status: total === 0 ? 'paid' : 'open', subtotal, tax_basis_points: settings.taxBasisPoints,
-      tax_amount: tax, total, paid_at: total === 0 ? now : null,
-    })
-    .returning('id');
-  const invoiceId = Number(inv.id);
-  const [invoiceNumber] = await reserveInvoiceNumbers(trx, invoicePrefix(settings.invoicePrefix, today), 1);
-  await trx('invoices').where({ id: invoiceId }).update({ invoice_number: invoiceNumber });
-  const prorated = first.charge !== first.fullPrice;
-  const span = `${ddmmyyyy(first.start)} – ${ddmmyyyy(addDays(first.end, -1))}`;
-  await trx('invoice_lines').insert({
-    invoice_id: invoiceId, position: 1, kind: prorated ? 'proration' : 'plan', description: `${sub.plan.name} (${span})${prorated ? ' prorata' : ''}`,
-    quantity: 1, unit_amount: first.charge, amount: first.charge, plan_id: sub.plan.id, period_start: first.start, period_end: first.end,
+  const inv = await issueInvoice(trx, periodInvoice(first), {
+    today, now, settings, effects: deps.effects, announce: { notifier: deps.notifier, payUrl: deps.payUrl },
   });
-  if (total > 0) {
-    await trx('ledger_entries').insert({ customer_id: sub.customerId, entry_type: 'invoice', amount: -total, invoice_id: invoiceId, description: `Tagihan ${invoiceNumber}` });
-  }
-  const paid = await settleOpenInvoices(trx, sub.customerId, today, now);
-  await applyPaidInvoices(trx, paid, { today, now, effects: deps.effects });
-  const after = await trx('invoices').where({ id: invoiceId }).first('total', 'amount_paid');
-  const owed = Number(after.total) - Number(after.amount_paid);
-  if (owed > 0) {
-    const queued = await deps.notifier.customers(trx, [{
-      customerId: sub.customerId, template: 'invoice_issued', idempotencyKey: `invoice_issued:${invoiceId}`,
-      data: { invoiceNumber: invoiceNumber!, amount: owed, dueDate: first.dueDate, planName: sub.plan.name, payUrl: deps.payUrl(invoiceId) },
-    }]);
-    if (queued > 0) deps.effects.notificationsQueued();
-  }
-  return { id: invoiceId, invoiceNumber: invoiceNumber!, total, owed, periodStart: first.start, periodEnd: first.end, dueDate: first.dueDate };
-}
-
-function ddmmyyyy(day: string): string {
-  return `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+  if (!inv) return null;
+  return { id: inv.id, invoiceNumber: inv.invoiceNumber, total: inv.total, owed: inv.owed, periodStart: first.start, periodEnd: first.end, dueDate: first.dueDate };
 }

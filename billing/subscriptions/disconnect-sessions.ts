@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
 import { nasControlJobId } from '../../lib/jobs.js';
-import type { UseCaseDeps } from '../engine.js';
+import type { UseCaseDeps } from '../use-case/use-case-deps.js';
 
 export type DisconnectTarget = { subscriptionId: number } | { sessionId: number };
 

@@ -14,26 +14,29 @@
  * - Money, by days as every proration here (lib/money.ts `prorate`, half up to whole rupiah); the
  *   day of termination counts as unused, as the first day of a plan change counts for the new plan:
  *   - the invoice of the period running today, when nothing was paid on it: voided (its ledger
- *     effect reversed, as billing/invoices/void-invoice.ts does) and replaced by a final invoice for
- *     the days used, at that invoice's subtotal prorated, with its PPN rate;
+ *     effect reversed, billing/ledger/void-on-ledger.ts, as staff voids do) and replaced by a final
+ *     invoice for the days used (billing/ledger/issue-invoices.ts), at that invoice's subtotal
+ *     prorated, with its PPN rate;
  *   - that invoice paid in full or in part: the unused days of its total are credited to the
- *     ledger (an `adjustment`, positive), which pays what is still open or stays as credit;
+ *     ledger (an `adjustment`, positive: billing/ledger/credit-adjustment.ts), which pays what is
+ *     still open or stays as credit;
  *   - periods already billed ahead (the invoice run's lead window): voided when unpaid, their total
- *     credited when money was applied to them;
+ *     credited when money was allocated to them;
  *   - no invoice for today's period (a subscription billing never covered: imported or demo): no
  *     money moves.
- *   Then the customer's unallocated money is applied to open invoices (settle-open-invoices.ts).
+ *   Then the customer's unallocated money is allocated to open invoices (billing/ledger/allocate-credit.ts).
  * - Audited (`subscription_terminated`) with what it did to the money.
  */
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
-import { basisPoints, prorate } from '../../lib/money.js';
-import type { UseCaseDeps } from '../engine.js';
-import { invoicePrefix, reserveInvoiceNumbers } from '../invoices/invoice-number.js';
-import { voidOnLedger } from '../invoices/void-invoice.js';
-import { ledgerBalance, lockCustomer, settleOpenInvoices } from '../ledger/settle-open-invoices.js';
-import { addDays, daysBetween, localDate } from '../plans/billing-period.js';
+import { prorate } from '../../lib/money.js';
+import { allocateCredit } from '../ledger/allocate-credit.js';
+import { creditAdjustment } from '../ledger/credit-adjustment.js';
+import { ledgerBalance, lockCustomer } from '../ledger/customer-balance.js';
+import { issueInvoice } from '../ledger/issue-invoices.js';
+import { voidOnLedger } from '../ledger/void-on-ledger.js';
+import { addDays, daysBetween, localDate, periodSpan } from '../plans/billing-period.js';
 import { loadBillingSettings } from '../settings/billing-settings.js';
-import { applyPaidInvoices } from './apply-paid-invoices.js';
+import type { UseCaseDeps } from '../use-case/use-case-deps.js';
 
 export const TERMINATION_REASON_MAX = 500;
 
@@ -77,9 +80,6 @@ export function releasedName(username: string, id: number): string {
   return `${username.slice(0, 64 - suffix.length)}${suffix}`;
 }
 
-const ddmmyyyy = (day: string): string => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
-
-
 export async function terminateSubscription(deps: Pick<UseCaseDeps, 'db' | 'clock' | 'timeZone' | 'effects'>, input: TerminateInput): Promise<TerminateOutcome> {
   const reason = input.reason.trim().slice(0, TERMINATION_REASON_MAX);
   if (!reason) return { ok: false, code: 'reason_required' };
@@ -114,35 +114,12 @@ export async function terminateSubscription(deps: Pick<UseCaseDeps, 'db' | 'cloc
       } else {
         const unused = prorate(inv.total, days - used, days);
         if (unused > 0) {
-          await trx('ledger_entries').insert({
-            customer_id: customerId, entry_type: 'adjustment', amount: unused, invoice_id: inv.id, created_by: input.actor.staffUserId, created_at: now,
+          await creditAdjustment(trx, {
+            customerId, amount: unused, invoiceId: inv.id, staffUserId: input.actor.staffUserId, at: now,
             description: `Kredit sisa ${days - used}/${days} hari ${inv.invoice_number ?? `#${inv.id}`} (berhenti langganan / unused days)`,
           });
           money.credited += unused;
         }
-      }
-    }
-
-    if (usedCharge) {
-      const { inv, used, days } = usedCharge;
-      const subtotal = prorate(inv.subtotal, used, days);
-      if (subtotal > 0) {
-        const tax = inv.tax_basis_points ? basisPoints(subtotal, inv.tax_basis_points) : 0;
-        const settings = await loadBillingSettings(trx);
-        const [number] = await reserveInvoiceNumbers(trx, invoicePrefix(settings.invoicePrefix, today), 1);
-        const [row] = await trx('invoices').insert({
-          invoice_number: number, customer_id: customerId, subscription_id: sub.id, kind: 'one_off', period_start: inv.period_start, period_end: today,
-          issue_date: today, due_date: addDays(today, settings.postpaidDueDays), status: 'open', subtotal, tax_basis_points: inv.tax_basis_points,
-          tax_amount: tax, total: subtotal + tax,
-        }).returning('id');
-        const invoiceId = Number(row.id);
-        await trx('invoice_lines').insert({
-          invoice_id: invoiceId, position: 1, kind: 'proration', quantity: 1, unit_amount: subtotal, amount: subtotal, plan_id: sub.plan_id,
-          period_start: inv.period_start, period_end: today,
-          description: `${sub.plan_name} (${ddmmyyyy(inv.period_start)} – ${ddmmyyyy(addDays(today, -1))}, ${used}/${days} hari) tagihan akhir / final`,
-        });
-        await trx('ledger_entries').insert({ customer_id: customerId, entry_type: 'invoice', amount: -(subtotal + tax), invoice_id: invoiceId, description: `Tagihan ${number} (tagihan akhir)` });
-        money.finalInvoice = { id: invoiceId, invoiceNumber: number!, total: subtotal + tax };
       }
     }
 
@@ -153,8 +130,26 @@ export async function terminateSubscription(deps: Pick<UseCaseDeps, 'db' | 'cloc
     }).returning('version');
     deps.effects.accessChanged({ subscriptionId: Number(sub.id), reason: 'terminated', disconnect: true }, `v${after.version}`);
 
-    const paid = await settleOpenInvoices(trx, customerId, today, now);
-    await applyPaidInvoices(trx, paid, { today, now, effects: deps.effects });
+    // The final invoice once the status is final: issuing it allocates the customer's money (the
+    // credits above included) to what is open; the allocation after it does when there is none.
+    if (usedCharge) {
+      const { inv, used, days } = usedCharge;
+      const subtotal = prorate(inv.subtotal, used, days);
+      if (subtotal > 0) {
+        const settings = await loadBillingSettings(trx);
+        const issued = await issueInvoice(trx, {
+          customerId, subscriptionId: Number(sub.id), kind: 'one_off', periodStart: inv.period_start, periodEnd: today,
+          dueDate: addDays(today, settings.postpaidDueDays), taxBasisPoints: inv.tax_basis_points, ledgerNote: ' (tagihan akhir)',
+          lines: [{
+            kind: 'proration', amount: subtotal, planId: sub.plan_id, periodStart: inv.period_start, periodEnd: today,
+            description: `${sub.plan_name} (${periodSpan(inv.period_start, today)}, ${used}/${days} hari) tagihan akhir / final`,
+          }],
+        }, { today, now, settings, effects: deps.effects });
+        money.finalInvoice = { id: issued!.id, invoiceNumber: issued!.invoiceNumber, total: issued!.total };
+      }
+    }
+    await allocateCredit(trx, customerId, { today, now, effects: deps.effects });
+
     const balance = await ledgerBalance(trx, customerId);
     await recordAudit(trx, input.actor, {
       action: 'subscription_terminated',

@@ -12,12 +12,14 @@
  *   commit) sends a Disconnect-Request (RFC 5176 §3.1), and the next login gets the new ones.
  * - A new billing day applies from the next period: the period already billed stays, the invoice
  *   run bills from its end to the new day pro rata and whole periods from there.
+ * - Where it hangs off the network (device, port, location: subscription-placement.ts), when given.
  * - Refused when the subscription changed since the form was opened (`version`), or is terminated.
  * - Audited (`subscription_updated`) with the fields before and after, in the same transaction.
  */
 import { isIPv4 } from 'node:net';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
-import type { UseCaseDeps } from '../engine.js';
+import type { UseCaseDeps } from '../use-case/use-case-deps.js';
+import { checkSubscriptionPlacement, type SubscriptionPlacement } from './subscription-placement.js';
 import { isRadiusSafeUsername } from './subscription-username.js';
 
 export interface SubscriptionEdit {
@@ -33,6 +35,8 @@ export interface SubscriptionEdit {
   /** 1-28. */
   anchorDay: number;
   notes: string | null;
+  /** The device, port and location; absent: left as they are. */
+  placement?: SubscriptionPlacement;
   actor: AuditActor;
 }
 
@@ -44,7 +48,8 @@ export type UpdateSubscriptionOutcome =
 
 /** Fields whose change the NAS must see (a reconnect). */
 const ACCESS_FIELDS = ['username', 'static_ip', 'mac_address', 'service_type'] as const;
-const FIELDS = [...ACCESS_FIELDS, 'anchor_day', 'notes'] as const;
+const PLACEMENT_FIELDS = ['device_id', 'device_port', 'latitude', 'longitude'] as const;
+const FIELDS = [...ACCESS_FIELDS, 'anchor_day', 'notes', ...PLACEMENT_FIELDS] as const;
 
 export async function updateSubscription(deps: Pick<UseCaseDeps, 'db' | 'effects'>, input: SubscriptionEdit): Promise<UpdateSubscriptionOutcome> {
   const username = input.username.trim();
@@ -52,6 +57,7 @@ export async function updateSubscription(deps: Pick<UseCaseDeps, 'db' | 'effects
     return await deps.effects.transaction(deps.db, async (trx): Promise<UpdateSubscriptionOutcome> => {
       const before = await trx('subscriptions as s').join('plans as p', 'p.id', 's.plan_id').where('s.id', input.subscriptionId).forUpdate('s')
         .first('s.id', 's.customer_id', 's.status', 's.version', 's.username', 's.service_type', 's.anchor_day', 's.notes', 'p.service_type as plan_service',
+          's.device_id', 's.device_port', 's.latitude', 's.longitude',
           trx.raw('host(s.static_ip) AS static_ip, s.mac_address::text AS mac_address'));
       if (!before) return { ok: false, code: 'not_found' };
       if (before.status === 'terminated') return { ok: false, code: 'terminated' };
@@ -72,13 +78,19 @@ export async function updateSubscription(deps: Pick<UseCaseDeps, 'db' | 'effects
       }
       if (!Number.isInteger(input.anchorDay) || input.anchorDay < 1 || input.anchorDay > 28) errors.anchor_day = 'subscriptions.error.anchor_day';
       if (input.serviceType !== before.plan_service) errors.service_type = 'subscriptions.error.service_plan';
+      if (input.placement) Object.assign(errors, await checkSubscriptionPlacement(trx, Number(before.id), input.placement));
       if (Object.keys(errors).length) return { ok: false, code: 'invalid', errors };
 
       const next: Record<(typeof FIELDS)[number], unknown> = {
         username, static_ip: input.staticIp, mac_address: input.macAddress?.toLowerCase() ?? null, service_type: input.serviceType,
         anchor_day: input.anchorDay, notes: input.notes,
-      };
+        ...(input.placement
+          ? { device_id: input.placement.deviceId, device_port: input.placement.devicePort, latitude: input.placement.latitude, longitude: input.placement.longitude }
+          : Object.fromEntries(PLACEMENT_FIELDS.map((f) => [f, before[f] === null ? null : Number(before[f])]))),
+      } as Record<(typeof FIELDS)[number], unknown>;
       const old: Record<string, unknown> = { ...before, mac_address: before.mac_address ?? null, static_ip: before.static_ip ?? null, notes: before.notes ?? null };
+      // numeric and bigint columns come back as text ('-6.200000'): compare them as numbers.
+      for (const f of PLACEMENT_FIELDS) old[f] = before[f] === null ? null : Number(before[f]);
       const changed = FIELDS.filter((f) => String(next[f] ?? '') !== String(old[f] ?? ''));
       if (!changed.length) return { ok: true, customerId: Number(before.customer_id), changed, routerTold: false };
       const [after] = await trx('subscriptions').where({ id: before.id })

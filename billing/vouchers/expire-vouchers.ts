@@ -1,8 +1,8 @@
 /**
  * Marks active vouchers whose validity has ended as `expired` (ended_at = when the validity
- * ended). Run every minute by the radius role's maintenance job; the radius role already refuses
- * a voucher from its expires_at on, so this only brings the status (console, reports, the index's
- * memory) up to date. Idempotent.
+ * ended). Run every minute by the worker role's `expire-vouchers` job (server/worker-role.ts); the
+ * radius role already refuses a voucher from its expires_at on, so this only brings the status
+ * (console, reports, the radius role's in-memory copy) up to date. Idempotent.
  */
 import type { Knex } from '../../lib/db.js';
 

@@ -1,8 +1,9 @@
 /**
  * Processes a stored gateway notification (payment_events row) — in fact its order: asks the
  * gateway for the authoritative status (a notification only says "something happened"), then,
- * in one transaction with the payment row locked: records the payment, credits the ledger,
- * settles invoices and reactivates subscriptions. Exactly once however the events arrive:
+ * in one transaction with the payment row locked: records the payment as settled and credits it
+ * (billing/ledger/credit-payment.ts: the ledger entry, allocated to invoices, subscriptions
+ * reactivated, the customer told). Exactly once however the events arrive:
  * - one status check per order at a time: the checking worker holds a lease on the payment row
  *   (payments.status_check_until) and answers every unresolved event of the order; an event
  *   arriving meanwhile is `coalesced` (the checker picks it up when it is done), so replayed
@@ -11,7 +12,8 @@
  *   "paid" notification for a payment already settled is closed without asking the gateway;
  * - out of order ("pending" after "settlement") is harmless: the gateway's current status rules;
  *   a "paid" notification the status API does not confirm yet (still pending) is retried later;
- * - an amount other than the one asked is not credited: the payment is flagged and staff alerted;
+ * - an amount other than the one asked is not credited: the payment is flagged and staff alerted
+ *   (lib/staff-alerts.ts, once per payment);
  * - a settled payment the gateway later reports refunded or charged back: staff alerted (once),
  *   the ledger untouched (a person decides what the customer owes);
  * - an order id we never issued (another shop on the same gateway account) is ignored and logged;
@@ -23,13 +25,13 @@ import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
 import { formatRupiah } from '../../lib/money.js';
-import type { Effects } from '../effects.js';
-import { lockCustomer, settleOpenInvoices } from '../ledger/settle-open-invoices.js';
-import type { Notifier } from '../notifier.js';
+import { raiseStaffAlerts } from '../../lib/staff-alerts.js';
+import { creditPayment } from '../ledger/credit-payment.js';
+import { lockCustomer } from '../ledger/customer-balance.js';
+import type { Notifier } from '../notifications/notifier.js';
 import type { PaymentGateway, Provider } from '../payments/gateways/payment-gateway.js';
-import { paymentMessages } from '../payments/payment-messages.js';
 import { localDate } from '../plans/billing-period.js';
-import { applyPaidInvoices } from '../subscriptions/apply-paid-invoices.js';
+import type { Effects } from '../use-case/effects.js';
 import { MAX_ATTEMPTS, retryDelayMs, retryScheduleMs } from './due-payment-events.js';
 
 export interface PaymentEventDeps {
@@ -68,11 +70,6 @@ interface Order {
   paymentId: number;
   customerId: number;
   reference: string | null;
-}
-
-/** Inserts a staff alert once per `key` (staff_alerts.alert_key); the worker relays it to Telegram. */
-async function alertStaff(db: Knex | Knex.Transaction, key: string, kind: string, message: string, details: Record<string, unknown>): Promise<void> {
-  await db('staff_alerts').insert({ alert_key: key, kind, message, details: JSON.stringify(details) }).onConflict('alert_key').ignore();
 }
 
 const openEvents = (db: Knex | Knex.Transaction, o: Pick<Order, 'provider' | 'orderId'>): Knex.QueryBuilder =>
@@ -139,9 +136,12 @@ async function retryLater(deps: PaymentEventDeps, o: Order, why: string): Promis
       return 'retry' as const;
     }
     await openEvents(trx, o).update({ attempts: n, last_attempt_at: now, status: 'failed', processed_at: now, last_error: error });
-    await alertStaff(trx, `payment_event_unconfirmed:${o.provider}:${o.orderId}:${now.toISOString()}`, 'payment_event_unconfirmed',
-      `Payment notification ${o.orderId} (${o.provider}) could not be confirmed with the gateway after ${n} attempts over ${Math.round(retryScheduleMs() / 3600_000)} hours; the customer may have paid. Check it at the gateway, then retry it in the console (Payments > payment notifications needing a check, /admin/payments/events).`,
-      { eventIds: ids, orderId: o.orderId, provider: o.provider, lastError: error });
+    await raiseStaffAlerts(trx, [{
+      key: `payment_event_unconfirmed:${o.provider}:${o.orderId}:${now.toISOString()}`,
+      kind: 'payment_event_unconfirmed',
+      message: `Payment notification ${o.orderId} (${o.provider}) could not be confirmed with the gateway after ${n} attempts over ${Math.round(retryScheduleMs() / 3600_000)} hours; the customer may have paid. Check it at the gateway, then retry it in the console (Payments > payment notifications needing a check, /admin/payments/events).`,
+      details: { eventIds: ids, orderId: o.orderId, provider: o.provider, lastError: error },
+    }]);
     return 'gave_up' as const;
   });
   deps.log.warn({ provider: o.provider, orderId: o.orderId, why, outcome }, outcome === 'retry' ? 'payment notification not confirmed yet; will retry' : 'payment notification never confirmed; staff alerted');
@@ -219,14 +219,17 @@ async function checkOrder(deps: PaymentEventDeps, gateway: PaymentGateway, o: Or
   let flagged = '';
   const outcome = await deps.effects.transaction(db, async (trx): Promise<EventOutcome> => {
     // The customer first, as every use case that touches a ledger does (a payment's customer
-    // never changes): two settlements, or a settlement and a staff payment, queue instead of deadlocking.
+    // never changes): two gateway payments credited at once, or one and a staff payment, queue instead of deadlocking.
     await lockCustomer(trx, o.customerId);
     const p = await trx('payments').where({ id: o.paymentId }).forUpdate().first('id', 'customer_id', 'invoice_id', 'amount', 'status', 'flagged_reason');
     if (p.status === 'settled') {
       if (confirmed.status !== 'refunded') return 'already_settled';
-      await alertStaff(trx, `payment_reversed:${p.id}`, 'payment_reversed',
-        `Payment ${orderId} (${provider}, ${formatRupiah(Number(p.amount))}) was credited and is now refunded or charged back at the gateway; the customer's balance still counts it. Check it.`,
-        { paymentId: p.id, orderId: orderId, provider, amount: p.amount });
+      await raiseStaffAlerts(trx, [{
+        key: `payment_reversed:${p.id}`,
+        kind: 'payment_reversed',
+        message: `Payment ${orderId} (${provider}, ${formatRupiah(Number(p.amount))}) was credited and is now refunded or charged back at the gateway; the customer's balance still counts it. Check it.`,
+        details: { paymentId: p.id, orderId: orderId, provider, amount: p.amount },
+      }]);
       flagged = 'refunded after settlement';
       return 'flagged';
     }
@@ -239,22 +242,22 @@ async function checkOrder(deps: PaymentEventDeps, gateway: PaymentGateway, o: Or
     if (confirmed.amount !== Number(p.amount)) {
       const reason = `gateway reports ${formatRupiah(confirmed.amount)}, the order asked ${formatRupiah(Number(p.amount))}`;
       await trx('payments').where({ id: p.id }).update({ flagged_reason: reason, gateway_reference: confirmed.reference, gateway_payment_type: confirmed.paymentType });
-      await alertStaff(trx, `payment_amount_mismatch:${p.id}`, 'payment_amount_mismatch', `Payment ${orderId} (${provider}): ${reason}. Not credited; check it.`,
-        { paymentId: p.id, orderId: orderId, provider, expected: p.amount, reported: confirmed.amount });
+      await raiseStaffAlerts(trx, [{
+        key: `payment_amount_mismatch:${p.id}`,
+        kind: 'payment_amount_mismatch',
+        message: `Payment ${orderId} (${provider}): ${reason}. Not credited; check it.`,
+        details: { paymentId: p.id, orderId: orderId, provider, expected: p.amount, reported: confirmed.amount },
+      }]);
       flagged = 'amount mismatch';
       return 'flagged';
     }
     await trx('payments').where({ id: p.id }).update({
       status: 'settled', settled_at: now, gateway_reference: confirmed.reference, gateway_payment_type: confirmed.paymentType,
     });
-    await trx('ledger_entries').insert({
-      customer_id: p.customer_id, entry_type: 'payment', amount: p.amount, payment_id: p.id,
-      description: `Pembayaran online ${orderId}`,
-    });
-    const paid = await settleOpenInvoices(trx, p.customer_id, today, now, p.invoice_id);
-    const { reactivated } = await applyPaidInvoices(trx, paid, { today, now, effects: deps.effects });
     const invoiceNumber = p.invoice_id ? (await trx('invoices').where({ id: p.invoice_id }).first('invoice_number'))?.invoice_number : null;
-    if (await deps.notifier.customers(trx, paymentMessages(p.customer_id, p.id, Number(p.amount), reactivated, invoiceNumber))) deps.effects.notificationsQueued();
+    await creditPayment(trx, { today, now, effects: deps.effects, notifier: deps.notifier }, {
+      customerId: p.customer_id, paymentId: p.id, amount: Number(p.amount), description: `Pembayaran online ${orderId}`, invoiceId: p.invoice_id, invoiceNumber,
+    });
     return 'credited';
   });
   await finish(outcome === 'flagged' ? 'failed' : 'processed', outcome === 'flagged' ? flagged || 'flagged for staff' : null);

@@ -1,6 +1,6 @@
 /**
  * The embedded PostgreSQL and Redis this process supervises, as an entry of /health's `roles`
- * (lib/main.ts adds it): `{ ok, postgres?: SupervisionState, redis?: SupervisionState }`, ok while
+ * (server/main.ts adds it): `{ ok, postgres?: SupervisionState, redis?: SupervisionState }`, ok while
  * each runs. Absent when both come from DATABASE_URL / REDIS_URL or belong to another process.
  */
 import type { RunningRole } from '../role.js';
@@ -17,7 +17,7 @@ export function embeddedRole(services: { postgres: Supervisable; redis: Supervis
       const states = Object.fromEntries(watched.map(([name, s]) => [name, s.supervision!()!]));
       return { ok: Object.values(states).every((st) => st.running), ...states };
     },
-    // The services are stopped by lib/main.ts after the roles, not here.
+    // The services are stopped by server/main.ts after the roles, not here.
     stop: async () => {},
   };
 }

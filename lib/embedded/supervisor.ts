@@ -2,7 +2,7 @@
  * Keeps an embedded server (PostgreSQL, redis-server) that this process started running: when
  * the child exits without being asked to, it is started again after a backoff (1 s, 2 s, 5 s,
  * 10 s, then every 30 s; back to 1 s once a child ran for a minute), each exit and restart is
- * logged, and state() tells /health (through lib/main.ts) whether it runs and how often it was
+ * logged, and state() tells /health (through server/main.ts) whether it runs and how often it was
  * restarted.
  */
 import type { ChildProcess } from 'node:child_process';

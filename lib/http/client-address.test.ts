@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import Koa from 'koa';
-import { clientAddress, parseTrustedProxies } from './client-address.js';
+import { clientAddress } from './client-address.js';
+import { parseTrustedProxies } from '../trusted-proxies.js';
 
 /** A Koa app answering with ctx.ip, on 127.0.0.1. */
 async function echoIp(trusted: string | undefined): Promise<{ url: string; close: () => Promise<void> }> {

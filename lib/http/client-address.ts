@@ -1,6 +1,6 @@
 /**
  * The client behind a reverse proxy (nginx, Caddy in front of the web role, terminating TLS):
- * when the TCP peer is one of TRUSTED_PROXIES,
+ * when the TCP peer is one of TRUSTED_PROXIES (parsed by lib/trusted-proxies.ts),
  * - ctx.ip becomes the address that proxy says it received the request from (X-Forwarded-For,
  *   read right to left, skipping further trusted proxies);
  * - ctx.protocol (so ctx.secure, and the Secure flag of the cookies we set) comes from
@@ -19,27 +19,6 @@ import type Koa from 'koa';
 /** Strips an IPv4-mapped IPv6 prefix: '::ffff:10.0.0.5' → '10.0.0.5'. */
 export function plainAddress(address: string): string {
   return address.startsWith('::ffff:') && net.isIPv4(address.slice(7)) ? address.slice(7) : address;
-}
-
-/**
- * Parses TRUSTED_PROXIES: addresses or CIDR ranges, comma separated ('127.0.0.1, 10.0.0.0/8').
- * @throws Error naming the first entry that is neither.
- */
-export function parseTrustedProxies(value: string | undefined): net.BlockList | null {
-  const entries = (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  if (!entries.length) return null;
-  const list = new net.BlockList();
-  for (const entry of entries) {
-    const [address, bits, extra] = entry.split('/');
-    const family = net.isIPv4(address ?? '') ? 'ipv4' : net.isIPv6(address ?? '') ? 'ipv6' : null;
-    const prefix = bits === undefined ? null : Number(bits);
-    if (!family || extra !== undefined || (prefix !== null && (!/^\d{1,3}$/.test(bits!) || prefix > (family === 'ipv4' ? 32 : 128)))) {
-      throw new Error(`TRUSTED_PROXIES: '${entry}' is not an IP address or CIDR range`);
-    }
-    if (prefix === null) list.addAddress(address!, family);
-    else list.addSubnet(address!, prefix, family);
-  }
-  return list;
 }
 
 function trusted(list: net.BlockList, address: string): boolean {

@@ -12,13 +12,13 @@
  *   root data), `21/11/2026 09.30` / `21/11/2026`;
  * - `{{eq a b}}`, `{{#if (includes list value)}}`, `{{bytes n}}` (binary units),
  *   `{{t (concat "status." status)}}`, `{{#if (within path "/admin/invoices")}}` (that section or below);
- * - `{{tel value}}`: a phone number as `0812-3456-7890` (billing/notifications/phone.ts formatPhone).
+ * - `{{tel value}}`: a phone number as `0812-3456-7890` (lib/phone.ts formatPhone).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import { formatPhone } from '../../billing/notifications/phone.js';
+import { formatPhone } from '../phone.js';
 import { hasText, t, toLocale } from '../i18n.js';
 import { formatRupiah } from '../money.js';
 

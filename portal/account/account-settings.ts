@@ -5,8 +5,8 @@
  * current one asked for when there is one; every other portal session of theirs ends).
  */
 import { z } from 'zod';
-import { hashPassword, passwordProblem, verifyPassword } from '../../admin/auth/password.js';
-import { normalizePhone, storedPhone } from '../../billing/notifications/phone.js';
+import { hashPassword, passwordProblem, verifyPassword } from '../../lib/password.js';
+import { normalizePhone, storedPhone } from '../../lib/phone.js';
 import type { Knex } from '../../lib/db.js';
 import { recordCustomerAudit, type CustomerActor } from './customer-audit.js';
 

@@ -1,6 +1,6 @@
 /**
  * Customer sessions of the self-service portal, in Redis, like the staff console's
- * (admin/auth/staff-sessions.ts): the cookie `isp_customer` (HttpOnly, SameSite=Lax, path
+ * (admin/staff-sessions.ts): the cookie `isp_customer` (HttpOnly, SameSite=Lax, path
  * /portal) holds a random 256-bit token; Redis holds, under the token's SHA-256 only, the
  * customer's id and their `portal_session_version` at sign-in. A session ends after
  * CUSTOMER_SESSION_IDLE_SECONDS without a request, on sign-out, or everywhere at once when the

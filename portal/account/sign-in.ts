@@ -1,7 +1,7 @@
 /**
  * How customers sign in to the self-service portal: their customer number (CUST0001) or phone
  * number (any Indonesian form, read by normalizePhone) with
- * - a password they set in the portal (bcrypt, admin/auth/password.ts), or
+ * - a password they set in the portal (bcrypt, lib/password.ts), or
  * - a one-time code sent by WhatsApp (SMS when only SMS is configured): 6 digits, valid
  *   CODE_TTL_SECONDS, single use, at most CODE_MAX_TRIES wrong tries; only its HMAC (keyed with
  *   the app key) is stored, in Redis. A new code replaces the previous one.
@@ -20,9 +20,9 @@
  * and an unknown identifier.
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
-import { dummyHash, verifyPassword } from '../../admin/auth/password.js';
+import { dummyHash, verifyPassword } from '../../lib/password.js';
 import type { ChannelName, NotificationChannel } from '../../billing/notifications/channel.js';
-import { normalizePhone } from '../../billing/notifications/phone.js';
+import { normalizePhone } from '../../lib/phone.js';
 import { renderTemplate } from '../../billing/notifications/templates.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';

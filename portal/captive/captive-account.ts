@@ -3,14 +3,14 @@
  * newest open accounting session with the request's address as Framed-IP-Address (partial index
  * accounting_sessions_open_framed_ip), and, for a page, who they are (masked), their access state
  * as the radius role decides it (aaa/policy/decide.ts), what they owe and what one payment
- * restores (billing/payments/restore-quote.ts), a gateway payment still waiting, and whether a
+ * restores (billing/payments/restore-due.ts), a gateway payment still waiting, and whether a
  * "paid" notification of theirs is still being confirmed (then the page offers no second payment).
  */
 import net from 'node:net';
 import type { Knex } from '../../lib/db.js';
 import { localDate } from '../../billing/plans/billing-period.js';
-import { restoreQuote, type RestoreQuote } from '../../billing/payments/restore-quote.js';
-import { DUNNING_REASONS } from '../../billing/subscriptions/apply-paid-invoices.js';
+import { restoreDue, type RestoreDue } from '../../billing/payments/restore-due.js';
+import { DUNNING_REASONS } from '../../billing/subscriptions/status/change-status.js';
 import { maskCustomerNumber, maskName } from './mask.js';
 
 /**
@@ -29,7 +29,7 @@ export interface CaptiveAccount {
   access: CaptiveAccess;
   /** Paying lifts the restriction (dunning set it, or prepaid time ran out); otherwise staff decide. */
   liftedByPayment: boolean;
-  quote: RestoreQuote;
+  restoreDue: RestoreDue;
   /** The newest online payment still waiting for the gateway (created in the last day), or null. */
   pending: { amount: number; provider: string } | null;
   /**
@@ -87,8 +87,8 @@ export async function captiveAccount(db: Knex, subscriptionId: number, now: Date
   // The order of decide(): terminated, then suspended or expired (walled garden), then soft limit.
   const access: CaptiveAccess = sub.status === 'terminated' ? 'terminated' : sub.status === 'suspended' ? 'suspended' : expired ? 'expired' : sub.status;
   const dunning = (DUNNING_REASONS as readonly string[]).includes(sub.status_reason ?? '');
-  const [quote, pending, confirming] = await Promise.all([
-    restoreQuote(db, { id: Number(sub.id), customerId: Number(sub.customer_id), billingType: sub.billing_type }, localDate(now, timeZone)),
+  const [due, pending, confirming] = await Promise.all([
+    restoreDue(db, { id: Number(sub.id), customerId: Number(sub.customer_id), billingType: sub.billing_type }, localDate(now, timeZone)),
     db('payments')
       .where({ customer_id: sub.customer_id, status: 'pending' })
       .whereIn('method', ['midtrans', 'xendit'])
@@ -112,7 +112,7 @@ export async function captiveAccount(db: Knex, subscriptionId: number, now: Date
     plan: String(sub.plan),
     access,
     liftedByPayment: access === 'expired' || (restricted(access) && dunning),
-    quote,
+    restoreDue: due,
     pending: pending ? { amount: Number(pending.amount), provider: String(pending.method) } : null,
     confirming: Boolean(confirming.rows[0]?.confirming),
   };

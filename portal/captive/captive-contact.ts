@@ -41,7 +41,7 @@ export function captiveContact(s: BillingSettings): CaptiveContact {
 
 export interface BankTransfer {
   accounts: BankAccount[];
-  /** Rupiah: what restores access (the quote's payNow). */
+  /** Rupiah: what restores access (restoreDue.payNow). */
   amount: number;
   /** What to write in the transfer note: the invoice number(s) the payment settles, oldest first. */
   reference: string;
@@ -53,8 +53,8 @@ export interface BankTransfer {
  * configured the box still says how much and what to write, and to pay at the office.
  */
 export function bankTransfer(s: BillingSettings, account: CaptiveAccount): BankTransfer | null {
-  const payNow = account.quote.payNow;
+  const payNow = account.restoreDue.payNow;
   if (!payNow || account.confirming) return null;
-  const reference = account.quote.invoices.slice(0, payNow.invoiceCount).map((i) => i.invoiceNumber).join(', ');
+  const reference = account.restoreDue.invoices.slice(0, payNow.invoiceCount).map((i) => i.invoiceNumber).join(', ');
   return { accounts: s.bankAccounts, amount: payNow.amount, reference };
 }

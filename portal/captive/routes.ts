@@ -18,13 +18,13 @@
  *   `success_redirect_url`). The query is not trusted: the page says what our books say, and
  *   keeps polling while the payment is pending (a virtual account paid later at an ATM).
  * - POST /portal/captive/pay/:token (`provider`, CSRF): a payment link for what restores access
- *   (restore-quote.ts: every open invoice up to the last past-due one, in one payment), then 303
+ *   (billing/payments/restore-due.ts: every open invoice up to the last past-due one, in one payment), then 303
  *   to the gateway; while a "paid" notification is being confirmed, 303 to the status page instead. Nothing in the form names an invoice: the token decides whose they are.
  * A token that is not ours, altered or expired gets 403 and a page that says to reload.
  */
 import Router from '@koa/router';
 import type Koa from 'koa';
-import { formBody } from '../../admin/request.js';
+import { formBody } from '../../lib/http/request.js';
 import { configuredProviders } from '../../billing/payments/create-payment-link.js';
 import type { Provider } from '../../billing/payments/gateways/payment-gateway.js';
 import { loadBillingSettings } from '../../billing/settings/billing-settings.js';
@@ -49,7 +49,7 @@ function statusOf(account: CaptiveAccount): CaptiveStatus {
   if (account.access === 'terminated') return 'closed';
   if (account.confirming) return 'confirming';
   if (account.pending) return 'pending';
-  return account.liftedByPayment && account.quote.payNow ? 'unpaid' : 'held';
+  return account.liftedByPayment && account.restoreDue.payNow ? 'unpaid' : 'held';
 }
 
 const STATUS_FRAGMENT = 'partials/portal/captive-status';
@@ -75,7 +75,7 @@ export function createCaptiveRoutes(deps: PortalDeps): Router<PortalState> {
 
   async function page(ctx: Ctx, token: string, account: CaptiveAccount, error?: string): Promise<void> {
     const [providers, settings] = await Promise.all([providersNow(), loadBillingSettings(deps.db)]);
-    const payable = restricted(account.access) && account.quote.payNow !== null && !account.confirming;
+    const payable = restricted(account.access) && account.restoreDue.payNow !== null && !account.confirming;
     deps.render(ctx, 'portal/captive/page', {
       title: t(ctx.state.locale, `portal.captive.heading.${account.access}`),
       htmx: true,
@@ -124,7 +124,7 @@ export function createCaptiveRoutes(deps: PortalDeps): Router<PortalState> {
     const { token, account } = found;
     const provider = formBody(ctx).provider as Provider;
     if (!(await providersNow()).includes(provider)) throw new AppError('bad_request', 'unknown payment provider', 400);
-    const payNow = account.quote.payNow;
+    const payNow = account.restoreDue.payNow;
     if (!payNow || !restricted(account.access) || account.confirming) {
       ctx.status = 303;
       return ctx.redirect(`/portal/captive/status/${token}`);

@@ -18,7 +18,7 @@ import Router from '@koa/router';
 import { voucherBalance } from '../../billing/vouchers/voucher-balance.js';
 import { normalizeVoucherCode, looksLikeVoucherCode } from '../../billing/access/voucher-code.js';
 import { formatData, formatDuration } from '../../billing/vouchers/voucher-terms.js';
-import { queryValue } from '../../admin/request.js';
+import { queryValue } from '../../lib/http/request.js';
 import type { PortalState } from '../context.js';
 import type { PortalDeps } from '../deps.js';
 import { allowedLoginTarget, createLoginTargetRules } from './login-target.js';

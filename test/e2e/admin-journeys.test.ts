@@ -243,7 +243,7 @@ test('e. on a 360×740 phone, typing in the customer search filters the list in 
   await search.pressSequentially('sukamaju', { delay: 40 });
   await until('the result count shows the 3 matches', async () => (await text(page, '[data-total]')) === '3');
   assert.equal(await page.evaluate('window.__sameDocument === true'), true, 'the list changed without a page load');
-  const names = await page.locator('#customer-results tbody tr td:nth-child(2)').allTextContents();
+  const names = await page.locator('#customer-results tbody tr td[data-label="Name"]').allTextContents();
   assert.deepEqual(names.map((n) => n.trim()).sort(), ['Warga Sukamaju 1', 'Warga Sukamaju 2', 'Warga Sukamaju 3']);
   await page.waitForURL(/[?&]q=sukamaju(&|$)/); // the address follows the search (back / reload keep it)
   assert.equal(await search.inputValue(), 'sukamaju', 'the typed text stays in the box');
@@ -255,7 +255,7 @@ test('e. on a 360×740 phone, typing in the customer search filters the list in 
   assert.equal(await text(page, '[data-total]'), '3');
   await search.fill('085711110002');
   await until('the result count narrows to one', async () => (await text(page, '[data-total]')) === '1');
-  assert.deepEqual((await page.locator('#customer-results tbody tr td:nth-child(2)').allTextContents()).map((n) => n.trim()), ['Warga Sukamaju 2']);
+  assert.deepEqual((await page.locator('#customer-results tbody tr td[data-label="Name"]').allTextContents()).map((n) => n.trim()), ['Warga Sukamaju 2']);
   assert.equal(await page.evaluate('window.__sameDocument === true'), true);
 
   // Back goes to the previous search, still a whole console page (htmx restores it from the server).

@@ -8,7 +8,10 @@
  * c. the header carries the ISP's name (billing settings) and our logo; the favicon answers 200
  *    with an image type; the online dot and status badges have colour;
  * d. buttons share one style: every primary button (a <button> or an a.button) is drawn alike;
- *    primary, secondary and danger differ only in colour and are at least 40 px tall (a thumb).
+ *    primary, secondary and danger differ only in colour and are at least 40 px tall (a thumb);
+ * e. a collector (issue 11, "Daily money") on a phone lands on their area's customers and records
+ *    cash: the payment form fits the 360 px screen, nothing scrolls sideways, the page says
+ *    whether the receipt went by WhatsApp.
  * Full-page screenshots: test-output/screenshots/console-<viewport>-<page>.png.
  */
 import { after, before, test } from 'node:test';
@@ -93,7 +96,7 @@ test('a. at 360×740 and 1366×768 no console page is wider than the screen; on 
         await j.page.goto(`${web.baseUrl}/admin/customers`);
         await j.page.getByRole('searchbox').fill('Raden');
         await until('the list is filtered in place', async () => (await text(j.page, '[data-total]')) === '1');
-        await until('the new rows are labelled', async () => (await j.page.locator('#customer-results tbody td').nth(1).getAttribute('data-label')) === 'Name');
+        await until('the new rows are labelled', async () => (await j.page.locator('#customer-results tbody tr').first().locator('td[data-label="Name"]').count()) === 1);
       }
       assert.deepEqual(j.errors, []);
     } finally {
@@ -109,7 +112,7 @@ test('b. on a phone the menu folds behind a Menu button and reaches every sectio
     const menu = page.locator('header details.menu');
     const sections = menu.locator('nav a');
     const names = (await sections.allTextContents()).map((s) => s.trim());
-    assert.deepEqual(names, ['Dashboard', 'Customers', 'Sessions', 'Invoices', 'Payments', 'Plans', 'Routers', 'Vouchers', 'Tickets', 'Reports', 'Settings', 'Staff', 'Audit log']);
+    assert.deepEqual(names, ['Dashboard', 'Customers', 'Subscriptions', 'Sessions', 'Invoices', 'Payments', 'Plans', 'Routers', 'Vouchers', 'Tickets', 'Broadcasts', 'Reports', 'Settings', 'Staff', 'Audit log']);
     assert.equal(await sections.first().isVisible(), false, 'the menu starts folded');
     await screenshot(page, 'console-phone-menu-closed');
     for (const [i, name] of names.entries()) {
@@ -192,6 +195,47 @@ test('d. every primary button, a <button> or an a.button, is drawn alike; so is 
     }
     assert.notEqual(editLink.backgroundColor, newCustomer.backgroundColor, 'secondary is not primary');
     assert.notEqual(newCustomer.textDecorationLine, 'underline', 'a.button is not an underlined link');
+    assert.deepEqual(j.errors, []);
+  } finally {
+    await j.close();
+  }
+});
+
+test('e. a collector on a 360×740 phone lands on their customers, records cash with a thumb (the form fits, no sideways scrolling) and is told where the receipt went', async () => {
+  const { db } = web.c;
+  await db('customers').where({ id: customerId }).update({ area: 'Dusun Krajan' });
+  const collector = await createStaff(db, { role: 'collector', name: 'Pak Penagih', locale: 'en' });
+  await db('staff_areas').insert({ staff_user_id: collector.id, area: 'Dusun Krajan' });
+  const j = await browser.journey();
+  const { page } = j;
+  try {
+    await page.setViewportSize(PHONE);
+    await signInToConsole(page, web.baseUrl, collector.username, collector.password, /\/admin\/customers$/);
+    assert.equal(await text(page, '[data-total]'), '1', 'their area\'s customer');
+    await page.locator('#customer-results tbody a').first().click();
+    await page.waitForURL((u) => u.pathname === `/admin/customers/${customerId}`);
+    const form = page.locator('form[data-record-payment]');
+    const amount = form.getByLabel('Amount (Rp)');
+    const submit = form.locator('button[type=submit]');
+    for (const [what, el] of [['the form', form], ['the amount', amount], ['the method', form.getByLabel('Method')], ['the button', submit]] as const) {
+      const box = await el.boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width, `${what} fits the screen: ${JSON.stringify(box)}`);
+    }
+    assert.ok(((await submit.boundingBox())?.height ?? 0) >= 40, 'the button is a thumb\'s target');
+    assert.equal(await amount.getAttribute('inputmode'), 'numeric', 'the phone shows its number pad');
+    let w = await widthOf(page);
+    assert.ok(w.scroll <= w.viewport, `the customer page is ${w.scroll} px wide`);
+    await screenshot(page, 'console-phone-collector-payment');
+    await amount.fill('50.000');
+    await submit.click();
+    await page.waitForURL(/saved=payment&payment=\d+$/);
+    assert.equal(j.dialogs.length, 1, 'the payment waited for a confirmation');
+    assert.match(await text(page, '[data-receipt-whatsapp]'), /^No receipt by WhatsApp: /, 'this server has no WhatsApp: the page says so');
+    w = await widthOf(page);
+    assert.ok(w.scroll <= w.viewport, `after the payment the page is ${w.scroll} px wide`);
+    await screenshot(page, 'console-phone-collector-paid');
+    const paid = await db('payments').where({ customer_id: customerId, received_by: collector.id }).first();
+    assert.equal(Number(paid.amount), 50_000);
     assert.deepEqual(j.errors, []);
   } finally {
     await j.close();

@@ -17,10 +17,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
-import { createBillingEngine } from '../../billing/engine.js';
+import { createBillingEngine } from '../../billing/engine/engine.js';
 import { freePort } from '../../lib/embedded/local-state.js';
-import { createHttpServer, type HttpServer } from '../../lib/http/app.js';
-import { startWebRole } from '../../lib/web-role.js';
+import { createHttpServer, type HttpServer } from '../../web/app.js';
+import { startWebRole } from '../../web/web-role.js';
 import { journeyPerTest, openBrowser, screenshot, text, until, type Journey, type TestBrowser } from '../helpers/browser.js';
 import { createNas } from '../helpers/factories.js';
 import { startHttpPeer, type HttpPeer, type PeerRequest } from '../helpers/http-peer.js';
@@ -69,12 +69,12 @@ function loginUrl(params: Record<string, string>): string {
 /**
  * What to print when a reply is not the one expected: the code, Reply-Message and attributes
  * radclient saw (null code: no reply within its timeout, with its stderr), the radius role's
- * post-auth log for the name (result and reason of each decision), and the index's voucher.
+ * post-auth log for the name (result and reason of each decision), and the replica's voucher.
  */
 async function explain(reply: RadclientReply, username: string): Promise<string> {
   await stack.radius.flushPostAuth();
   const decisions = await stack.c.db('post_auth_log').where({ username }).orderBy('id').select('result', 'reason', 'auth_type', 'created_at');
-  const v = stack.radius.index.voucher(username);
+  const v = stack.radius.replica.voucher(username);
   return JSON.stringify({
     code: reply.code,
     replyMessage: reply.attributes.find(([n]) => n === 'Reply-Message')?.[1] ?? null,
@@ -83,7 +83,7 @@ async function explain(reply: RadclientReply, username: string): Promise<string>
     stderr: reply.stderr.trim().split('\n').slice(-5),
     postAuth: decisions,
     indexVoucher: v ?? null,
-    acceptMark: v ? stack.radius.index.voucherAccept(v.id) ?? null : null,
+    acceptMark: v ? stack.radius.replica.voucherAccept(v.id) ?? null : null,
   }, null, 1);
 }
 

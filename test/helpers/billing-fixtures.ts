@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { TestContext } from 'node:test';
-import { createBillingEngine, type BillingEngine } from '../../billing/engine.js';
+import { createBillingEngine, type BillingEngine } from '../../billing/engine/engine.js';
 import type { NotificationChannel } from '../../billing/notifications/channel.js';
 import type { BillingSettings } from '../../billing/settings/billing-settings.js';
 import { settableClock } from '../../lib/clock.js';

@@ -5,13 +5,13 @@
  * clock so a test walks through a month. Schedules are off: the test runs the invoice run and the
  * dunning pass itself, day by day.
  */
-import { startWorkerRole } from '../../billing/main.js';
-import { createBillingEngine, type BillingEngine } from '../../billing/engine.js';
+import { startWorkerRole } from '../../server/worker-role.js';
+import { createBillingEngine, type BillingEngine } from '../../billing/engine/engine.js';
 import { settableClock } from '../../lib/clock.js';
 import { freePort } from '../../lib/embedded/local-state.js';
-import { createHttpServer, type HttpServer } from '../../lib/http/app.js';
+import { createHttpServer, type HttpServer } from '../../web/app.js';
 import type { RunningRole } from '../../lib/role.js';
-import { startWebRole } from '../../lib/web-role.js';
+import { startWebRole } from '../../web/web-role.js';
 import { createNas } from './factories.js';
 import { startFakeMidtrans, type FakeMidtrans } from './fake-midtrans.js';
 import { startFakeXendit, type FakeXendit } from './fake-xendit.js';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from '../../lib/db.js';
 import { randomCredential } from '../../lib/credentials.js';
 import { createSecretBox } from '../../lib/secret-box.js';
-import { hashPassword } from '../../admin/auth/password.js';
+import { hashPassword } from '../../lib/password.js';
 import type { StaffRole } from '../../admin/permissions.js';
 
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7);

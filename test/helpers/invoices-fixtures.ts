@@ -9,7 +9,7 @@
  * - `billedCustomer`: a customer with a subscription billed by the real invoice run.
  */
 import { inflateSync } from 'node:zlib';
-import type { BillingEngine } from '../../billing/engine.js';
+import type { BillingEngine } from '../../billing/engine/engine.js';
 import type { Knex } from '../../lib/db.js';
 import { subscriber } from './billing-fixtures.js';
 

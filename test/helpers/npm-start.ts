@@ -1,5 +1,5 @@
 /**
- * `node lib/main.ts` (what `npm start` runs) as a child process on free ports, for the start-up
+ * `node server/main.ts` (what `npm start` runs) as a child process on free ports, for the start-up
  * tests: its output, the radclient line it prints, waiting for a log line, and a SIGTERM stop
  * that checks the embedded PostgreSQL stopped with it.
  */
@@ -27,7 +27,7 @@ export interface Started {
 /** Starts the server on `dataDir` (default: a fresh one under the temp dir) and free ports. */
 export async function startServer(env: Record<string, string>, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-start-'))): Promise<Started> {
   const [auth, acct, http] = [await freePort(0), await freePort(0), await freePort(0)];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, RADIUS_AUTH_PORT: String(auth), RADIUS_ACCT_PORT: String(acct), PORT: String(http), LOG_FORMAT: 'json', DATABASE_URL: '', REDIS_URL: '', APP_SECRET_KEY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

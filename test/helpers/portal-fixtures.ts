@@ -5,7 +5,7 @@
  * cookies kept, redirects not followed, the page's `_csrf` sent back) with the two ways to sign in.
  */
 import assert from 'node:assert/strict';
-import { hashPassword } from '../../admin/auth/password.js';
+import { hashPassword } from '../../lib/password.js';
 import type { NotificationChannel } from '../../billing/notifications/channel.js';
 import { createWhatsAppCloudChannel } from '../../billing/notifications/channels/whatsapp-cloud.js';
 import type { Knex } from '../../lib/db.js';

@@ -2,7 +2,7 @@
  * The radius role on a private test database, listening on 127.0.0.1 with ports chosen by the
  * kernel, plus helpers to read its metrics.
  */
-import { startRadiusRole, type RadiusRole } from '../../aaa/main.js';
+import { startRadiusRole, type RadiusRole } from '../../server/radius-role.js';
 import type { Clock } from '../../lib/clock.js';
 import { createTestContainer, type TestContainer } from './container.js';
 

@@ -6,15 +6,15 @@
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { startRadiusRole, type RadiusRole } from '../../aaa/main.js';
-import { createBillingEngine, type BillingEngine } from '../../billing/engine.js';
+import { startRadiusRole, type RadiusRole } from '../../server/radius-role.js';
+import { createBillingEngine, type BillingEngine } from '../../billing/engine/engine.js';
 import type { ChannelName, NotificationChannel, OutgoingMessage } from '../../billing/notifications/channel.js';
 import type { PaymentGateway, Provider } from '../../billing/payments/gateways/payment-gateway.js';
 import { settableClock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import { freePort } from '../../lib/embedded/local-state.js';
-import { createHttpServer, type HttpServer } from '../../lib/http/app.js';
-import { startWebRole } from '../../lib/web-role.js';
+import { createHttpServer, type HttpServer } from '../../web/app.js';
+import { startWebRole } from '../../web/web-role.js';
 import { adminClient, type AdminClient } from './admin-client.js';
 import { createTestContainer, type TestContainer } from './container.js';
 import { createStaff } from './factories.js';

@@ -5,7 +5,7 @@
  * voucher session through radclient.
  */
 import type { Knex } from '../../lib/db.js';
-import { randomVoucherCode } from '../../billing/vouchers/voucher-code.js';
+import { randomVoucherCode } from '../../billing/access/voucher-code.js';
 import { voucherClass } from '../../aaa/policy/reply-attributes.js';
 import { radclient, type RadclientReply } from './radclient.js';
 

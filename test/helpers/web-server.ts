@@ -4,13 +4,13 @@
  * the test to inspect (c.queues). For the whole product (radius role, workers, a NAS emulator)
  * use billing-stack.ts.
  */
-import { createBillingEngine, type BillingEngine } from '../../billing/engine.js';
+import { createBillingEngine, type BillingEngine } from '../../billing/engine/engine.js';
 import type { PaymentGateway, Provider } from '../../billing/payments/gateways/payment-gateway.js';
 import type { ChannelName, NotificationChannel } from '../../billing/notifications/channel.js';
 import type { Clock } from '../../lib/clock.js';
 import { freePort } from '../../lib/embedded/local-state.js';
-import { createHttpServer } from '../../lib/http/app.js';
-import { startWebRole } from '../../lib/web-role.js';
+import { createHttpServer } from '../../web/app.js';
+import { startWebRole } from '../../web/web-role.js';
 import { createTestContainer, type TestContainer } from './container.js';
 
 export interface WebServer {

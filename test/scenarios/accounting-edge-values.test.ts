@@ -1,14 +1,14 @@
 /**
  * Accounting-Requests at the edges, with radclient as the NAS: 64-bit counters past 2^53 (RFC
- * 2869 §5.1-5.2) stored exactly and loaded into the quota index (and a voucher's usage into the
- * voucher index), also by a restarted server;
+ * 2869 §5.1-5.2) stored exactly and loaded into the replica's quota usage (and a voucher's usage
+ * into the replica's voucher), also by a restarted server;
  * requests that can never be stored as sent (a total above 2^63 − 1, a row the database refuses)
  * answered and kept as dead letters without slowing the good ones; a Class naming a deleted
  * subscription; an absurd Acct-Session-Time; and the bound on accounting work in flight.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRadiusRole, type RadiusRole } from '../../aaa/main.js';
+import { startRadiusRole, type RadiusRole } from '../../server/radius-role.js';
 import { classFor } from '../../aaa/policy/reply-attributes.js';
 import { holdAccountingLock } from '../helpers/accounting-lock.js';
 import { until } from '../helpers/browser.js';
@@ -94,15 +94,15 @@ describe('counters past 2^53', () => {
     assert.equal(rows[0].input, '9007199254740997');
   });
 
-  test('a quota subscriber past 2^53: the index holds the exact usage, a restart loads it, and the quota applies', async () => {
+  test('a quota subscriber past 2^53: the replica holds the exact usage, a restart loads it, and the quota applies', async () => {
     // The packet of the report: Gigawords 2^22, i.e. 2^54 + 1000 octets.
     const r = await acct(stack, session(quotaSub.username, 'q1', 'Interim-Update', ['Acct-Input-Gigawords = 4194304', 'Acct-Input-Octets = 1000']));
     assert.equal(r.code, 'Accounting-Response');
     await stack.radius.sync.settled();
-    const periodStart = stack.radius.index.quotaPeriodStart(
-      stack.radius.index.subscriptionById(quotaSub.id)!, stack.radius.index.plan(stack.radius.index.subscriptionById(quotaSub.id)!.planId)!, new Date(),
+    const periodStart = stack.radius.replica.quotaPeriodStart(
+      stack.radius.replica.subscriptionById(quotaSub.id)!, stack.radius.replica.plan(stack.radius.replica.subscriptionById(quotaSub.id)!.planId)!, new Date(),
     )!;
-    assert.equal(stack.radius.index.usedOctets(quotaSub.id, periodStart), 2n ** 54n + 1000n);
+    assert.equal(stack.radius.replica.usedOctets(quotaSub.id, periodStart), 2n ** 54n + 1000n);
 
     await stack.restart(); // used to fail: "bigint … exceeds the exact range of a JS number"
     const login = await radclient({
@@ -122,15 +122,15 @@ describe('voucher usage past 2^53', () => {
   });
   after(() => stack.stop());
 
-  test('a voucher session past 2^53 octets: the index reloads the voucher, and a restart loads it', async () => {
+  test('a voucher session past 2^53 octets: the replica reloads the voucher, and a restart loads it', async () => {
     const { vouchers: [v] } = await createVoucherBatch(stack.c.db, { timeLimitSeconds: null, dataLimitBytes: null, codes: ['HUGEUSE1'] });
     const r = await voucherAccounting({ port: stack.radius.ports.acctPort, secret: SECRET, voucher: v!, sessionId: 'v-huge', status: 'Interim-Update', octets: 2 ** 55 });
     assert.equal(r.code, 'Accounting-Response');
     await stack.radius.sync.settled();
     // Capped at 2^53 − 1 in the index: beyond any data limit, and the load cannot throw.
-    assert.equal(stack.radius.index.voucherById(v!.id)?.usedOctets, Number.MAX_SAFE_INTEGER);
+    assert.equal(stack.radius.replica.voucherById(v!.id)?.usedOctets, Number.MAX_SAFE_INTEGER);
     await stack.restart();
-    assert.equal(stack.radius.index.voucherById(v!.id)?.usedOctets, Number.MAX_SAFE_INTEGER);
+    assert.equal(stack.radius.replica.voucherById(v!.id)?.usedOctets, Number.MAX_SAFE_INTEGER);
   });
 });
 

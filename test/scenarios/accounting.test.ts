@@ -249,13 +249,13 @@ describe('NAS reboot and stale sessions', () => {
     assert.equal(reopened.terminate_cause, null);
   });
 
-  test('the simultaneous-use view follows accounting: an open session is seen by the index', async () => {
+  test('the simultaneous-use view follows accounting: an open session is seen by the replica', async () => {
     await acct(session('idx-1', 'Start'));
     await stack.radius.sync.settled();
-    assert.ok(stack.radius.index.openSessions(sub.id).some((s) => s.acctSessionId === 'idx-1'));
+    assert.ok(stack.radius.replica.openSessions(sub.id).some((s) => s.acctSessionId === 'idx-1'));
     await acct(session('idx-1', 'Stop'));
     await stack.radius.sync.settled();
-    assert.ok(!stack.radius.index.openSessions(sub.id).some((s) => s.acctSessionId === 'idx-1'));
+    assert.ok(!stack.radius.replica.openSessions(sub.id).some((s) => s.acctSessionId === 'idx-1'));
   });
 });
 
@@ -287,7 +287,7 @@ test('two radius processes storing the same session at once count its usage exac
   // NAS that retransmits to both would do.
   const { createAccountingWriter } = await import('../../aaa/accounting/accounting-writer.js');
   const { createDb } = await import('../../lib/db.js');
-  const { createRadiusMetrics } = await import('../../aaa/metrics.js');
+  const { createRadiusMetrics } = await import('../../aaa/metrics/radius-metrics.js');
   const { Registry } = await import('prom-client');
   const { sessionKey } = await import('../../aaa/accounting/accounting-record.js');
   const dbs = [createDb({ url: stack.c.testDb.url }), createDb({ url: stack.c.testDb.url })];

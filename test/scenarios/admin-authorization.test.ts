@@ -7,14 +7,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ensureFirstAdmin } from '../../admin/auth/first-admin.js';
-import { createAdminRouter } from '../../admin/routes.js';
+import { createAdminRouter } from '../../web/admin-routes.js';
 import type { AdminDeps } from '../../admin/deps.js';
-import { createBillingEngine } from '../../billing/engine.js';
+import { createBillingEngine } from '../../billing/engine/engine.js';
 import { settableClock } from '../../lib/clock.js';
 import { freePort } from '../../lib/embedded/local-state.js';
-import { createHttpServer, type HttpServer } from '../../lib/http/app.js';
+import { createHttpServer, type HttpServer } from '../../web/app.js';
 import { createLogger } from '../../lib/logger.js';
-import { startWebRole } from '../../lib/web-role.js';
+import { startWebRole } from '../../web/web-role.js';
 import { adminClient } from '../helpers/admin-client.js';
 import { createTestContainer, type TestContainer } from '../helpers/container.js';
 import { createCustomer, createNas, createPlan, createStaff, createSubscription, TEST_STAFF_PASSWORD } from '../helpers/factories.js';

@@ -10,7 +10,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { receiptNumber } from '../../billing/payments/payment-allocations.js';
+import { receiptNumber } from '../../billing/ledger/payment-allocations.js';
 import { settableClock } from '../../lib/clock.js';
 import { adminClient, type AdminClient } from '../helpers/admin-client.js';
 import { createCustomer, createStaff } from '../helpers/factories.js';

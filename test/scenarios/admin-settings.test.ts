@@ -108,7 +108,7 @@ test('access settings: a bad rate limit is refused with the input kept; a saved 
   const admin = await s.signedIn('admin');
   const page = await admin.get('/admin/settings/access');
   assert.equal(page.status, 200);
-  assert.equal(s.radius!.index.settings.suspendedAction, 'walled_garden');
+  assert.equal(s.radius!.replica.settings.suspendedAction, 'walled_garden');
   const form = {
     version: formVersion(page.text, '/admin/settings/access'), suspendedAction: 'reject', addressList: 'isolir-net', walledGardenRate: '256k/256k', framedPool: '',
     sessionTimeout: '1800', softLimitRate: '2M/2M', msg_rejected: 'Ditolak', msg_terminated: 'Berhenti', msg_suspended: 'Bayar dulu ya', msg_simultaneousUse: 'Sudah login',
@@ -122,7 +122,7 @@ test('access settings: a bad rate limit is refused with the input kept; a saved 
   const ok = await admin.post('/admin/settings/access', form);
   assert.equal(ok.status, 302);
   await s.radius!.sync.settled();
-  const seen = s.radius!.index.settings;
+  const seen = s.radius!.replica.settings;
   assert.equal(seen.suspendedAction, 'reject');
   assert.equal(seen.walledGarden.addressList, 'isolir-net');
   assert.equal(seen.walledGarden.sessionTimeout, 1800);

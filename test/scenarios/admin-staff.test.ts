@@ -7,7 +7,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { verifyPassword } from '../../admin/auth/password.js';
+import { verifyPassword } from '../../lib/password.js';
 import { PERMISSIONS } from '../../admin/permissions.js';
 import { changeStaffRole } from '../../admin/staff/manage-staff.js';
 import { settableClock } from '../../lib/clock.js';
@@ -167,11 +167,12 @@ test('the roles page shows the permission matrix of admin/permissions.ts', async
   assert.equal(res.status, 200);
   assert.equal([...res.text.matchAll(/data-permission="/g)].length, PERMISSIONS.length);
   const row = (p: string): string[] => [...(new RegExp(`data-permission="${p.replace('.', '\\.')}">([\\s\\S]*?)</tr>`).exec(res.text)?.[1] ?? '').matchAll(/data-granted="(\w+)"/g)].map((m) => m[1]!);
-  // Columns: admin, cashier, technician, viewer.
-  assert.deepEqual(row('staff.manage'), ['true', 'false', 'false', 'false']);
-  assert.deepEqual(row('payments.record'), ['true', 'true', 'false', 'false']);
-  assert.deepEqual(row('nas.edit'), ['true', 'false', 'true', 'false']);
-  assert.deepEqual(row('plans.view'), ['true', 'true', 'true', 'true']);
+  // Columns: admin, cashier, technician, viewer, collector.
+  assert.deepEqual(row('staff.manage'), ['true', 'false', 'false', 'false', 'false']);
+  assert.deepEqual(row('payments.record'), ['true', 'true', 'false', 'false', 'true']);
+  assert.deepEqual(row('nas.edit'), ['true', 'false', 'true', 'false', 'false']);
+  assert.deepEqual(row('plans.view'), ['true', 'true', 'true', 'true', 'false']);
+  assert.match(res.text, /<th class="num">Collector<\/th>/, 'the collector role is named');
 });
 
 test('the last active admin stays: two admins demoting each other at the same moment leave one admin', async () => {

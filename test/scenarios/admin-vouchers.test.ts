@@ -11,7 +11,7 @@ import { adminClient, type AdminClient } from '../helpers/admin-client.js';
 import { createPlan, createStaff } from '../helpers/factories.js';
 import { startWebServer, type WebServer } from '../helpers/web-server.js';
 import { createVoucherBatch } from '../helpers/vouchers-fixtures.js';
-import { VOUCHER_ALPHABET } from '../../billing/vouchers/voucher-code.js';
+import { VOUCHER_ALPHABET } from '../../billing/access/voucher-code.js';
 
 let web: WebServer;
 

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BILLING_JOBS } from '../../billing/engine.js';
+import { BILLING_JOBS } from '../../billing/engine/engine.js';
 import { addDays } from '../../billing/plans/billing-period.js';
 import { duePaymentEvents, retryDelayMs } from '../../billing/webhooks/due-payment-events.js';
 import { QUEUES } from '../../lib/queue.js';

@@ -10,11 +10,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAdminRouter } from '../../admin/routes.js';
+import { createAdminRouter } from '../../web/admin-routes.js';
 import type { AdminDeps } from '../../admin/deps.js';
 import type { Knex } from '../../lib/db.js';
 import { settableClock } from '../../lib/clock.js';
-import { createPortalRouter } from '../../portal/routes.js';
+import { createPortalRouter } from '../../web/portal-routes.js';
 import { adminClient, type AdminClient } from '../helpers/admin-client.js';
 import { createCustomer, createNas, createPlan, createStaff, createSubscription } from '../helpers/factories.js';
 import { portalClient, portalCustomer, signInWithPassword } from '../helpers/portal-fixtures.js';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { settableClock } from '../../lib/clock.js';
-import { demoHints, loadDemoData } from '../../lib/demo-data.js';
+import { demoHints, loadDemoData } from '../../server/demo/demo-data.js';
 import { createCustomer, createNas, createPlan, createSubscription, TEST_SECRET_BOX } from '../helpers/factories.js';
 import { decodeHtml, signedInAs } from '../helpers/subscriptions-fixtures.js';
 import { startWebServer, type WebServer } from '../helpers/web-server.js';
@@ -48,7 +48,7 @@ const demoCount = async (): Promise<number> => {
 
 function cli(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'lib/cli/demo.ts', ...args], {
+    execFile(process.execPath, ['--import', 'tsx', 'server/cli/demo.ts', ...args], {
       cwd: ROOT, env: { ...process.env, DATABASE_URL: web.c.testDb.url, LOG_LEVEL: 'warn' },
     }, (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, out: stdout + stderr }));
   });

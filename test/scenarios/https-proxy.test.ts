@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../lib/config.js';
 import { createContainer } from '../../lib/container.js';
 import { freePort } from '../../lib/embedded/local-state.js';
-import { createHttpServer } from '../../lib/http/app.js';
+import { createHttpServer } from '../../web/app.js';
 import { createLogger } from '../../lib/logger.js';
 import { adminClient, type AdminResponse } from '../helpers/admin-client.js';
 import { createTestDatabase } from '../helpers/database.js';

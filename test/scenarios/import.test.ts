@@ -157,7 +157,7 @@ test('the customers CSV through `npm run import`: --dry-run writes nothing, then
     QUEUE_PREFIX: stack.c.config.QUEUE_PREFIX, LOG_LEVEL: 'warn', ISP_TIME_ZONE: 'Asia/Jakarta',
   };
   const run = (args: string[]) => new Promise<{ code: number; out: string }>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'lib/cli/import.ts', ...args], { cwd: ROOT, env }, (err, stdout, stderr) =>
+    execFile(process.execPath, ['--import', 'tsx', 'server/cli/import.ts', ...args], { cwd: ROOT, env }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }));
   });
   const dry = await run(['csv', '--file', file, '--dry-run', '--nas', '127.0.0.1']);

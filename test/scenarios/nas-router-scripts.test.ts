@@ -124,7 +124,7 @@ test('`npm run nas`: add prints the RouterOS 6 script with the pools given, cuto
   const env = { ...process.env, DATABASE_URL: web.c.testDb.url, REDIS_URL: testRedisUrl(), APP_SECRET_KEY: TEST_SECRET_KEY.toString('hex'), LOG_LEVEL: 'warn', PUBLIC_URL: 'https://billing.example.net' };
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const run = (args: string[]) => new Promise<{ code: number; out: string; err: string }>((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'lib/cli/nas.ts', ...args], { cwd: root, env }, (e, stdout, stderr) => resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, out: stdout, err: stderr }));
+    execFile(process.execPath, ['--import', 'tsx', 'server/cli/nas.ts', ...args], { cwd: root, env }, (e, stdout, stderr) => resolve({ code: e ? Number((e as { code?: number }).code ?? 1) : 0, out: stdout, err: stderr }));
   });
   await createPlan(web.c.db, { name: 'CLI 10M', framedPool: 'pool-cli' });
   await createSubscription(web.c.db, { username: 'cli-canary' });

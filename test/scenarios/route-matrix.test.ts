@@ -8,7 +8,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createAdminRouter } from '../../admin/routes.js';
+import { createAdminRouter } from '../../web/admin-routes.js';
 import type { AdminDeps } from '../../admin/deps.js';
 import { PERMISSIONS, permissionsOf, STAFF_ROLES, type StaffRole } from '../../admin/permissions.js';
 import { settableClock } from '../../lib/clock.js';

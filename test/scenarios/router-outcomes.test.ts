@@ -49,7 +49,7 @@ async function authenticate(sub: { username: string; password: string }, calling
   return { code: reply.code, message: reply.attributes.find(([n]) => n === 'Reply-Message')?.[1], cls: reply.attributes.find(([n]) => n === 'Class')?.[1] };
 }
 
-/** A session as the router opens it: Access-Accept, then Accounting-Start; the index has it when this resolves. */
+/** A session as the router opens it: Access-Accept, then Accounting-Start; the replica has it when this resolves. */
 async function online(sub: { username: string; password: string }, acctSessionId: string, callingStationId: string): Promise<void> {
   const accept = await authenticate(sub, callingStationId);
   assert.equal(accept.code, 'Access-Accept');
@@ -60,7 +60,7 @@ async function online(sub: { username: string; password: string }, acctSessionId
   });
   assert.equal(start.code, 'Accounting-Response');
   await stack.radius.sync.settled();
-  assert.equal(stack.radius.index.openSessions((await stack.c.db('subscriptions').where({ username: sub.username }).first('id')).id).length, 1);
+  assert.equal(stack.radius.replica.openSessions((await stack.c.db('subscriptions').where({ username: sub.username }).first('id')).id).length, 1);
 }
 
 /** The subscription page's router block, asked again (as htmx does) until `done` holds, at most `ms`. */

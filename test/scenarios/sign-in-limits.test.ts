@@ -7,7 +7,7 @@
  */
 import { after, before, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hashPassword } from '../../admin/auth/password.js';
+import { hashPassword } from '../../lib/password.js';
 import { IP_ATTEMPTS } from '../../admin/auth/sign-in.js';
 import { settableClock } from '../../lib/clock.js';
 import { LIMITS } from '../../portal/account/sign-in.js';

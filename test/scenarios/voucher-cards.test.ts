@@ -1,5 +1,6 @@
 /**
- * Voucher cards to print (issue 11): each layout (compact, standard with QR, large QR) carries
+ * Voucher cards to print (issue 11): each layout (compact, standard with QR, large QR, a 58 mm
+ * thermal strip) carries
  * every code of the batch with the ISP's name, price, terms and the note; each QR code, read back
  * by a QR decoder from the SVG the page serves, is the hotspot login URL with the code as username
  * and password; the login address defaults to the `hotspot` settings row's first login host (else
@@ -50,7 +51,7 @@ test('every layout prints every code with name, price, terms and note; the QR lo
   const codes = vouchers.map((v) => v.code).sort();
   const client = await signedIn('cashier');
 
-  for (const layout of ['compact', 'standard', 'qr-large'] as const) {
+  for (const layout of ['compact', 'standard', 'qr-large', 'thermal-58'] as const) {
     const res = await client.get(`/admin/vouchers/batches/${batchId}/print?layout=${layout}&note=${encodeURIComponent('Beli di Warung Bu Sri')}`);
     assert.equal(res.status, 200, layout);
     assert.match(res.text, new RegExp(`data-layout="${layout}"`));
@@ -72,7 +73,7 @@ test('every layout prints every code with name, price, terms and note; the QR lo
   assert.equal(plain[0]!.qr, loginUrl('http://10.5.50.1', plain[0]!.code));
 
   const audits = await web.c.db('audit_log').where({ action: 'voucher_batch_printed', object_id: String(batchId) }).orderBy('id').pluck('after');
-  assert.deepEqual(audits.map((a: { layout: string; count: number }) => [a.layout, a.count]), [['compact', 12], ['standard', 12], ['qr-large', 12], ['standard', 12]]);
+  assert.deepEqual(audits.map((a: { layout: string; count: number }) => [a.layout, a.count]), [['compact', 12], ['standard', 12], ['qr-large', 12], ['thermal-58', 12], ['standard', 12]]);
 });
 
 test('the login address: the hotspot settings\' first login host by default, or as typed; a bad one prints nothing', async () => {
@@ -111,6 +112,10 @@ test('the form and the cards in Indonesian', async () => {
   assert.match(res, /Tata letak kartu/);
   assert.match(res, /Ringkas \(70 per halaman, tanpa QR\)/);
   assert.match(res, /QR besar \(10 per halaman\)/);
+  assert.match(res, /Printer thermal 58 mm \(1 per potongan\)/);
+  const thermal = decode((await client.get(`/admin/vouchers/batches/${batchId}/print?layout=thermal-58`)).text);
+  assert.match(thermal, /Kode voucher/);
+  assert.match(thermal, /data-cut><span>✂ potong di sini</);
   assert.match(res, /Alamat login hotspot/);
   assert.match(res, /Catatan di tiap kartu/);
   assert.match(res, /pindai QR atau ketik kodenya/);
@@ -120,7 +125,7 @@ test('viewers and technicians cannot print codes or QR codes in any layout', asy
   const { batchId, vouchers } = await createVoucherBatch(web.c.db, { quantity: 2 });
   for (const role of ['viewer', 'technician'] as const) {
     const client = await signedIn(role);
-    for (const layout of ['compact', 'standard', 'qr-large']) {
+    for (const layout of ['compact', 'standard', 'qr-large', 'thermal-58']) {
       const res = await client.get(`/admin/vouchers/batches/${batchId}/print?layout=${layout}&status=all`);
       assert.equal(res.status, 403, `${role} ${layout}`);
       assert.ok(!res.text.includes(vouchers[0]!.code) && !res.text.includes('<svg class="qr"'), `${role} ${layout}: no code, no QR`);

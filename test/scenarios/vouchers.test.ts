@@ -10,8 +10,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { expireVouchers } from '../../billing/vouchers/expire-vouchers.js';
+import { BILLING_JOBS, createBillingEngine } from '../../billing/engine/engine.js';
 import { settableClock } from '../../lib/clock.js';
+import { QUEUES } from '../../lib/queue.js';
+import { startWorkerRole } from '../../server/worker-role.js';
 import { createNas, createPlan, createSubscription } from '../helpers/factories.js';
 import { chapPassword, radclient, type RadclientReply } from '../helpers/radclient.js';
 import { startRadiusStack, type RadiusStack } from '../helpers/radius-stack.js';
@@ -67,6 +69,23 @@ before(async () => {
 after(async () => {
   await stack?.stop();
 });
+
+/** Runs one job of the worker role's `billing` queue on this stack's clock and returns what it returned. */
+async function runWorkerJob(name: string): Promise<unknown> {
+  const worker = await startWorkerRole(stack.c, createBillingEngine(stack.c, { clock }), { schedule: false });
+  try {
+    const queue = stack.c.queues.queue(QUEUES.billing);
+    const job = await queue.add(name, {});
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+      const j = await queue.getJob(job.id!);
+      if (j?.failedReason) throw new Error(`${name} failed: ${j.failedReason}`);
+      if (j?.finishedOn) return j.returnvalue;
+    }
+    throw new Error(`${name} did not finish within 10 s`);
+  } finally {
+    await worker.stop();
+  }
+}
 
 describe('logging in with a voucher code', () => {
   test('PAP: the first Access-Accept starts the validity; the reply has the batch rate, Session-Timeout = min(time, validity), Total-Limit with Gigawords and a voucher Class', async () => {
@@ -222,7 +241,7 @@ describe('one device at a time', () => {
 });
 
 describe('validity', () => {
-  test('the validity counts from the first login on the clock: Session-Timeout shrinks to it, then Access-Reject, and the sweep marks it expired', async () => {
+  test('the validity counts from the first login on the clock: Session-Timeout shrinks to it, then Access-Reject, and the worker\'s expire-vouchers job marks it expired', async () => {
     const { vouchers: [v] } = await createVoucherBatch(stack.c.db, { timeLimitSeconds: 30 * DAY, validitySeconds: DAY, codes: ['VALDDAY2'] });
     await stack.radius.sync.settled();
     const first = await pap(v!.code);
@@ -239,12 +258,12 @@ describe('validity', () => {
     assert.equal(expired.code, 'Access-Reject');
     assert.equal(attr(expired, 'Reply-Message'), 'Voucher kedaluwarsa / Voucher expired');
 
-    assert.ok(await expireVouchers(stack.c.db, clock.now()) >= 1);
+    assert.ok((await runWorkerJob(BILLING_JOBS.expireVouchers) as { expired: number }).expired >= 1);
     const row = await voucherRow(stack.c.db, v!.code);
     assert.equal(row.status, 'expired');
     assert.equal(new Date(row.ended_at as string).getTime(), startedAt + DAY * 1000);
     await stack.radius.sync.settled();
-    assert.equal(stack.radius.index.voucher(v!.code), undefined, 'an expired voucher leaves the index');
+    assert.equal(stack.radius.replica.voucher(v!.code), undefined, 'an expired voucher leaves the replica');
     const still = await pap(v!.code);
     assert.equal(attr(still, 'Reply-Message'), 'Voucher kedaluwarsa / Voucher expired');
   });

@@ -16,7 +16,7 @@
  */
 import type { NotificationChannel, OutgoingMessage, SendResult } from '../channel.js';
 import { redactSecrets } from '../channel.js';
-import { normalizePhone } from '../phone.js';
+import { normalizePhone } from '../../../lib/phone.js';
 import { joinUrl, networkFailure, pick, pickString, post, statusFailure } from './http.js';
 
 export interface FonnteOptions {

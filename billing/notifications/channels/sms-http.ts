@@ -17,7 +17,7 @@
  *   408 and 429. 5xx and timeouts are retried later.
  */
 import type { NotificationChannel, OutgoingMessage, SendResult } from '../channel.js';
-import { normalizePhone } from '../phone.js';
+import { normalizePhone } from '../../../lib/phone.js';
 import { networkFailure, pickString, post, statusFailure } from './http.js';
 
 export interface SmsHttpOptions {

@@ -26,7 +26,7 @@
  * mismatch 132000, an expired token 190, a number not on WhatsApp 131026) fails at once.
  */
 import type { NotificationChannel, OutgoingMessage, SendResult } from '../channel.js';
-import { normalizePhone } from '../phone.js';
+import { normalizePhone } from '../../../lib/phone.js';
 import type { TemplateName } from '../templates.js';
 import { joinUrl, networkFailure, pickString, post, statusFailure } from './http.js';
 
@@ -59,6 +59,13 @@ export const WHATSAPP_TEMPLATE_PARAMS: Readonly<Record<TemplateName, readonly st
   // link is not a code. Body e.g. (id): "Yth. Bapak/Ibu {{1}}, buka tautan ini untuk masuk ke
   // portal pelanggan: {{2}} Berlaku {{3}} hari, sekali pakai." The link is a whole URL in {{2}}.
   sign_in_link: ['customerName', 'link', 'days'],
+  // A UTILITY template whose whole body is {{1}}: the staff broadcast's text, filled in per
+  // customer when queued (admin/broadcasts/). WhatsApp folds its line breaks into spaces.
+  broadcast: ['text'],
+  // UTILITY templates about the customer's service: e.g. (id) "Yth. Bapak/Ibu {{1}}, terjadi
+  // gangguan jaringan di area Anda sejak {{2}}." and "… sejak {{2}} sudah selesai pada {{3}}."
+  outage_started: ['customerName', 'since'],
+  outage_ended: ['customerName', 'since', 'until'],
 };
 
 /** Authentication templates with a copy-code button: the code is also the button's parameter. */

@@ -1,0 +1,94 @@
+/**
+ * Keeps the AccessReplica in step with PostgreSQL: a full load at start, then LISTEN on the channels
+ * the database notifies (pending-changes.ts). Notifications are coalesced for a few milliseconds
+ * and reloaded by id in batches (replica-loader.ts), so a bulk import is a handful of queries. When
+ * the LISTEN connection drops, it reconnects and reloads everything (listen-connection.ts:
+ * notifications sent meanwhile are lost to us). A change committed in the database reaches the
+ * next decision in well under a second. Replica misses are read at once (replica-lookups.ts).
+ */
+import type { Clock } from '../../lib/clock.js';
+import type { Knex } from '../../lib/db.js';
+import type { Logger } from '../../lib/logger.js';
+import type { SecretBox } from '../../lib/secret-box.js';
+import type { AccessReplica } from './access-replica.js';
+import { createReplicaLoader } from './replica-loader.js';
+import { createReplicaLookups, noMisses, type ReplicaLookups } from './replica-lookups.js';
+import { createListenConnection } from './listen-connection.js';
+import { addNotification, noChanges, type PendingChanges } from './pending-changes.js';
+
+const COALESCE_MS = 10;
+
+export interface ReplicaSyncDeps {
+  db: Knex;
+  /** Connection URL for the dedicated LISTEN connection. */
+  databaseUrl: string;
+  replica: AccessReplica;
+  secrets: SecretBox;
+  log: Logger;
+  clock: Clock;
+}
+
+export interface ReplicaSync extends ReplicaLookups {
+  /** Loads everything and starts listening. Resolves when the replica is complete. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Resolves when every change committed before the call has been applied to the replica (tests). */
+  settled(): Promise<void>;
+}
+
+export function createReplicaSync(deps: ReplicaSyncDeps): ReplicaSync {
+  const { db, replica, log } = deps;
+  let stopped = false;
+  let pending: PendingChanges = noChanges();
+  let timer: NodeJS.Timeout | null = null;
+  let flushing: Promise<void> = Promise.resolve();
+  const misses = noMisses();
+  const loader = createReplicaLoader({ db, replica, secrets: deps.secrets, log, clock: deps.clock, misses });
+  const listen = createListenConnection({
+    databaseUrl: deps.databaseUrl,
+    log,
+    onNotification(channel, payload) {
+      addNotification(pending, channel, payload);
+      schedule();
+    },
+    onReconnected() {
+      pending.full = true;
+      schedule();
+    },
+    stopped: () => stopped,
+  });
+
+  function schedule(): void {
+    if (timer || stopped) return;
+    timer = setTimeout(() => {
+      timer = null;
+      const work = pending;
+      pending = noChanges();
+      flushing = flushing.then(() => loader.applyChanges(work)).catch((err: unknown) => {
+        log.error({ err }, 'replica reload failed; reloading everything');
+        pending.full = true;
+        setTimeout(schedule, 1000).unref();
+      });
+    }, COALESCE_MS);
+  }
+
+  return {
+    ...createReplicaLookups({ db, replica, loader, misses }),
+    async start() {
+      await listen.connect(); // listen first, so nothing committed during the load is missed
+      await loader.loadAll();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await flushing.catch(() => {});
+      await listen.end();
+    },
+    async settled() {
+      // Every notification committed before the call has arrived after this round trip.
+      await listen.roundTrip();
+      while (timer || pending.full) await new Promise((r) => setTimeout(r, COALESCE_MS));
+      await flushing;
+    },
+  };
+}

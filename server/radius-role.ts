@@ -1,0 +1,109 @@
+/**
+ * The radius role: builds the AAA pipeline on a container and starts it. Order matters: the
+ * replica is loaded before the sockets open (an Access-Request never meets an empty replica), and
+ * on stop the sockets close first, then accounting commits finish, then the replica stops.
+ */
+import type { Container } from '../lib/container.js';
+import type { RunningRole } from '../lib/role.js';
+import { createAccountingWriter } from '../aaa/accounting/accounting-writer.js';
+import { scheduleStaleSessionSweep } from '../aaa/accounting/stale-session-job.js';
+import type { NasControlJob, NasControlResult } from '../lib/jobs.js';
+import { QUEUES } from '../lib/queue.js';
+import { AccessReplica } from '../aaa/replica/access-replica.js';
+import { createReplicaSync, type ReplicaSync } from '../aaa/replica/replica-sync.js';
+import { createRadiusMetrics } from '../aaa/metrics/radius-metrics.js';
+import { createCoaClient } from '../aaa/nas/coa-client.js';
+import { createNasControlProcessor } from '../aaa/nas/nas-control.js';
+import { removeActiveSession } from '../aaa/nas/routeros-api.js';
+import { createStaleSessionCheck } from '../aaa/nas/stale-session-check.js';
+import { createAccessRequestHandler } from '../aaa/pipeline/access-request.js';
+import { createAccountingRequestHandler } from '../aaa/pipeline/accounting-request.js';
+import { createPostAuthLog } from '../aaa/pipeline/post-auth-log.js';
+import { currentDecision } from '../aaa/policy/current-decision.js';
+import { startVoucherUse } from '../billing/access/voucher-access.js';
+import { createRadiusServer } from '../aaa/pipeline/radius-server.js';
+
+export interface RadiusRole extends RunningRole {
+  ports: { authPort: number; acctPort: number };
+  replica: AccessReplica;
+  sync: ReplicaSync;
+  /** Writes the buffered post-auth log rows now (tests, and before a planned stop). */
+  flushPostAuth(): Promise<void>;
+}
+
+export async function startRadiusRole(
+  c: Container,
+  opts: { host?: string; authPort?: number; acctPort?: number; schedule?: boolean } = {},
+): Promise<RadiusRole> {
+  const { config, log: rootLog, db } = c;
+  const log = rootLog.child({ role: 'radius' });
+  const replica = new AccessReplica(c.secrets, config.ISP_TIME_ZONE);
+  const sync = createReplicaSync({ db, databaseUrl: c.databaseUrl, replica, secrets: c.secrets, log, clock: c.clock });
+  await sync.start();
+
+  const metrics = createRadiusMetrics(c.metrics, replica);
+  const postAuth = createPostAuthLog({ db, log, metrics, mode: config.RADIUS_POST_AUTH_LOG });
+  const writer = createAccountingWriter({ db, log, metrics, maxInFlight: config.RADIUS_ACCT_MAX_IN_FLIGHT });
+  const staleAfterMs = config.RADIUS_INTERIM_INTERVAL * config.RADIUS_STALE_INTERVALS * 1000;
+  const server = createRadiusServer({
+    replica,
+    log,
+    metrics,
+    host: opts.host ?? config.RADIUS_HOST,
+    authPort: opts.authPort ?? config.RADIUS_AUTH_PORT,
+    acctPort: opts.acctPort ?? config.RADIUS_ACCT_PORT,
+    handleAccess: createAccessRequestHandler({
+      index: replica,
+      sync,
+      clock: c.clock,
+      postAuth,
+      interimInterval: config.RADIUS_INTERIM_INTERVAL,
+      staleAfterMs,
+      staleSessions: createStaleSessionCheck({ db, secrets: c.secrets, log }),
+      startVoucher: (voucherId, now) => startVoucherUse(db, voucherId, now),
+    }),
+    handleAccounting: createAccountingRequestHandler({ index: replica, writer, metrics }),
+  });
+  const ports = await server.start();
+  const sweep = opts.schedule === false ? null : await scheduleStaleSessionSweep(c, staleAfterMs, log);
+
+  // nas-control: CoA / Disconnect after billing or staff changed a subscription (RFC 5176).
+  const coa = createCoaClient({ log, timeoutMs: 1000, retries: 2 });
+  const processNasControl = createNasControlProcessor({
+    db,
+    secrets: c.secrets,
+    coa,
+    removeActiveSession,
+    log,
+    decide: (id) => currentDecision(replica, id, c.clock.now()),
+  });
+  const nasControl = c.queues.worker<NasControlJob, NasControlResult>(
+    QUEUES.nasControl,
+    async (job) => {
+      // The change that caused the job was committed before it was enqueued: make sure the
+      // replica has applied it, so the decision sent to the NAS is the new one.
+      await sync.settled();
+      return processNasControl(job.data, { isFinal: job.attemptsMade + 1 >= (job.opts.attempts ?? 1), report: (result) => job.updateProgress(result) });
+    },
+    { concurrency: 8 },
+  );
+
+  return {
+    name: 'radius',
+    ports,
+    replica,
+    sync,
+    flushPostAuth: () => postAuth.flush(),
+    async health() {
+      return { ok: true, ...ports, ...replica.sizes };
+    },
+    async stop() {
+      await server.stop();
+      await writer.close();
+      await postAuth.close();
+      await Promise.all([sweep?.close(), nasControl.close()]);
+      await coa.close();
+      await sync.stop();
+    },
+  };
+}
