@@ -59,7 +59,7 @@ test('upgrade mid-period: the unused part of Basic credited, the rest of the per
     kind: 'upgrade',
     effective: '2026-12-11',
     lines: [
-      { description: 'Sisa paket Basic / Unused Basic (21/31 hari)', amount: -101_613 },
+      { description: 'Sisa paket Basic (21/31 hari)', amount: -101_613 },
       { description: 'Paket Premium (21/31 hari)', amount: 169_355 },
     ],
     amount: 67_742,
@@ -174,9 +174,9 @@ test('upgrade after the next period was already invoiced: that period is charged
   const changed = await s.b.engine.changePlan(s.sub.id, s.premium);
   assert.deepEqual(changed.lines, preview.lines);
   assert.deepEqual((await invoiceLines(s.b.db, changed.invoiceId!)).map((l) => [l.description, l.amount, l.plan_id]), [
-    ['Sisa paket Basic / Unused Basic (5/30 hari)', -25_000, s.basic],
+    ['Sisa paket Basic (5/30 hari)', -25_000, s.basic],
     ['Paket Premium (5/30 hari)', 41_667, s.premium],
-    ['Paket Basic (01/12/2026 – 31/12/2026) sudah ditagih / already billed', -150_000, s.basic],
+    ['Paket Basic (01/12/2026 – 31/12/2026) sudah ditagih', -150_000, s.basic],
     ['Paket Premium (01/12/2026 – 31/12/2026)', 250_000, s.premium],
   ]);
   assert.equal((await s.b.db('invoices').where({ id: changed.invoiceId }).first('total')).total, 116_667);
@@ -255,4 +255,17 @@ test('refused: the same plan, a plan not on sale, a terminated subscription', as
   await assert.rejects(s.b.engine.changePlan(s.sub.id, s.premium), code('subscription_not_found'));
   assert.equal((await invoicesOfSubscription(s.b.db, s.sub.id)).length, 1);
   assert.deepEqual(await s.b.nasControlJobs(), []);
+});
+
+test('an English-speaking customer gets the plan-change lines in English only, an Indonesian one in Indonesian only', async (t) => {
+  const s = await setup(t);
+  await s.b.db('customers').where({ id: s.sub.customerId }).update({ locale: 'en' });
+  s.b.setDay('2026-11-26');
+  const changed = await s.b.engine.changePlan(s.sub.id, s.premium);
+  assert.deepEqual((await invoiceLines(s.b.db, changed.invoiceId!)).map((l) => l.description), [
+    'Unused Basic (5/30 days)',
+    'Plan Premium (5/30 days)',
+    'Plan Basic (01/12/2026 – 31/12/2026) already billed',
+    'Plan Premium (01/12/2026 – 31/12/2026)',
+  ]);
 });

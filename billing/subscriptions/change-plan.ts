@@ -15,6 +15,7 @@ import type { Knex } from '../../lib/db.js';
 import { AppError } from '../../lib/errors.js';
 import { prorate } from '../../lib/money.js';
 import type { Effects } from '../use-case/effects.js';
+import { lineText } from '../invoices/line-text.js';
 import { lockCustomer } from '../ledger/customer-balance.js';
 import { issueInvoice } from '../ledger/issue-invoices.js';
 import { addDays, daysBetween, localDate, periodContaining, periodSpan, type BillingCycle } from '../plans/billing-period.js';
@@ -49,7 +50,8 @@ export interface BilledAhead {
 
 interface QuoteLine { description: string; amount: number; planId: number | null; periodStart: string; periodEnd: string }
 
-function quote(from: PlanRow, to: PlanRow, period: { start: string; end: string }, today: string, ahead: BilledAhead[]): Omit<PlanQuote, 'lines'> & { lines: QuoteLine[] } {
+function quote(from: PlanRow, to: PlanRow, period: { start: string; end: string }, today: string, ahead: BilledAhead[], locale: string): Omit<PlanQuote, 'lines'> & { lines: QuoteLine[] } {
+  const text = lineText(locale);
   if (to.price <= from.price) {
     // The periods already invoiced stay as billed: the new plan starts after the last of them.
     const effective = ahead.reduce((end, a) => (a.end > end ? a.end : end), period.end);
@@ -58,14 +60,14 @@ function quote(from: PlanRow, to: PlanRow, period: { start: string; end: string 
   const left = daysBetween(today, period.end);
   const total = daysBetween(period.start, period.end);
   const lines: QuoteLine[] = [
-    { description: `Sisa paket ${from.name} / Unused ${from.name} (${left}/${total} hari)`, amount: -prorate(from.price, left, total), planId: from.id, periodStart: today, periodEnd: period.end },
-    { description: `Paket ${to.name} (${left}/${total} hari)`, amount: prorate(to.price, left, total), planId: to.id, periodStart: today, periodEnd: period.end },
+    { description: text.unused(from.name, left, total), amount: -prorate(from.price, left, total), planId: from.id, periodStart: today, periodEnd: period.end },
+    { description: text.plan(to.name, left, total), amount: prorate(to.price, left, total), planId: to.id, periodStart: today, periodEnd: period.end },
   ];
   for (const a of ahead) {
     const span = periodSpan(a.start, a.end);
     lines.push(
-      { description: `Paket ${a.planName} (${span}) sudah ditagih / already billed`, amount: -a.amount, planId: a.planId, periodStart: a.start, periodEnd: a.end },
-      { description: `Paket ${to.name} (${span})`, amount: to.price, planId: to.id, periodStart: a.start, periodEnd: a.end },
+      { description: text.alreadyBilled(a.planName, span), amount: -a.amount, planId: a.planId, periodStart: a.start, periodEnd: a.end },
+      { description: text.planPeriod(to.name, span), amount: to.price, planId: to.id, periodStart: a.start, periodEnd: a.end },
     );
   }
   return { kind: 'upgrade', effective: today, lines, amount: lines.reduce((sum, l) => sum + l.amount, 0) };
@@ -75,8 +77,8 @@ function quote(from: PlanRow, to: PlanRow, period: { start: string; end: string 
  * The quote for moving from `from` to `to` on `today` within `period` [start, end), with the
  * later periods already invoiced (`ahead`, see billedAhead).
  */
-export function quotePlanChange(from: PlanRow, to: PlanRow, period: { start: string; end: string }, today: string, ahead: BilledAhead[] = []): PlanQuote {
-  return shown(quote(from, to, period, today, ahead));
+export function quotePlanChange(from: PlanRow, to: PlanRow, period: { start: string; end: string }, today: string, ahead: BilledAhead[] = [], locale = 'id'): PlanQuote {
+  return shown(quote(from, to, period, today, ahead, locale));
 }
 
 /** A quote as staff see it (the lines without their plan and period). */
@@ -101,7 +103,9 @@ async function billedAhead(db: Knex | Knex.Transaction, subscriptionId: number, 
 async function load(db: Knex | Knex.Transaction, subscriptionId: number, planId: number, timeZone: string) {
   const sub = await db('subscriptions')
     .where({ id: subscriptionId })
-    .first('id', 'customer_id', 'plan_id', 'status', 'billing_type', 'anchor_day', 'service_type', db.raw(`to_char(started_at AT TIME ZONE ?, 'YYYY-MM-DD') AS start_date`, [timeZone]));
+    .first('id', 'customer_id', 'plan_id', 'status', 'billing_type', 'anchor_day', 'service_type', db.raw(`to_char(started_at AT TIME ZONE ?, 'YYYY-MM-DD') AS start_date`, [timeZone]),
+      // The invoice lines are written in the customer's language (line-text.ts).
+      db.raw('(SELECT locale FROM customers c WHERE c.id = subscriptions.customer_id) AS locale'));
   if (!sub || sub.status === 'terminated') throw new AppError('subscription_not_found', 'no such active subscription', 404);
   const plans = (await db('plans').whereIn('id', [sub.plan_id, planId]).select('id', 'name', 'price', 'billing_cycle', 'cycle_days', 'is_active', 'service_type')) as Array<PlanRow & { is_active: boolean; service_type: string }>;
   const from = plans.find((p) => p.id === sub.plan_id)!;
@@ -118,7 +122,7 @@ export async function previewPlanChange(deps: { db: Knex; clock: Clock; timeZone
   const { sub, from, to } = await load(deps.db, subscriptionId, planId, deps.timeZone);
   const today = localDate(deps.clock.now(), deps.timeZone);
   const period = periodContaining(today, from.billing_cycle, sub.anchor_day, sub.start_date, from.cycle_days);
-  return quotePlanChange(from, to, period, today, await billedAhead(deps.db, subscriptionId, period.end));
+  return quotePlanChange(from, to, period, today, await billedAhead(deps.db, subscriptionId, period.end), sub.locale);
 }
 
 /**
@@ -142,7 +146,7 @@ export async function changePlan(
     await trx.raw('SELECT id FROM subscriptions WHERE id = ? FOR UPDATE', [subscriptionId]);
     const { sub, from, to } = await load(trx, subscriptionId, planId, deps.timeZone);
     const period = periodContaining(today, from.billing_cycle, sub.anchor_day, sub.start_date, from.cycle_days);
-    const detailed = quote(from, to, period, today, await billedAhead(trx, subscriptionId, period.end));
+    const detailed = quote(from, to, period, today, await billedAhead(trx, subscriptionId, period.end), sub.locale);
     if (detailed.kind === 'downgrade') {
       await trx('subscriptions').where({ id: subscriptionId }).update({ next_plan_id: to.id, next_plan_effective: detailed.effective, version: trx.raw('version + 1') });
       return { ...shown(detailed), invoiceId: null };

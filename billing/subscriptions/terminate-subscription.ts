@@ -31,6 +31,7 @@ import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import { prorate } from '../../lib/money.js';
 import { allocateCredit } from '../ledger/allocate-credit.js';
 import { creditAdjustment } from '../ledger/credit-adjustment.js';
+import { lineText } from '../invoices/line-text.js';
 import { ledgerBalance, lockCustomer } from '../ledger/customer-balance.js';
 import { issueInvoice } from '../ledger/issue-invoices.js';
 import { voidOnLedger } from '../ledger/void-on-ledger.js';
@@ -86,9 +87,10 @@ export async function terminateSubscription(deps: Pick<UseCaseDeps, 'db' | 'cloc
   const now = deps.clock.now();
   const today = localDate(now, deps.timeZone);
   return deps.effects.transaction(deps.db, async (trx): Promise<TerminateOutcome> => {
-    const owner = await trx('subscriptions').where({ id: input.subscriptionId }).first('customer_id');
+    const owner = await trx('subscriptions as s').join('customers as c', 'c.id', 's.customer_id').where('s.id', input.subscriptionId).first('s.customer_id', 'c.locale');
     if (!owner) return { ok: false, code: 'not_found' };
     const customerId = Number(owner.customer_id);
+    const locale = owner.locale as string;
     await lockCustomer(trx, customerId);
     const sub = await trx('subscriptions as s').join('plans as p', 'p.id', 's.plan_id').where('s.id', input.subscriptionId).forUpdate('s')
       .first('s.id', 's.username', 's.status', 's.status_reason', 's.plan_id', 'p.name as plan_name');
@@ -116,7 +118,7 @@ export async function terminateSubscription(deps: Pick<UseCaseDeps, 'db' | 'cloc
         if (unused > 0) {
           await creditAdjustment(trx, {
             customerId, amount: unused, invoiceId: inv.id, staffUserId: input.actor.staffUserId, at: now,
-            description: `Kredit sisa ${days - used}/${days} hari ${inv.invoice_number ?? `#${inv.id}`} (berhenti langganan / unused days)`,
+            description: lineText(locale).terminationCredit(days - used, days, inv.invoice_number ?? `#${inv.id}`),
           });
           money.credited += unused;
         }

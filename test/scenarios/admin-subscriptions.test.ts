@@ -256,7 +256,7 @@ test('change plan: the preview fragment shows the prorated credit and charge, co
   assert.match(preview.text, /^<section id="plan-preview"/, 'only the fragment');
   const shown = decodeHtml(preview.text);
   assert.match(shown, /data-quote="upgrade"/);
-  assert.match(shown, /Unused Basic 10 \(10\/30 hari\)<\/td><td class="num">-Rp 50\.000/);
+  assert.match(shown, />Sisa paket Basic 10 \(10\/30 hari\)<\/td><td class="num">-Rp 50\.000/);
   assert.match(shown, /Paket Plus 20 \(10\/30 hari\)<\/td><td class="num">Rp 100\.000/);
   assert.match(shown, /data-quote-amount>Rp 50\.000/);
   assert.match(shown, /data-effective>21\/11\/2026/);

@@ -211,8 +211,9 @@ test('terminate: confirmation page, Access-Reject, Disconnect-Request, final inv
   const paidInvoices = await db('invoices').where({ subscription_id: paid.id }).orderBy('id').select('status', 'total');
   assert.deepEqual(paidInvoices.map((i) => [i.status, Number(i.total)]), [['paid', 50_000], ['void', 150_000]]);
   assert.equal(await balance(paid.customerId), 30_000, 'the 6 unused paid days credited');
-  const credit = await db('ledger_entries').where({ customer_id: paid.customerId, entry_type: 'adjustment' }).first('amount');
+  const credit = await db('ledger_entries').where({ customer_id: paid.customerId, entry_type: 'adjustment' }).first('amount', 'description');
   assert.equal(Number(credit.amount), 30_000);
+  assert.match(credit.description, /^Kredit sisa 6\/10 hari .+ \(berhenti langganan\)$/, 'in the customer\'s language only');
 
   // The name is free for a new subscription.
   const again = await newSubscription('henti-utang');
