@@ -1,6 +1,6 @@
 /**
  * Renders console pages: the full page in the admin layout, or only a fragment when htmx asks
- * (`HX-Request`, not a boosted navigation), as DESIGN.md §6 sets out. Every page gets the
+ * (`HX-Request`, not a boosted navigation), as ARCHITECTURE.md ("Conventions") sets out. Every page gets the
  * signed-in staff member, their permissions (for `{{#if (includes @root.permissions "…")}}`),
  * the CSRF token, the language, the ISP time zone and (full pages) the company name as `brand`.
  */

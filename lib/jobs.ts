@@ -1,6 +1,6 @@
 /**
  * Job contracts between roles: what billing and admin put on a queue and what the consumer
- * expects. Billing never imports aaa/ (DESIGN.md §4); it enqueues these.
+ * expects. Billing never imports aaa/ (ARCHITECTURE.md, "Dependency rules"); it enqueues these.
  */
 import type { Queue } from 'bullmq';
 

@@ -1,4 +1,4 @@
-/** What the portal's routes are built from (DESIGN.md §6: dependencies passed in). */
+/** What the portal's routes are built from (ARCHITECTURE.md, "Conventions": dependencies passed in). */
 import type { BillingEngine } from '../billing/engine/engine.js';
 import type { Clock } from '../lib/clock.js';
 import type { Config } from '../lib/config.js';

@@ -59,7 +59,7 @@ const A = {
   klass: dict.attr('Class'),
 };
 
-// A PPPoE Access-Request as RouterOS sends it (RADIUS-NOTES.md), with Message-Authenticator first.
+// A PPPoE Access-Request as RouterOS sends it (ARCHITECTURE.md, "RADIUS and MikroTik facts"), with Message-Authenticator first.
 const requestAuthenticator = Buffer.from('6a0f1e2d3c4b5a69788796a5b4c3d2e1', 'hex');
 const request = new PacketWriter()
   .reset(Code.AccessRequest, 77, requestAuthenticator)

@@ -22,6 +22,9 @@ import { createDashboardRoutes } from '../admin/dashboard/routes.js';
 import type { AdminDeps } from '../admin/deps.js';
 import { createNasRoutes } from '../admin/nas/routes.js';
 import { createDeviceRoutes } from '../admin/devices/routes.js';
+import { createLiveRoutes } from '../admin/network/live-routes.js';
+import { createLiveTrafficRoutes } from '../admin/subscriptions/live-traffic-routes.js';
+import { createNetworkMapRoutes } from '../admin/network/map-routes.js';
 import { createSubscriptionRoutes } from '../admin/subscriptions/routes.js';
 import { createPlanRoutes } from '../admin/plans/routes.js';
 import { createStaffRoutes } from '../admin/staff/routes.js';
@@ -48,7 +51,7 @@ export function createAdminRouter(deps: AdminDeps): Router<AdminState> {
     createAuthRoutes, createDashboardRoutes, createCustomerRoutes, createSubscriptionRoutes, createSessionRoutes, createPlanRoutes,
     createNasRoutes, createInvoiceRoutes, createPaymentRoutes, createVoucherRoutes, createTicketRoutes, createReportRoutes,
     createDunningRoutes, createTemplateRoutes, createSettingsRoutes, createStaffRoutes, createAuditRoutes, createAlertRoutes, createImportRoutes, createPortalAccountRoutes,
-    createSubscriptionListRoutes, createBulkRoutes, createBroadcastRoutes, createDeviceRoutes,
+    createSubscriptionListRoutes, createBulkRoutes, createBroadcastRoutes, createDeviceRoutes, createNetworkMapRoutes, createLiveRoutes, createLiveTrafficRoutes,
   ];
   for (const make of screens) {
     root.use(make(deps).routes());

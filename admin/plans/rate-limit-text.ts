@@ -1,8 +1,8 @@
 /**
  * A Mikrotik-Rate-Limit shown the way a subscriber thinks of it: download and upload. In the
  * RouterOS syntax rx is what the client uploads and tx what it downloads (seen from the router),
- * which staff often get backwards; rates are bits per second, not bytes (RADIUS-NOTES.md,
- * lib/routeros/rate-limit.ts).
+ * which staff often get backwards; rates are bits per second, not bytes (ARCHITECTURE.md,
+ * "RADIUS and MikroTik facts"; lib/routeros/rate-limit.ts).
  */
 import { parseRateLimit, type RatePair } from '../../lib/routeros/rate-limit.js';
 

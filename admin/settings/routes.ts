@@ -19,6 +19,7 @@ import type { AdminDeps } from '../deps.js';
 import { formBody } from '../../lib/http/request.js';
 import { aaaFormValues, loadAaaSettingsForm, MESSAGE_KEYS, saveAaaSettings } from './aaa-settings-form.js';
 import { companyFormValues, loadCompanySettings, saveCompanySettings } from './company-settings.js';
+import { loadMapSettings, saveMapSettings } from '../../network/map/map-settings.js';
 import { addDemoDataRoutes } from './demo-data-routes.js';
 import { checkGateway, loadArea, providerView, saveProvider, sendTestMessage, type ProviderView } from './integration-settings.js';
 
@@ -47,9 +48,11 @@ export function createSettingsRoutes(deps: AdminDeps): Router<AdminState> {
 
   async function companyPage(ctx: Ctx, extra: Record<string, unknown> = {}): Promise<void> {
     const { settings, version: v } = await loadCompanySettings(deps.db);
+    const map = await loadMapSettings(deps.db);
     deps.render(ctx, 'admin/settings/company', {
       title: t(ctx.state.locale, 'settings.title'), section: 'company', values: companyFormValues(settings), version: v,
-      tz: await timeZoneFacts(), saved: ctx.query.saved, bankRows: Array.from({ length: BANK_ACCOUNTS_MAX }, (_, i) => i), ...extra,
+      tz: await timeZoneFacts(), saved: ctx.query.saved, bankRows: Array.from({ length: BANK_ACCOUNTS_MAX }, (_, i) => i),
+      map: { values: map.settings, version: map.version }, ...extra,
     });
   }
 
@@ -61,6 +64,15 @@ export function createSettingsRoutes(deps: AdminDeps): Router<AdminState> {
     if (result.ok) return ctx.redirect('/admin/settings?saved=1');
     ctx.status = result.code === 'stale' ? 409 : 422;
     await companyPage(ctx, { values: input, version: input.version, errors: result.code === 'invalid' ? result.errors : {}, stale: result.code === 'stale' });
+  });
+
+  // The network map's tiles (network/map/map-settings.ts), a card of the company page.
+  r.post('/admin/settings/map', ...perm, async (ctx) => {
+    const input = formBody(ctx);
+    const result = await saveMapSettings(deps.db, actorOf(ctx), version(input.mapVersion), input);
+    if (result.ok) return ctx.redirect('/admin/settings?saved=1#map');
+    ctx.status = result.code === 'stale' ? 409 : 422;
+    await companyPage(ctx, { map: { values: input, version: input.mapVersion, errors: result.code === 'invalid' ? result.errors : {}, stale: result.code === 'stale' } });
   });
 
   async function accessPage(ctx: Ctx, extra: Record<string, unknown> = {}): Promise<void> {

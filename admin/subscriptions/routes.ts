@@ -92,7 +92,7 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
     await requireInScope(deps.db, ctx.state.staff!.scope, 'subscriptions', id);
     const detail = await subscriptionDetail(deps.db, id, today(), pageParam(ctx.query.page));
     if (!detail) throw new AppError('not_found', 'not_found', 404);
-    deps.render(ctx, 'admin/subscriptions/show', { title: detail.subscription.username, ...detail, router: await router.latest(id), ...extra }, 'partials/admin/subscription-sessions');
+    deps.render(ctx, 'admin/subscriptions/show', { title: detail.subscription.username, sse: true, ...detail, router: await router.latest(id), ...extra }, 'partials/admin/subscription-sessions');
   }
 
   // The router block alone: the page asks again every few seconds while the router has not answered.

@@ -1,6 +1,6 @@
 /**
  * A staff member disconnects a subscriber now: every open session of a subscription, or one
- * session from the live sessions list. Billing does not talk to routers (DESIGN.md §4): this
+ * session from the live sessions list. Billing does not talk to routers (ARCHITECTURE.md, "Dependency rules"): this
  * queues a `nas-control` job with `disconnect: true` after the audit row commits, and the radius
  * role sends a Disconnect-Request (RFC 5176 §3.1) to the NAS holding each session, with the
  * RouterOS API as fallback and a staff alert when both fail (aaa/nas/nas-control.ts). The

@@ -1,5 +1,5 @@
 /**
- * Side effects of a billing transaction that must happen only after it commits (DESIGN.md §6):
+ * Side effects of a billing transaction that must happen only after it commits (ARCHITECTURE.md, "Conventions"):
  * nas-control jobs for subscriptions whose access changed, and a nudge to the notification
  * dispatcher. State changes run in `effects.transaction`, push here, and what they pushed is
  * kept only when that transaction commits (a rolled-back suspension must not reach the router:

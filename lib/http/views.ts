@@ -3,7 +3,7 @@
  * views/layouts/, fragments from views/partials/ usable as `{{> admin/customer-rows}}`.
  * Templates are compiled once and cached (in production; re-read in development). Handlebars
  * escapes every {{value}}, so data can never become markup. No HTML is built in TypeScript
- * strings (DESIGN.md §6).
+ * strings (ARCHITECTURE.md, "Conventions").
  *
  * Helpers every template has:
  * - `{{t "key"}}`: the text in the page's language (`locale` in the root data, default `id`);

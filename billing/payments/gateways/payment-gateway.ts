@@ -2,7 +2,7 @@
  * One interface for online payment gateways, so Tripay or Duitku can be added as one file each.
  * Money is integer rupiah. A gateway never touches the database: billing stores what it returns.
  *
- * The flow (DESIGN.md §3): createPayment → the customer pays on the gateway's page → the gateway
+ * The flow (ARCHITECTURE.md, "Payment flow"): createPayment → the customer pays on the gateway's page → the gateway
  * POSTs a notification → verifyNotification (signature, raw body) → stored in the inbox →
  * a worker asks fetchStatus for the authoritative state → billing records the payment.
  */
