@@ -47,15 +47,23 @@ export function createBroadcastRoutes(deps: AdminDeps): Router<AdminState> {
     await compose(ctx, { message: '', filter: parseSubscriptionFilter(ctx.query) });
   });
 
-  /** The preview (200), or the form again with what is wrong (422). */
-  r.post('/admin/broadcasts/preview', ...guard('broadcasts.send'), async (ctx) => {
+  /** The form's values and their audience, or null after showing the form again with what is wrong (422). */
+  const readValid = async (ctx: Ctx) => {
     const values = read(ctx);
     const error = checkMessage(values.message) ?? (deps.engine.channels.whatsapp ? null : 'no_whatsapp');
     if (error) {
       ctx.status = 422;
-      return compose(ctx, values, { error });
+      await compose(ctx, values, { error });
+      return null;
     }
-    const audience = await broadcastAudience(deps.db, values.filter, ctx.state.staff!.scope);
+    return { values, audience: await broadcastAudience(deps.db, values.filter, ctx.state.staff!.scope) };
+  };
+
+  /** The preview (200), or the form again with what is wrong (422). */
+  r.post('/admin/broadcasts/preview', ...guard('broadcasts.send'), async (ctx) => {
+    const valid = await readValid(ctx);
+    if (!valid) return;
+    const { values, audience } = valid;
     deps.render(ctx, 'admin/broadcasts/preview', {
       title: t(ctx.state.locale, 'broadcasts.preview'), message: values.message, filter: values.filter,
       hidden: Object.entries(filterParams(values.filter)).map(([name, value]) => ({ name, value })),
@@ -66,13 +74,9 @@ export function createBroadcastRoutes(deps: AdminDeps): Router<AdminState> {
   });
 
   r.post('/admin/broadcasts', ...guard('broadcasts.send'), async (ctx) => {
-    const values = read(ctx);
-    const error = checkMessage(values.message) ?? (deps.engine.channels.whatsapp ? null : 'no_whatsapp');
-    if (error) {
-      ctx.status = 422;
-      return compose(ctx, values, { error });
-    }
-    const audience = await broadcastAudience(deps.db, values.filter, ctx.state.staff!.scope);
+    const valid = await readValid(ctx);
+    if (!valid) return;
+    const { values, audience } = valid;
     if (!audience.members.length) {
       ctx.status = 422;
       return compose(ctx, values, { error: 'no_recipients' });
