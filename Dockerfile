@@ -6,6 +6,10 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     RADIUS_HOST=0.0.0.0
 
+# fping: the worker's device prober (network/ping/) sends ICMP from one process; Debian installs it
+# with the raw-socket capability, so it runs as the unprivileged `node` user below.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends fping && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Runtime dependencies only: TypeScript runs through tsx (a runtime dependency), no build step.

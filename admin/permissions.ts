@@ -51,6 +51,8 @@ export const PERMISSIONS = [
   'devices.view',
   /** Add, edit and delete devices, their SNMP credentials and where subscriptions hang off them. */
   'devices.edit',
+  /** The live dashboard (/admin/network/live) and subscribers' live traffic from their router (admin, technician). */
+  'network.live',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -65,7 +67,7 @@ const VIEW: Permission[] = ['dashboard.view', 'customers.view', 'invoices.view',
 const ROLE_PERMISSIONS: Record<StaffRole, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
   cashier: new Set<Permission>([...VIEW, 'customers.edit', 'payments.record', 'invoices.send', 'vouchers.manage', 'reports.view', 'tickets.edit', 'alerts.acknowledge']),
-  technician: new Set<Permission>([...VIEW, 'subscriptions.edit', 'subscriptions.suspend', 'sessions.disconnect', 'nas.edit', 'tickets.edit', 'alerts.acknowledge', 'devices.edit']),
+  technician: new Set<Permission>([...VIEW, 'subscriptions.edit', 'subscriptions.suspend', 'sessions.disconnect', 'nas.edit', 'tickets.edit', 'alerts.acknowledge', 'devices.edit', 'network.live']),
   viewer: new Set<Permission>(VIEW),
   collector: new Set<Permission>(['customers.view', 'invoices.view', 'payments.view', 'payments.record']),
 };

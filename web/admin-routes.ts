@@ -25,6 +25,7 @@ import { createDeviceRoutes } from '../admin/devices/routes.js';
 import { createLiveRoutes } from '../admin/network/live-routes.js';
 import { createLiveTrafficRoutes } from '../admin/subscriptions/live-traffic-routes.js';
 import { createNetworkMapRoutes } from '../admin/network/map-routes.js';
+import { createOutageRoutes } from '../admin/network/outage-routes.js';
 import { createSubscriptionRoutes } from '../admin/subscriptions/routes.js';
 import { createPlanRoutes } from '../admin/plans/routes.js';
 import { createStaffRoutes } from '../admin/staff/routes.js';
@@ -51,7 +52,7 @@ export function createAdminRouter(deps: AdminDeps): Router<AdminState> {
     createAuthRoutes, createDashboardRoutes, createCustomerRoutes, createSubscriptionRoutes, createSessionRoutes, createPlanRoutes,
     createNasRoutes, createInvoiceRoutes, createPaymentRoutes, createVoucherRoutes, createTicketRoutes, createReportRoutes,
     createDunningRoutes, createTemplateRoutes, createSettingsRoutes, createStaffRoutes, createAuditRoutes, createAlertRoutes, createImportRoutes, createPortalAccountRoutes,
-    createSubscriptionListRoutes, createBulkRoutes, createBroadcastRoutes, createDeviceRoutes, createNetworkMapRoutes, createLiveRoutes, createLiveTrafficRoutes,
+    createSubscriptionListRoutes, createBulkRoutes, createBroadcastRoutes, createDeviceRoutes, createNetworkMapRoutes, createOutageRoutes, createLiveRoutes, createLiveTrafficRoutes,
   ];
   for (const make of screens) {
     root.use(make(deps).routes());

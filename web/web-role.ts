@@ -27,6 +27,8 @@ const PUBLIC_DIR = fileURLToPath(new URL('../public', import.meta.url));
 const HTMX_DIR = path.dirname(createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js'));
 // Chart.js (the console's dashboard and reports), likewise served by us.
 const CHARTJS_DIR = path.dirname(createRequire(import.meta.url).resolve('chart.js')); // dist/: chart.umd.min.js
+// Leaflet (the network map: admin/network/map-routes.ts), likewise served by us.
+const LEAFLET_DIR = path.dirname(createRequire(import.meta.url).resolve('leaflet')); // dist/: leaflet.js, leaflet.css, images/
 
 export function startWebRole(c: Container, http: HttpServer, engine: BillingEngine): RunningRole {
   const views = createViews({ cache: c.config.NODE_ENV === 'production' });
@@ -34,6 +36,7 @@ export function startWebRole(c: Container, http: HttpServer, engine: BillingEngi
   http.app.use(mount('/static', serve(path.resolve(PUBLIC_DIR), { maxage: 24 * 3600 * 1000 })));
   http.app.use(mount('/static/vendor/htmx', serve(HTMX_DIR, { maxage: 24 * 3600 * 1000 })));
   http.app.use(mount('/static/vendor/chartjs', serve(CHARTJS_DIR, { maxage: 24 * 3600 * 1000 })));
+  http.app.use(mount('/static/vendor/leaflet', serve(LEAFLET_DIR, { maxage: 24 * 3600 * 1000 })));
   const webhooks = createWebhookRouter({
     db: c.db,
     clock: c.clock,

@@ -25,6 +25,8 @@ export function createDashboardRoutes(deps: AdminDeps): Router<AdminState> {
     deps.render(ctx, 'admin/dashboard', {
       title: t(ctx.state.locale, 'nav.dashboard'),
       figures,
+      // The drift column only once some router is reconciled (a NAS with RouterOS API credentials).
+      enforcementShown: drift.size > 0,
       online,
       revenue,
       staleMinutes: (2 * deps.config.RADIUS_INTERIM_INTERVAL) / 60,

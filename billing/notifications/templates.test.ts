@@ -19,6 +19,8 @@ const params = {
   minutes: '5',
   link: 'https://billing.netdesa.id/portal/account/login/link/Yx3kQ',
   days: '14',
+  since: '7 Desember 2026 14.05',
+  until: '7 Desember 2026 18.40',
 };
 
 describe('built-in templates', () => {
@@ -53,6 +55,14 @@ describe('built-in templates', () => {
         if (['invoice_issued', 'payment_reminder', 'payment_received', 'suspended'].includes(name)) assert.ok(r.text.includes('Rp 150.000'), `${locale}/${name} amount`);
       }
     }
+  });
+
+  test('an outage notice says since when, and when it ended', () => {
+    const started = renderTemplate('outage_started', 'id', params);
+    assert.equal(started.subject, 'Gangguan jaringan di area Anda');
+    assert.match(started.text, /gangguan jaringan di area Anda sejak 7 Desember 2026 14\.05\./);
+    const ended = renderTemplate('outage_ended', 'en', { ...params, since: '7 December 2026 14:05', until: '7 December 2026 18:40' });
+    assert.match(ended.text, /The network outage in your area since 7 December 2026 14:05 ended at 7 December 2026 18:40\./);
   });
 
   test('optional params that are absent leave no empty lines or dangling words', () => {

@@ -24,15 +24,24 @@ import type Koa from 'koa';
 /** base64 SHA-256 of `window.print()`, the print pages' one inline handler. */
 const PRINT_HANDLER = "'sha256-MguIPR6qNR8D3B+eAlK+bIRTZe8t3wkOY4B/56Me9FU='";
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-hashes' ${PRINT_HANDLER}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * The policy, with `imgSources` (CSP host-sources such as `https://tile.openstreetmap.org`) added
+ * to img-src: the network map sets it on its own page for the map tile host configured in the
+ * settings (admin/network/map-routes.ts); every other page gets CONTENT_SECURITY_POLICY.
+ */
+export function contentSecurityPolicy(opts: { imgSources?: readonly string[] } = {}): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'unsafe-hashes' ${PRINT_HANDLER}`,
+    "style-src 'self' 'unsafe-inline'",
+    ["img-src 'self' data:", ...(opts.imgSources ?? [])].join(' '),
+    "object-src 'none'",
+    "base-uri 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 /** One year, in seconds (RFC 6797 §6.1.1 max-age). */
 const HSTS_MAX_AGE = 365 * 24 * 3600;

@@ -4,6 +4,7 @@
  */
 import type Router from '@koa/router';
 import { t } from '../../lib/i18n.js';
+import { openOutageSince } from '../../network/alerts/area-outage.js';
 import type { PortalState } from '../context.js';
 import { HOME, invoicePath, type AccountKit } from './account-kit.js';
 import { accountHome, listPayments, usageChart } from './account-data.js';
@@ -13,7 +14,9 @@ export function addHomeRoutes(r: Router<PortalState>, kit: AccountKit): void {
 
   r.get(HOME, ...account(async (ctx) => {
     const home = await accountHome(deps.db, ctx.state.customer.id);
+    const outageSince = await openOutageSince(deps.db, ctx.state.customer.id);
     page(ctx, 'home', {
+      outageSince,
       // The ledger balance is negative while something is owed (the amount due says it); only credit is shown.
       title: t(ctx.state.locale, 'portal.account.home.heading'), ...home, credit: Math.max(0, home.balance), passwordSaved: ctx.query.saved === 'password',
       owedInvoices: home.owedInvoices.map((i) => ({ ...i, href: invoicePath(String(i.invoice_number)) })),

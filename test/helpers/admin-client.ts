@@ -17,6 +17,11 @@ export interface AdminClient {
   post(path: string, form: Record<string, string | null>, headers?: Record<string, string>): Promise<AdminResponse>;
   /** POST /admin/login; the response (302 on success). */
   signIn(username: string, password: string): Promise<AdminResponse>;
+  /**
+   * A GET whose body is left unread (an event stream): the raw Response with this client's
+   * cookies; abort `signal` to disconnect.
+   */
+  open(path: string, signal?: AbortSignal, headers?: Record<string, string>): Promise<Response>;
   /** The CSRF token of the last page that carried one. */
   csrf: string | null;
 }
@@ -55,6 +60,12 @@ export function adminClient(baseUrl: string): AdminClient {
       const withToken = '_csrf' in form ? form : { ...form, _csrf: client.csrf };
       for (const [k, v] of Object.entries(withToken)) if (v !== null && v !== undefined) body.set(k, v);
       return request('POST', path, body, headers);
+    },
+    open(path, signal, headers = {}) {
+      return fetch(`${baseUrl}${path}`, {
+        redirect: 'manual', signal,
+        headers: { ...(cookies.size ? { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : {}), ...headers },
+      });
     },
     signIn(username, password) {
       cookies = new Map([...cookies].filter(([k]) => k !== 'isp_staff'));

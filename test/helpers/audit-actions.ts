@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SOURCES = ['aaa', 'admin', 'billing', 'lib', 'portal', 'scripts'];
+const SOURCES = ['aaa', 'admin', 'billing', 'lib', 'network', 'portal', 'scripts', 'server', 'web'];
 
 function sourceFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

@@ -19,6 +19,9 @@
  * - `printMenus`: further menus that answer `print` only (e.g. `/ppp/secret`, `/ppp/profile`
  *   for an import), with the same queries and `.proplist`; their items get `.id`s too.
  * - `silent`: accept connections, never answer (a hung router).
+ * - `/interface/monitor-traffic =interface=<name> =once=`: one `!re` with `name`,
+ *   `rx-bits-per-second` and `tx-bits-per-second` from `traffic` (live state); an interface not
+ *   there is trapped `no such item` (MikroTik manual "Interface" → traffic monitor).
  */
 import { startApiServer } from '../../simulator/routeros-api/api-server.js';
 import { parseCommand, printReplies, trap, type Item } from '../../simulator/routeros-api/wire.js';
@@ -37,6 +40,8 @@ export interface FakeRouterOsOptions {
   identity?: string;
   /** Read-only menus by path (`/ppp/secret`): `print` answers their items, anything else is trapped. */
   printMenus?: Record<string, Item[]>;
+  /** `/interface/monitor-traffic` rates by interface name (`<pppoe-user>`), bits per second. */
+  traffic?: Record<string, { rx: number; tx: number }>;
 }
 
 export interface FakeRouterOs {
@@ -45,6 +50,8 @@ export interface FakeRouterOs {
   menus: { '/ppp/active': Item[]; '/ip/hotspot/active': Item[] };
   /** Live state of the `printMenus` by path: push or splice items between requests (they get no `.id` then unless given one). */
   readOnlyMenus: Map<string, Item[]>;
+  /** Live state of `/interface/monitor-traffic` by interface name: set or delete between requests. */
+  traffic: Map<string, { rx: number; tx: number }>;
   /** Every sentence received, passwords replaced by `***`. */
   sentences: string[][];
   logins: { ok: number; failed: number };
@@ -65,6 +72,7 @@ export async function startFakeRouterOs(opts: FakeRouterOsOptions = {}): Promise
   const printMenus = new Map(Object.entries(opts.printMenus ?? {}).map(([path, items]) => [path, items.map(withId)]));
   const sentences: string[][] = [];
   const logins = { ok: 0, failed: 0 };
+  const traffic = new Map(Object.entries(opts.traffic ?? {}));
 
   function execute(words: string[], state: { loggedIn: boolean }): string[][] {
     const cmd = parseCommand(words);
@@ -82,6 +90,12 @@ export async function startFakeRouterOs(opts: FakeRouterOsOptions = {}): Promise
     }
     if (!state.loggedIn) return trap('not logged in', 0);
     if (command === '/system/identity/print') return [['!re', `=name=${opts.identity ?? 'MikroTik'}`], ['!done']];
+    if (command === '/interface/monitor-traffic') {
+      const name = attrs.get('interface') ?? '';
+      const rates = traffic.get(name);
+      if (!rates) return trap('no such item', 1);
+      return [['!re', `=name=${name}`, `=rx-bits-per-second=${rates.rx}`, `=tx-bits-per-second=${rates.tx}`], ['!done']];
+    }
 
     const slash = command.lastIndexOf('/');
     const menu = command.slice(0, slash) as Menu;
@@ -107,5 +121,5 @@ export async function startFakeRouterOs(opts: FakeRouterOsOptions = {}): Promise
     execute: (words, session) => execute(words, session),
   });
 
-  return { port: server.port, menus, readOnlyMenus: printMenus, sentences, logins, connections: server.connections, close: server.close };
+  return { port: server.port, menus, readOnlyMenus: printMenus, traffic, sentences, logins, connections: server.connections, close: server.close };
 }
