@@ -37,6 +37,8 @@ export interface PlanListRow {
   framed_pool: string | null;
   mikrotik_group: string | null;
   simultaneous_use: number;
+  /** Hours of outage tolerated before the SLA credit (billing/plans/sla-credit.ts); null: no SLA credit. */
+  sla_threshold_hours: number | null;
   is_active: boolean;
   created_at: Date;
   subscribers: number;
@@ -69,7 +71,7 @@ export async function listPlans(db: Knex, query: PlanListQuery, pageSize = PAGE_
   const order = { name: 'p.name', price: 'p.price', subscribers: 'subscribers', created: 'p.created_at' }[query.sort];
   const rows = await filtered(db, query)
     .select('p.id', 'p.name', 'p.description', 'p.service_type', 'p.price', 'p.billing_cycle', 'p.cycle_days', 'p.rate_limit', 'p.quota_bytes',
-      'p.fup_rate_limit', 'p.framed_pool', 'p.mikrotik_group', 'p.simultaneous_use', 'p.is_active', 'p.created_at', db.raw(`${SUBSCRIBERS} AS subscribers`))
+      'p.fup_rate_limit', 'p.framed_pool', 'p.mikrotik_group', 'p.simultaneous_use', 'p.sla_threshold_hours', 'p.is_active', 'p.created_at', db.raw(`${SUBSCRIBERS} AS subscribers`))
     .orderBy(order, query.dir)
     .orderBy('p.id', query.dir)
     .limit(pageSize)

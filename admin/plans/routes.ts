@@ -57,7 +57,8 @@ export function createPlanRoutes(deps: AdminDeps): Router<AdminState> {
     deps.render(ctx, 'admin/plans/list', {
       title: t(ctx.state.locale, 'nav.plans'),
       query,
-      list: { ...list, rows: list.rows.map((row) => ({ ...row, rate: describeRateLimit(row.rate_limit) })) },
+      // `sla` as text, so a threshold of 0 hours still shows (Handlebars treats 0 as false).
+      list: { ...list, rows: list.rows.map((row) => ({ ...row, rate: describeRateLimit(row.rate_limit), sla: row.sla_threshold_hours === null ? null : String(row.sla_threshold_hours) })) },
       saved: SAVED.has(queryValue(ctx.query.saved, 20)) ? queryValue(ctx.query.saved, 20) : null,
       told: Number.parseInt(queryValue(ctx.query.told, 9), 10) || 0,
       ...listLinks({ query, list, sorts: PLAN_SORTS, params: params, csvPath: '/admin/plans.csv' }),

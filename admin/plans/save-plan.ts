@@ -9,6 +9,8 @@
  * rate, quota), subscribers online on the plan also get a nas-control job after commit: a
  * CoA-Request with the new Mikrotik-Rate-Limit (RFC 5176), so they need not reconnect. Pool, PPP
  * profile and timeouts apply from the next login (a CoA cannot move a live session's address).
+ * `sla_threshold_hours` is the hours of outage the plan tolerates before the hours above it are
+ * credited pro rata (billing/plans/sla-credit.ts); empty: the plan gives no SLA credit.
  */
 import { z } from 'zod';
 import { isValidRateLimit } from '../../lib/routeros/rate-limit.js';
@@ -20,17 +22,21 @@ import { setActive } from './set-active.js';
 
 /** Largest price accepted: a trillion rupiah (well inside a safe integer). */
 const MAX_PRICE = 1_000_000_000_000;
+/** Most hours of outage a plan may tolerate before its SLA credit starts: 30 days (the column allows more). */
+export const MAX_SLA_THRESHOLD_HOURS = 720;
 const GIB = 2 ** 30;
 
 export const PLAN_FIELDS = [
   'name', 'description', 'service_type', 'price', 'billing_cycle', 'cycle_days', 'rate_limit', 'quota_gib', 'fup_rate_limit',
   'soft_limit_rate_limit', 'framed_pool', 'mikrotik_group', 'session_timeout', 'idle_timeout', 'simultaneous_use',
+  'sla_threshold_hours',
 ] as const;
 export type PlanFormValues = Record<(typeof PLAN_FIELDS)[number], string>;
 
 export const EMPTY_PLAN: PlanFormValues = {
   name: '', description: '', service_type: 'pppoe', price: '', billing_cycle: 'monthly', cycle_days: '', rate_limit: '', quota_gib: '',
   fup_rate_limit: '', soft_limit_rate_limit: '', framed_pool: '', mikrotik_group: '', session_timeout: '', idle_timeout: '', simultaneous_use: '1',
+  sla_threshold_hours: '',
 };
 
 const nullIfEmpty = (v: string): string | null => (v === '' ? null : v);
@@ -74,6 +80,9 @@ export const planForm = z.object({
   session_timeout: optionalNumber(60, 31_536_000),
   idle_timeout: optionalNumber(60, 31_536_000),
   simultaneous_use: z.string().trim().refine(wholeNumber(1, 100), 'error.plans.number').transform(Number),
+  // Whole hours of outage tolerated; empty: no SLA credit (null).
+  sla_threshold_hours: z.string().trim().refine((v) => v === '' || wholeNumber(0, MAX_SLA_THRESHOLD_HOURS)(v), 'error.plans.sla_threshold_hours')
+    .transform((v) => (v === '' ? null : Number(v))),
 }).superRefine((v, ctx) => {
   if (v.billing_cycle === 'days' && v.cycle_days === null) ctx.addIssue({ code: 'custom', path: ['cycle_days'], message: 'error.plans.cycle_days' });
   // The fair-usage rate applies once the quota is used up (aaa/policy/decide.ts): no quota, no use.
@@ -89,7 +98,7 @@ function columnsOf(v: z.output<typeof planForm>): PlanColumns {
     cycle_days: v.billing_cycle === 'days' ? v.cycle_days : null, rate_limit: v.rate_limit,
     quota_bytes: v.quota_gib === null ? null : Math.round(v.quota_gib * GIB), fup_rate_limit: v.fup_rate_limit, soft_limit_rate_limit: v.soft_limit_rate_limit,
     framed_pool: v.framed_pool, mikrotik_group: v.mikrotik_group, session_timeout: v.session_timeout, idle_timeout: v.idle_timeout,
-    simultaneous_use: v.simultaneous_use,
+    simultaneous_use: v.simultaneous_use, sla_threshold_hours: v.sla_threshold_hours,
   };
 }
 
@@ -103,6 +112,7 @@ export function formValuesOf(row: Record<string, unknown>): PlanFormValues {
     cycle_days: s(row.cycle_days), rate_limit: s(row.rate_limit), quota_gib: row.quota_bytes == null ? '' : String(Number((Number(row.quota_bytes) / GIB).toFixed(3))),
     fup_rate_limit: s(row.fup_rate_limit), soft_limit_rate_limit: s(row.soft_limit_rate_limit), framed_pool: s(row.framed_pool),
     mikrotik_group: s(row.mikrotik_group), session_timeout: s(row.session_timeout), idle_timeout: s(row.idle_timeout), simultaneous_use: s(row.simultaneous_use),
+    sla_threshold_hours: s(row.sla_threshold_hours),
   };
 }
 
@@ -112,7 +122,7 @@ export function formInput(body: Record<string, string>): PlanFormValues {
 }
 
 const AUDITED = ['name', 'description', 'service_type', 'price', 'billing_cycle', 'cycle_days', 'rate_limit', 'quota_bytes', 'fup_rate_limit',
-  'soft_limit_rate_limit', 'framed_pool', 'mikrotik_group', 'session_timeout', 'idle_timeout', 'simultaneous_use', 'is_active'] as const;
+  'soft_limit_rate_limit', 'framed_pool', 'mikrotik_group', 'session_timeout', 'idle_timeout', 'simultaneous_use', 'sla_threshold_hours', 'is_active'] as const;
 const pick = (row: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(AUDITED.map((k) => [k, row[k] ?? null]));
 /** Columns whose change alters a live session's speed (what a CoA can carry). */
 const SPEED = ['rate_limit', 'fup_rate_limit', 'soft_limit_rate_limit', 'quota_bytes'] as const;

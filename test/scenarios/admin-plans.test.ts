@@ -2,7 +2,8 @@
  * The plans screen against the real database and Redis: who may see and change plans, the list's
  * search, filters, sorting and CSV, "150.000" as a price, field errors with what was typed, stale
  * edits refused, deactivating and deleting (a plan with subscribers cannot be deleted), the audit
- * trail, and, on the whole product, a speed change reaching the radius role and the router.
+ * trail, the SLA threshold (hours of outage before a pro-rata credit; empty: none), and, on the
+ * whole product, a speed change reaching the radius role and the router.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,6 +86,45 @@ test('bad input comes back as 422 with each field\'s error and what was typed', 
   const dup = await client.post('/admin/plans', planForm({ name: 'Sudah Ada' }));
   assert.equal(dup.status, 422);
   assert.match(dup.text, /Another plan has this name/);
+});
+
+test('the SLA threshold: 4 hours is stored and audited, empty means no SLA credit, 721 and -1 are refused once', async () => {
+  const { client } = await signedIn(web.baseUrl, web.c.db, 'admin');
+  const form = await client.get('/admin/plans/new');
+  assert.match(form.text, /Outage credit after … hours/);
+  assert.match(form.text, /credited pro rata of the plan price/, 'the form says how the credit is computed');
+  assert.equal((await client.post('/admin/plans', planForm({ name: 'SLA 4 Jam', sla_threshold_hours: '4' }))).status, 302);
+  const row = await planRow('SLA 4 Jam');
+  assert.equal(row.sla_threshold_hours, 4);
+  const created = await web.c.db('audit_log').where({ object_type: 'plan', object_id: String(row.id), action: 'plan_created' }).first();
+  assert.equal(created.after.sla_threshold_hours, 4);
+  const page = await client.get(`/admin/plans/${row.id}`);
+  assert.match(page.text, /name="sla_threshold_hours" value="4"/, 'the saved value is shown for editing');
+  assert.match((await client.get('/admin/plans?q=SLA')).text, /data-sla>Outage credit after 4 hours</, 'the list shows the threshold');
+
+  for (const typed of ['721', '-1', '4.5']) {
+    const res = await client.post(`/admin/plans/${row.id}`, planForm({ name: 'SLA 4 Jam', sla_threshold_hours: typed, version: formVersion(page.text) }));
+    assert.equal(res.status, 422, typed);
+    assert.equal(res.text.match(/data-error="sla_threshold_hours"/g)?.length, 1, `${typed}: one message`);
+    assert.equal(res.text.split('A whole number of hours from 0 to 720').length - 1, 1, `${typed}: the message once`);
+    assert.match(res.text, new RegExp(`name="sla_threshold_hours" value="${typed.replace('.', '\\.')}"`), 'what was typed is kept');
+  }
+  assert.equal((await planRow('SLA 4 Jam')).sla_threshold_hours, 4, 'a refused value changes nothing');
+
+  const cleared = await client.post(`/admin/plans/${row.id}`, planForm({ name: 'SLA 4 Jam', sla_threshold_hours: '', version: formVersion(page.text) }));
+  assert.equal(cleared.status, 302);
+  const after = await planRow('SLA 4 Jam');
+  assert.equal(after.sla_threshold_hours, null, 'empty: no SLA credit');
+  assert.equal(after.version, 2, 'saved as a new version');
+  const updated = await web.c.db('audit_log').where({ object_type: 'plan', object_id: String(row.id), action: 'plan_updated' });
+  assert.equal(updated.length, 1);
+  assert.equal(updated[0].before.sla_threshold_hours, 4);
+  assert.equal(updated[0].after.sla_threshold_hours, null);
+  assert.doesNotMatch((await client.get('/admin/plans?q=SLA')).text, /data-sla/, 'no SLA, nothing in the list');
+
+  assert.equal((await client.post('/admin/plans', planForm({ name: 'SLA Nol', sla_threshold_hours: '0' }))).status, 302);
+  assert.equal((await planRow('SLA Nol')).sla_threshold_hours, 0, 'zero hours: credit from the first hour');
+  assert.match((await client.get('/admin/plans?q=SLA+Nol')).text, /data-sla>Outage credit after 0 hours</);
 });
 
 test('the rate limit is read back as download and upload while it is typed', async () => {

@@ -9,6 +9,16 @@ import type { Provider } from './payment-gateway.js';
 export type Json = Record<string, unknown>;
 export const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A notification's raw body as a JSON object, or null when it is not valid JSON or not an object. */
+export function parseJsonObject(rawBody: Buffer): Json | null {
+  try {
+    const body: unknown = JSON.parse(rawBody.toString('utf8'));
+    return isJson(body) ? body : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * A function that blanks every secret in a text: the API key, its HTTP Basic form
  * (`base64(key + ':')`, as Midtrans and Xendit authenticate) and any `extra` (a callback token).

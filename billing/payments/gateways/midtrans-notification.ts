@@ -7,7 +7,7 @@
  *   exactly as sent (docs.midtrans.com/reference/receiving-notifications).
  */
 import crypto from 'node:crypto';
-import { isJson } from './gateway-failure.js';
+import { parseJsonObject } from './gateway-failure.js';
 import type { GatewayStatus, VerifiedNotification } from './payment-gateway.js';
 
 /**
@@ -64,13 +64,8 @@ export function parseMidtransAmount(value: unknown): number {
  * @returns null for malformed, incomplete or wrongly signed bodies.
  */
 export function verifyMidtransNotification(rawBody: Buffer, serverKey: string): VerifiedNotification | null {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return null;
-  }
-  if (!isJson(body)) return null;
+  const body = parseJsonObject(rawBody);
+  if (!body) return null;
   const fields = ['order_id', 'status_code', 'gross_amount', 'signature_key', 'transaction_id', 'transaction_status'];
   if (!fields.every((f) => typeof body[f] === 'string' && body[f] !== '')) return null;
   const { order_id, status_code, gross_amount, signature_key, transaction_id, transaction_status } = body as Record<

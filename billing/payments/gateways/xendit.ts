@@ -18,7 +18,7 @@
  * - Errors: XenditSdkError (HTTP status, error_code, message) or a fetch/timeout error; neither
  *   holds the key, but every failure is still rethrown as a fresh AppError with a redacted message.
  */
-import { gatewayFailure, isJson, secretRedactor, type Json } from './gateway-failure.js';
+import { gatewayFailure, isJson, parseJsonObject, secretRedactor, type Json } from './gateway-failure.js';
 import crypto from 'node:crypto';
 import { Configuration, Invoice as InvoiceApi, XenditSdkError } from 'xendit-node';
 import { AppError } from '../../../lib/errors.js';
@@ -192,13 +192,8 @@ export function createXenditGateway(opts: XenditOptions): PaymentGateway {
       if (token === undefined || !opts.callbackToken) return null;
       const digest = crypto.createHash('sha256').update(token, 'utf8').digest();
       if (!crypto.timingSafeEqual(digest, tokenDigest)) return null;
-      let body: unknown;
-      try {
-        body = JSON.parse(rawBody.toString('utf8'));
-      } catch {
-        return null;
-      }
-      if (!isJson(body)) return null;
+      const body = parseJsonObject(rawBody);
+      if (!body) return null;
       const { id, external_id, status } = body;
       if (typeof id !== 'string' || !id || typeof external_id !== 'string' || !external_id || typeof status !== 'string' || !status) {
         return null;
