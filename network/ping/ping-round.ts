@@ -12,6 +12,7 @@ import type { Container } from '../../lib/container.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
 import { handleDeviceChanges } from '../alerts/device-changes.js';
+import { loadAlertRules } from '../alerts/rules.js';
 import { recordSamples, type Sample } from '../history/record-samples.js';
 import { dampen, DEFAULT_DAMPING, unknownMemory, type DampingRules, type DeviceState, type DeviceStateChange, type ProbeMemory } from './flap-damping.js';
 import { summarizeProbes } from './fping-output.js';
@@ -25,6 +26,7 @@ export interface PingDeps {
 
 export interface PingOptions {
   fping?: FpingOptions;
+  /** Default: DEFAULT_DAMPING with `downAfter` from the console's alert rules (missed_probes_down). */
   damping?: DampingRules;
 }
 
@@ -84,6 +86,7 @@ async function saveStates(db: Knex, rows: Array<{ deviceId: number; memory: Prob
  */
 export async function pingRound(deps: PingDeps, opts: PingOptions = {}): Promise<PingRoundResult> {
   const fpingOpts = opts.fping ?? DEFAULT_FPING;
+  const damping = opts.damping ?? { ...DEFAULT_DAMPING, downAfter: (await loadAlertRules(deps.db)).missedProbesDown };
   const targets = await loadTargets(deps.db);
   const started = Date.now();
   const run: FpingRun = await runFping([...new Set(targets.map((t) => t.address))], fpingOpts);
@@ -100,7 +103,7 @@ export async function pingRound(deps: PingDeps, opts: PingOptions = {}): Promise
     const prev: ProbeMemory = t.state
       ? { state: t.state, since: new Date(t.since ?? at), misses: t.consecutive_misses ?? 0, hits: t.consecutive_hits ?? 0 }
       : unknownMemory(at);
-    const memory = dampen(prev, summary.alive, at, opts.damping ?? DEFAULT_DAMPING);
+    const memory = dampen(prev, summary.alive, at, damping);
     if (memory.state !== prev.state && memory.state !== 'unknown') changes.push({ deviceId, from: prev.state, to: memory.state, at });
     if (summary.alive) alive++;
     states.push({ deviceId, memory, at, alive: summary.alive, rttMs: summary.rttMs, lossPct: summary.lossPct });
