@@ -116,7 +116,7 @@ export async function saveProvider(deps: IntegrationDeps, actor: AuditActor, are
       if (e) errors[s.name] = e;
     } else if (s.kind === 'secret' && /\s/.test(v)) errors[s.name] = 'settings.error.secret_spaces';
     if (s.kind === 'secret') secretsTyped[s.name] = v;
-    else values[s.name] = v;
+    else values[s.name] = s.normalize && v !== '' && !errors[s.name] ? s.normalize(v) : v;
   }
   // An SMTP URL typed with its password: the password goes to the secret, the URL is kept without it.
   if (area === 'channels' && provider === 'email' && values.url && !errors.url) {

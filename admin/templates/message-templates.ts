@@ -154,6 +154,6 @@ export async function resetTemplate(db: Knex, actor: AuditActor, key: TemplateKe
 
 /** The channels a template can have its own text for (every channel but the ones it never goes through). */
 export function channelsFor(template: TemplateName): TemplateChannel[] {
-  const staff: ChannelName[] = ['telegram'];
+  const staff: ChannelName[] = ['telegram', 'whatsapp'];
   return TEMPLATE_CHANNELS.filter((c) => c === '' || (template === 'staff_alert' ? staff.includes(c) : c !== 'telegram'));
 }

@@ -232,7 +232,10 @@ export function createBillingEngine(
       return v && /^\d+$/.test(v) ? Number(v) : null;
     },
     dispatchNotifications: () => fresh(async () => {
-      const staffAlerts = await relayStaffAlerts(db, { chatId: integrations.telegramChatId(), companyName: (await loadBillingSettings(db)).companyName, now: clock.now() });
+      const staffAlerts = await relayStaffAlerts(db, {
+        chatId: integrations.telegramChatId(), whatsappNumbers: integrations.staffWhatsAppNumbers(),
+        companyName: (await loadBillingSettings(db)).companyName, now: clock.now(),
+      });
       return { ...(await dispatcher.dispatchDue(500)), staffAlerts };
     }),
     generateInvoices: () => fresh(() => withEffects((e) => generateInvoices({ db, clock, timeZone, notifier, effects: e, log, payUrl }))),

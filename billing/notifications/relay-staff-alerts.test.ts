@@ -56,3 +56,26 @@ test('two workers relaying at once send each alert once', async () => {
   const messages = (await telegram()).slice(before).map((m) => m.payload.message as string);
   assert.equal(new Set(messages).size, 30);
 });
+
+test('with staff WhatsApp numbers each alert is one WhatsApp message per number beside the Telegram one, keyed per alert and number', async () => {
+  await t.db('staff_alerts').whereNull('relayed_at').update({ relayed_at: t.db.fn.now() });
+  const whatsapp = () => t.db('notification_outbox').where({ channel: 'whatsapp' }).orderBy('id').select('idempotency_key', 'recipient', 'template', 'payload');
+  const beforeTelegram = (await telegram()).length;
+  const [a] = await alert('OLT Sukamaju is down');
+  const numbers = ['+6281234567890', '+6591234567'];
+  assert.equal(await relayStaffAlerts(t.db, { chatId: '-100', whatsappNumbers: numbers, companyName: 'Net Desa', now }), 3);
+  assert.equal(await relayStaffAlerts(t.db, { chatId: '-100', whatsappNumbers: numbers, companyName: 'Net Desa', now }), 0, 'relayed once');
+  assert.equal((await telegram()).length, beforeTelegram + 1, 'the Telegram message as before');
+  assert.deepEqual((await whatsapp()).map((m) => [m.idempotency_key, m.recipient, m.template, m.payload.message, m.payload.companyName]), [
+    [`staff_alert:${a.id}:whatsapp:+6281234567890`, '+6281234567890', 'staff_alert', 'OLT Sukamaju is down', 'Net Desa'],
+    [`staff_alert:${a.id}:whatsapp:+6591234567`, '+6591234567', 'staff_alert', 'OLT Sukamaju is down', 'Net Desa'],
+  ]);
+
+  // WhatsApp alone (no Telegram chat) relays too; no numbers and no chat marks nothing.
+  await alert('NAS Router Timur is silent');
+  assert.equal(await relayStaffAlerts(t.db, { chatId: undefined, whatsappNumbers: [], companyName: 'Net Desa', now }), 0);
+  assert.equal((await t.db('staff_alerts').whereNull('relayed_at')).length, 1);
+  assert.equal(await relayStaffAlerts(t.db, { chatId: undefined, whatsappNumbers: ['+6281234567890'], companyName: 'Net Desa', now }), 1);
+  assert.equal((await telegram()).length, beforeTelegram + 1);
+  assert.equal((await whatsapp()).length, 3);
+});

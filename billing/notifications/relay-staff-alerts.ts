@@ -1,25 +1,32 @@
 /**
- * Staff alerts reach the staff Telegram chat. Whoever needs a person raises one (lib/staff-alerts.ts)
- * (the radius role when no NAS took a CoA or Disconnect, billing on an amount mismatch, a refund
- * after settlement, a notification the gateway never confirmed); the staff console lists them,
- * and this relays each to the outbox once, as a `staff_alert` message. Rows older than a day when
- * first seen are marked relayed without a message: switching Telegram on does not replay history.
+ * Staff alerts reach the staff Telegram chat and the staff WhatsApp numbers. Whoever needs a
+ * person raises one (lib/staff-alerts.ts) (the radius role when no NAS took a CoA or Disconnect,
+ * billing on an amount mismatch, a refund after settlement, a notification the gateway never
+ * confirmed, the network monitor); the staff console lists them, and this relays each to the
+ * outbox once, as a `staff_alert` message: one to the Telegram chat, one to each staff WhatsApp
+ * number (the WhatsApp channel's `staffNumbers` setting, billing/settings/staff-whatsapp-numbers.ts).
+ * Rows older than a day when first seen are marked relayed without a message: switching Telegram
+ * or WhatsApp on does not replay history. With neither configured nothing is marked.
  */
 import type { Knex } from '../../lib/db.js';
-import { enqueueNotifications } from './enqueue.js';
+import { enqueueNotifications, type OutboxEntry } from './enqueue.js';
 
 /**
  * Relays up to `limit` unrelayed alerts (oldest first; concurrent workers skip each other's rows).
- * @param opts.chatId TELEGRAM_CHAT_ID; undefined: Telegram is off, nothing is marked.
- * @param opts.now the dispatcher's clock (the message is due at once).
+ * Each message's idempotency key names the alert, the channel and (WhatsApp) the number:
+ * `staff_alert:<id>:telegram`, `staff_alert:<id>:whatsapp:+6281234567890`.
+ * @param opts.chatId TELEGRAM_CHAT_ID; undefined: Telegram is off.
+ * @param opts.whatsappNumbers staff numbers, E.164 with `+` (`+6591234567`), when WhatsApp is on; [] or absent: none.
+ * @param opts.now the dispatcher's clock (the messages are due at once).
  * @returns how many messages were queued.
  */
 export async function relayStaffAlerts(
   db: Knex,
-  opts: { chatId: string | undefined; companyName: string; now: Date; limit?: number },
+  opts: { chatId: string | undefined; whatsappNumbers?: readonly string[]; companyName: string; now: Date; limit?: number },
 ): Promise<number> {
   const { chatId } = opts;
-  if (!chatId) return 0;
+  const numbers = opts.whatsappNumbers ?? [];
+  if (!chatId && numbers.length === 0) return 0;
   return db.transaction(async (trx) => {
     const { rows } = await trx.raw(
       `UPDATE staff_alerts s SET relayed_at = now()
@@ -29,13 +36,14 @@ export async function relayStaffAlerts(
       [opts.limit ?? 100],
     );
     const fresh = (rows as Array<{ id: number; message: string; recent: boolean }>).filter((a) => a.recent);
-    return enqueueNotifications(
-      trx,
-      fresh.map((a) => ({
-        idempotencyKey: `staff_alert:${a.id}:telegram`, channel: 'telegram', recipient: chatId, template: 'staff_alert', locale: 'id',
-        payload: { message: a.message, companyName: opts.companyName },
-      })),
-      opts.now,
-    );
+    const entries: OutboxEntry[] = [];
+    for (const a of fresh) {
+      const payload = { message: a.message, companyName: opts.companyName };
+      if (chatId) entries.push({ idempotencyKey: `staff_alert:${a.id}:telegram`, channel: 'telegram', recipient: chatId, template: 'staff_alert', locale: 'id', payload });
+      for (const n of numbers) {
+        entries.push({ idempotencyKey: `staff_alert:${a.id}:whatsapp:${n}`, channel: 'whatsapp', recipient: n, template: 'staff_alert', locale: 'id', payload });
+      }
+    }
+    return enqueueNotifications(trx, entries, opts.now);
   });
 }

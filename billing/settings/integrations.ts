@@ -22,6 +22,7 @@ import { createWhatsAppCloudChannel } from '../notifications/channels/whatsapp-c
 import { createMidtransGateway } from '../payments/gateways/midtrans.js';
 import type { PaymentGateway, Provider } from '../payments/gateways/payment-gateway.js';
 import { createXenditGateway } from '../payments/gateways/xendit.js';
+import { checkStaffNumbers, staffNumbersOf, storedStaffNumbers } from './staff-whatsapp-numbers.js';
 
 export const GATEWAYS_KEY = 'payment_gateways';
 export const CHANNELS_KEY = 'notification_channels';
@@ -42,6 +43,8 @@ export interface FieldSpec {
   fallback?: string;
   /** Text: a check on what staff type; returns a locale key of the error, or null. */
   check?: (value: string) => string | null;
+  /** Text: the form a value that passed `check` is stored in (default: as typed, trimmed). */
+  normalize?: (value: string) => string;
   max?: number;
 }
 
@@ -83,6 +86,8 @@ export const CHANNEL_FIELDS: Readonly<Record<ChannelName, readonly FieldSpec[]>>
     { name: 'cloudToken', kind: 'secret', env: 'WHATSAPP_CLOUD_TOKEN', max: 1000 },
     { name: 'cloudPhoneNumberId', kind: 'text', env: 'WHATSAPP_CLOUD_PHONE_NUMBER_ID', max: 64, check: (v) => (/^\d{5,30}$/.test(v) ? null : 'settings.error.digits') },
     { name: 'fonnteToken', kind: 'secret', env: 'FONNTE_TOKEN', max: 200 },
+    // Who gets every staff alert on WhatsApp too (relay-staff-alerts.ts): a short list, stored E.164.
+    { name: 'staffNumbers', kind: 'text', max: 200, check: checkStaffNumbers, normalize: storedStaffNumbers },
   ],
   sms: [
     { name: 'enabled', kind: 'choice', options: ON_OFF, fallback: 'on' },
@@ -253,6 +258,11 @@ export function buildChannel(name: ChannelName, stored: StoredArea, ctx: BuildCo
 export function telegramChatId(stored: StoredArea, ctx: BuildContext): string | undefined {
   const v = values(effectiveFields('channels', 'telegram', stored, ctx.config, ctx.secrets));
   return v.enabled !== 'off' && v.botToken && v.chatId ? v.chatId : undefined;
+}
+
+/** The staff WhatsApp numbers saved (E.164 with `+`), whether or not WhatsApp is on; [] when none. */
+export function staffWhatsAppNumbers(stored: StoredArea, ctx: BuildContext): string[] {
+  return staffNumbersOf(values(effectiveFields('channels', 'whatsapp', stored, ctx.config, ctx.secrets)).staffNumbers);
 }
 
 export const PROVIDERS: readonly Provider[] = ['midtrans', 'xendit'];

@@ -21,7 +21,7 @@ import { readSetting, settingVersions } from '../../lib/settings-store.js';
 import type { ChannelName, NotificationChannel } from '../notifications/channel.js';
 import type { PaymentGateway, Provider } from '../payments/gateways/payment-gateway.js';
 import {
-  buildChannel, buildGateway, CHANNELS, CHANNELS_KEY, GATEWAYS_KEY, PROVIDERS, storedArea, telegramChatId, type StoredArea,
+  buildChannel, buildGateway, CHANNELS, CHANNELS_KEY, GATEWAYS_KEY, PROVIDERS, staffWhatsAppNumbers, storedArea, telegramChatId, type StoredArea,
 } from './integrations.js';
 
 export interface LiveIntegrations {
@@ -31,6 +31,8 @@ export interface LiveIntegrations {
   readonly channels: Partial<Record<ChannelName, NotificationChannel>>;
   /** The staff Telegram chat when Telegram is on. */
   telegramChatId(): string | undefined;
+  /** The staff WhatsApp numbers (E.164 with `+`) when WhatsApp is on, else []. */
+  staffWhatsAppNumbers(): string[];
   /** Re-reads the settings when they may have changed (older than the TTL). */
   ensureFresh(): Promise<void>;
   /** Re-reads the settings now (after this process saved them). */
@@ -53,6 +55,7 @@ interface Snapshot {
   gateways: Partial<Record<Provider, PaymentGateway>>;
   channels: Partial<Record<ChannelName, NotificationChannel>>;
   chatId: string | undefined;
+  staffNumbers: string[];
 }
 
 export function createLiveIntegrations(opts: LiveIntegrationsOptions): LiveIntegrations {
@@ -63,7 +66,7 @@ export function createLiveIntegrations(opts: LiveIntegrationsOptions): LiveInteg
   const fixedGateways = opts.gateways;
 
   const build = (gw: StoredArea, ch: StoredArea): Snapshot => {
-    const snap: Snapshot = { gateways: {}, channels: {}, chatId: undefined };
+    const snap: Snapshot = { gateways: {}, channels: {}, chatId: undefined, staffNumbers: [] };
     for (const p of PROVIDERS) {
       const g = buildGateway(p, gw, ctx);
       if (g) snap.gateways[p] = g;
@@ -73,6 +76,7 @@ export function createLiveIntegrations(opts: LiveIntegrationsOptions): LiveInteg
       if (c) snap.channels[n] = c;
     }
     snap.chatId = telegramChatId(ch, ctx);
+    snap.staffNumbers = staffWhatsAppNumbers(ch, ctx);
     return snap;
   };
 
@@ -152,6 +156,8 @@ export function createLiveIntegrations(opts: LiveIntegrationsOptions): LiveInteg
     gateways: gatewayView,
     channels: channelView,
     telegramChatId: () => (fixedChannels ? (fixedChannels.telegram ? config.TELEGRAM_CHAT_ID : undefined) : snapshot.chatId),
+    // The numbers as saved, through the WhatsApp channel in use (fixed or from the settings).
+    staffWhatsAppNumbers: () => (channelView.whatsapp ? snapshot.staffNumbers : []),
     async ensureFresh() {
       if (fixedChannels && fixedGateways) return;
       if (Date.now() - checkedAt < ttlMs) return;
