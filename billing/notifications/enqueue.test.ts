@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatRupiah } from '../../lib/money.js';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/database.js';
+import { normalizePhone } from '../../lib/phone.js';
 import { chooseTargets, enqueueNotifications, type OutboxEntry } from './enqueue.js';
 
 let t: TestDatabase;
@@ -68,4 +69,7 @@ test('chooseTargets: WhatsApp before SMS for a phone, e-mail besides, nothing fo
   assert.deepEqual(chooseTargets({ phone: '12-34', email: null }, ['whatsapp', 'sms', 'email']), []);
   assert.deepEqual(chooseTargets({ phone: null, email: 'not an address' }, ['whatsapp', 'email']), []);
   assert.deepEqual(chooseTargets(c, []), []);
+  // Another country's number keeps its +: the channels read recipients back with normalizePhone.
+  assert.deepEqual(chooseTargets({ phone: '+65 9123 4567', email: null }, ['whatsapp']), [{ channel: 'whatsapp', recipient: '+6591234567' }]);
+  assert.equal(normalizePhone(chooseTargets({ phone: '+65 9123 4567', email: null }, ['whatsapp'])[0]!.recipient), '6591234567');
 });

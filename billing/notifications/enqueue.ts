@@ -71,7 +71,11 @@ export interface CustomerContact {
 
 export interface Target {
   channel: ChannelName;
-  /** Normalised phone (62812…) or trimmed e-mail address. */
+  /**
+   * A phone as the channels read it back unchanged with lib/phone.ts normalizePhone: Indonesian
+   * numbers as E.164 digits (62812…), another country's with its `+` (+6591234567: bare, its
+   * digits would be read as a national number and refused); or a trimmed e-mail address.
+   */
   recipient: string;
 }
 
@@ -82,7 +86,8 @@ export interface Target {
  */
 export function chooseTargets(customer: CustomerContact, channels: readonly ChannelName[]): Target[] {
   const targets: Target[] = [];
-  const phone = normalizePhone(customer.phone);
+  const digits = normalizePhone(customer.phone);
+  const phone = digits && (digits.startsWith('62') ? digits : `+${digits}`);
   if (phone && channels.includes('whatsapp')) targets.push({ channel: 'whatsapp', recipient: phone });
   else if (phone && channels.includes('sms')) targets.push({ channel: 'sms', recipient: phone });
   const email = customer.email?.trim();

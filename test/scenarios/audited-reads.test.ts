@@ -39,5 +39,5 @@ test('exporting the customers as CSV is audited with its filter', async () => {
   const rows = await web.c.db('audit_log').where({ action: 'customers_exported' });
   assert.equal(rows.length, 1);
   assert.equal(Number(rows[0].staff_user_id), staff.id);
-  assert.deepEqual(rows[0].after, { q: 'Sari', filter: '', sort: 'name', dir: 'desc' });
+  assert.deepEqual(rows[0].after, { q: 'Sari', filter: '', area: '', sort: 'name', dir: 'desc' });
 });
