@@ -18,9 +18,9 @@ import { after, before, test } from 'node:test';
 import { createBillingEngine, type BillingEngine } from '../../billing/engine/engine.js';
 import { settableClock } from '../../lib/clock.js';
 import { NETWORK_JOB_NAMES, NETWORK_JOBS } from '../../network/jobs.js';
-import { registerSimulator } from '../../scripts/simulator-registration.js';
-import { startSimulator, type Simulator } from '../../simulator/start-simulator.js';
+import type { Simulator } from '../../simulator/start-simulator.js';
 import { startRadiusStack, type RadiusStack } from '../helpers/radius-stack.js';
+import { startSimulatorBeside } from '../helpers/simulator-beside.js';
 import { openInvoice } from '../helpers/settings-fixtures.js';
 
 const NAS_IP = '127.0.0.41';
@@ -57,16 +57,7 @@ before(async () => {
     // A WhatsApp channel configured, so notices reach the outbox (nothing dispatches them here).
     env: { WHATSAPP_PROVIDER: 'fonnte', FONNTE_TOKEN: 'test-token', FONNTE_API_URL: 'http://127.0.0.1:9' },
   });
-  sim = await startSimulator({
-    nasIp: NAS_IP, secret: SECRET, authPort: stack.radius.ports.authPort, acctPort: stack.radius.ports.acctPort,
-    subscribers: Array.from({ length: 5 }, (_, i) => ({ username: `user${i + 1}`, password: `pass${i + 1}` })),
-    loginRate: 50, coaPort: 0, api: { port: 0 }, snmp: { port: 0 }, devices: 0, redialSeconds: 0, summarySeconds: 0,
-    say: (line) => void lines.push(line),
-    register: async (e) => {
-      await registerSimulator(stack.c.db, stack.c.secrets, e, 5);
-      await stack.radius.sync.settled();
-    },
-  });
+  sim = await startSimulatorBeside(stack, { nasIp: NAS_IP, secret: SECRET, subscribers: 5, devices: 0, lines });
   billing = createBillingEngine(stack.c);
 });
 

@@ -15,9 +15,9 @@ import { sessionIdentification } from '../../aaa/nas/coa-attributes.js';
 import { createCoaClient, type CoaClient } from '../../aaa/nas/coa-client.js';
 import { enqueueNasControl } from '../../lib/jobs.js';
 import { QUEUES } from '../../lib/queue.js';
-import { registerSimulator } from '../../scripts/simulator-registration.js';
-import { startSimulator, type Simulator } from '../../simulator/start-simulator.js';
+import type { Simulator } from '../../simulator/start-simulator.js';
 import { startRadiusStack, type RadiusStack } from '../helpers/radius-stack.js';
+import { startSimulatorBeside } from '../helpers/simulator-beside.js';
 
 const NAS_IP = '127.0.0.9';
 const SECRET = 'sim-secret-2718';
@@ -55,16 +55,7 @@ function snmpGet(port: number, address: string, oids: string[]): Promise<Array<{
 
 before(async () => {
   stack = await startRadiusStack();
-  sim = await startSimulator({
-    nasIp: NAS_IP, secret: SECRET, authPort: stack.radius.ports.authPort, acctPort: stack.radius.ports.acctPort,
-    subscribers: Array.from({ length: 5 }, (_, i) => ({ username: `user${i + 1}`, password: `pass${i + 1}` })),
-    loginRate: 50, coaPort: 0, api: { port: 0 }, snmp: { port: 0 }, devices: 2, redialSeconds: 0, summarySeconds: 0,
-    say: (line) => void lines.push(line),
-    register: async (e) => {
-      await registerSimulator(stack.c.db, stack.c.secrets, e, 5);
-      await stack.radius.sync.settled();
-    },
-  });
+  sim = await startSimulatorBeside(stack, { nasIp: NAS_IP, secret: SECRET, subscribers: 5, devices: 2, lines });
   coa = createCoaClient({ log: stack.c.log, timeoutMs: 500, retries: 1 });
 });
 
