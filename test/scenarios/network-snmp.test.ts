@@ -210,7 +210,10 @@ test('smoke test against Debian snmpd (.ci/run installs it): system group and IF
     assert.ok(lo, `loopback among ${ifs.map((i) => i.name).join(', ')}`);
     assert.equal((await c.db('snmp_counters').where('interface_id', Number(lo.id)).first()).bits, 64);
   } finally {
+    // snmpd writes its persistent state into `dir` as it stops: remove the directory only once it has exited.
+    const exited = snmpd.exitCode !== null ? Promise.resolve() : new Promise<void>((res) => snmpd.once('exit', () => res()));
     snmpd.kill('SIGTERM');
-    fs.rmSync(dir, { recursive: true, force: true });
+    await Promise.race([exited, new Promise((res) => setTimeout(res, 5000))]);
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 });
