@@ -51,6 +51,9 @@ async function authenticate(sub: { username: string; password: string }, calling
 
 /** A session as the router opens it: Access-Accept, then Accounting-Start; the replica has it when this resolves. */
 async function online(sub: { username: string; password: string }, acctSessionId: string, callingStationId: string): Promise<void> {
+  // Accounting ties a session to its subscription through the radius role's replica: wait until
+  // the replica knows the new subscription, or under load the Start can be stored without it.
+  await stack.radius.sync.settled();
   const accept = await authenticate(sub, callingStationId);
   assert.equal(accept.code, 'Access-Accept');
   const start = await radclient({
