@@ -16,6 +16,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 # The source (see .dockerignore for what stays out).
 COPY . .
+# Archived months of session history (docker-compose.yml mounts a volume here for the worker);
+# a new named volume takes this directory's owner, so the `node` user can write to it.
+RUN mkdir -p /archive/accounting && chown -R node:node /archive
 
 USER node
 EXPOSE 3000 1812/udp 1813/udp

@@ -11,6 +11,8 @@ import type { AdminRender } from './render.js';
 
 export interface AdminDeps {
   db: Knex;
+  /** Reports and CSV exports read here: the streaming replica (DATABASE_REPLICA_URL) or `db` (lib/container.ts). */
+  replicaDb: Knex;
   redis: Redis;
   clock: Clock;
   config: Config;

@@ -8,7 +8,7 @@ export interface StaffRow {
   id: number;
   username: string;
   name: string;
-  /** A role of permissions.ts (e.g. `admin`, `cashier`); unknown roles get no permission. */
+  /** A role of lib/permissions.ts (e.g. `admin`, `cashier`); unknown roles get no permission. */
   role: string;
   locale: 'id' | 'en';
   is_active: boolean;

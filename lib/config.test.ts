@@ -4,6 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from './config.js';
 
@@ -26,7 +27,8 @@ describe('defaults', () => {
     assert.equal(c.RADIUS_INTERIM_INTERVAL, 300);
     assert.equal(c.RADIUS_STALE_INTERVALS, 3);
     assert.equal(c.RADIUS_POST_AUTH_LOG, 'reject');
-    assert.equal(c.RADIUS_PROCESSES, 1);
+    assert.equal(c.RADIUS_PROCESSES, os.availableParallelism());
+    assert.equal(c.RADIUS_ACCT_PROCESSES, Math.max(1, Math.floor(os.availableParallelism() / 2)));
     assert.equal(c.DEMO_DATA, true);
     assert.equal(c.ISP_TIME_ZONE, 'Asia/Jakarta');
     assert.equal(c.LOG_LEVEL, 'info');

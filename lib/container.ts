@@ -20,6 +20,12 @@ export interface Container {
   db: Knex;
   /** The URL `db` connects to (the radius role opens a LISTEN connection of its own). */
   databaseUrl: string;
+  /**
+   * Reads that may lag the primary by the replication delay (reports, CSV exports): a pool on
+   * DATABASE_REPLICA_URL, a hot standby that refuses writes (PostgreSQL manual, "Hot Standby");
+   * `db` itself when no replica is configured. Never for a read that must see a write just made.
+   */
+  replicaDb: Knex;
   redis: Redis;
   queues: QueueFactory;
   secrets: SecretBox;
@@ -44,6 +50,10 @@ export function createContainer(opts: {
 }): Container {
   const { config, log } = opts;
   const db = opts.db ?? createDb({ url: opts.databaseUrl, poolMax: config.DATABASE_POOL_MAX, applicationName: `isp ${config.ROLE.join(',')}` });
+  // The replica's pool is named apart in pg_stat_activity (`isp web replica`); it connects lazily, so roles that never report open none.
+  const replicaDb = config.DATABASE_REPLICA_URL
+    ? createDb({ url: config.DATABASE_REPLICA_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: `isp ${config.ROLE.join(',')} replica` })
+    : db;
   const redis = createRedis(opts.redisUrl, `isp-${config.ROLE.join('-')}`);
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
   const metrics = new Registry();
@@ -54,6 +64,7 @@ export function createContainer(opts: {
     clock: opts.clock ?? systemClock,
     db,
     databaseUrl: opts.databaseUrl,
+    replicaDb,
     redis,
     queues: createQueueFactory(redis, config.QUEUE_PREFIX),
     secrets: createSecretBox(opts.secretKey),
@@ -62,6 +73,7 @@ export function createContainer(opts: {
     async close() {
       await this.queues.close();
       await db.destroy();
+      if (replicaDb !== db) await replicaDb.destroy();
       redis.disconnect();
     },
   };

@@ -79,6 +79,35 @@ test('month partitions of a table without DEFAULT, with a primary key; a year ke
   assert.deepEqual(nextYear.dropped, ['events_by_month_p202612'], 'December 2026 ended more than 365 days before; January 2027 did not');
 });
 
+test('archive: months past keepIntervals are detached, archived, then dropped; a failed archive is retried from the detached table', async () => {
+  await t.db.raw(`CREATE TABLE events_archived (id int NOT NULL, at timestamptz) PARTITION BY RANGE (at);
+                  CREATE TABLE events_archived_default PARTITION OF events_archived DEFAULT;`);
+  const seen: Array<{ name: string; start: string; attached: boolean; rows: number }> = [];
+  let fail = true;
+  const policy = {
+    table: 'events_archived', column: 'at', interval: 'month' as const, ahead: 0, keepDays: 0, keepIntervals: 1, lockTimeoutMs: 2000,
+    archive: async (p: { name: string; start: Date }) => {
+      const attached = (await partitionsOf('events_archived')).includes(p.name);
+      seen.push({ name: p.name, start: p.start.toISOString(), attached, rows: Number((await t.db(p.name).count('* as n'))[0]?.n) });
+      if (fail) throw new Error('disk full');
+    },
+  };
+  await maintainPartitions(t.db, policy, new Date('2027-01-15T00:00:00Z'));
+  await t.db('events_archived').insert([{ id: 1, at: new Date('2027-01-20T00:00:00Z') }, { id: 2, at: null }]);
+  // March: keep March and February; January is past retention. The archive fails the first time.
+  await assert.rejects(maintainPartitions(t.db, policy, new Date('2027-03-02T00:00:00Z')), /disk full/);
+  assert.deepEqual(seen, [{ name: 'events_archived_p202701', start: '2027-01-01T00:00:00.000Z', attached: false, rows: 1 }], 'detached before archiving');
+  assert.ok(!(await partitionsOf('events_archived')).includes('events_archived_p202701'));
+  fail = false;
+  const retried = await maintainPartitions(t.db, policy, new Date('2027-03-02T01:00:00Z'));
+  assert.deepEqual(retried.dropped, ['events_archived_p202701'], 'the detached month is archived and dropped on the next run');
+  assert.equal(seen.length, 2);
+  assert.equal((await t.db.raw(`SELECT to_regclass('events_archived_p202701') AS r`)).rows[0].r, null);
+  assert.equal(Number((await t.db('events_archived').count('* as n'))[0]?.n), 1, 'the NULL row in DEFAULT stays');
+  const never = await maintainPartitions(t.db, { ...policy, keepIntervals: 0 }, new Date('2030-01-01T00:00:00Z'));
+  assert.deepEqual(never.dropped, [], 'keepIntervals 0 keeps everything');
+});
+
 test('a table name that is not a plain identifier is refused', async () => {
   await assert.rejects(maintainPartitions(t.db, { table: 'x; DROP TABLE y', column: 'at', interval: 'day', ahead: 0, keepDays: 1 }, new Date()), /not a plain identifier/);
 });

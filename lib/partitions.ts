@@ -10,6 +10,13 @@
  * existed are moved into the new partition when it is created, in the same transaction (PostgreSQL
  * refuses to attach a partition whose range has rows in DEFAULT). Rows in DEFAULT older than the
  * retention are deleted.
+ *
+ * With `archive` (accounting, issue 13), a partition past retention is first DETACHed (readers no
+ * longer see it), handed to `archive` (e.g. COPY … TO a gzip file, lib/partition-archive.ts), and
+ * dropped only when that resolved; a partition detached by a run that failed half-way is found by
+ * its name on the next run and archived then. `lockTimeoutMs` bounds how long CREATE/ATTACH,
+ * DETACH and DROP wait for their locks (a long report must not hold every writer behind them in
+ * the lock queue); a run that times out throws and the next run tries again.
  */
 import type { Knex } from 'knex';
 import type { Logger } from './logger.js';
@@ -26,6 +33,22 @@ export interface PartitionPolicy {
   ahead: number;
   /** Partitions whose range ends on or before now − keepDays × 24 h are dropped. */
   keepDays: number;
+  /**
+   * Instead of keepDays: keep the current interval and this many before it (months for a monthly
+   * table: 12 keeps the current month and the 12 before). 0 or less: never drop.
+   */
+  keepIntervals?: number;
+  /** Called with each partition past retention after it is detached and before it is dropped. */
+  archive?: (partition: ExpiredPartition) => Promise<void>;
+  /** lock_timeout for the DDL, milliseconds (absent: wait as long as it takes). */
+  lockTimeoutMs?: number;
+}
+
+/** A partition past retention, detached from its table. */
+export interface ExpiredPartition {
+  name: string;
+  start: Date;
+  end: Date;
 }
 
 export interface PartitionRun {
@@ -90,6 +113,7 @@ async function children(db: Knex | Knex.Transaction, table: string): Promise<Chi
  */
 async function createPartition(db: Knex, policy: PartitionPolicy, name: string, start: Date, end: Date, defaultName: string | null): Promise<number> {
   return db.transaction(async (trx) => {
+    await setLockTimeout(trx, policy);
     await trx.raw('CREATE TABLE ?? (LIKE ?? INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', [name, policy.table]);
     let moved = 0;
     if (defaultName) {
@@ -106,9 +130,40 @@ async function createPartition(db: Knex, policy: PartitionPolicy, name: string, 
   });
 }
 
+async function setLockTimeout(trx: Knex.Transaction, policy: PartitionPolicy): Promise<void> {
+  if (policy.lockTimeoutMs) await trx.raw(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(policy.lockTimeoutMs))}`);
+}
+
+/** Tables named like this table's partitions that are not attached (a run that failed between DETACH and DROP). */
+async function detachedLeftovers(db: Knex, policy: PartitionPolicy): Promise<string[]> {
+  const { rows } = await db.raw<{ rows: Array<{ name: string }> }>(
+    `SELECT c.relname AS name FROM pg_class c
+      WHERE c.relkind = 'r' AND NOT c.relispartition AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = ?::regclass)
+        AND starts_with(c.relname, ?)`,
+    [policy.table, `${policy.table}_p`],
+  );
+  return rows.map((r) => r.name).filter((n) => parsePartitionName(policy.table, policy.interval, n));
+}
+
+/** Drops an expired partition; with `policy.archive`, detaches and archives it first. */
+async function retire(db: Knex, policy: PartitionPolicy, partition: ExpiredPartition, attached: boolean): Promise<void> {
+  if (attached && policy.archive) {
+    await db.transaction(async (trx) => {
+      await setLockTimeout(trx, policy);
+      await trx.raw('ALTER TABLE ?? DETACH PARTITION ??', [policy.table, partition.name]);
+    });
+  }
+  await policy.archive?.(partition);
+  await db.transaction(async (trx) => {
+    await setLockTimeout(trx, policy);
+    await trx.raw('DROP TABLE ??', [partition.name]);
+  });
+}
+
 /**
  * Brings `policy.table`'s partitions in line with `now`: creates the current interval's partition
- * and `ahead` more, drops the partitions past retention, and deletes DEFAULT rows past retention.
+ * and `ahead` more, drops (archiving first, when the policy says so) the partitions past
+ * retention, and deletes DEFAULT rows past retention.
  * Idempotent: a second run at the same `now` does nothing. Errors: a table that is not partitioned
  * (or an identifier that is not a plain lower-case name) throws.
  */
@@ -130,17 +185,30 @@ export async function maintainPartitions(db: Knex, policy: PartitionPolicy, now:
     if (moved) log?.info({ table: policy.table, partition: name, moved }, 'rows moved from the default partition');
   }
 
-  const cutoff = new Date(now.getTime() - policy.keepDays * DAY_MS);
-  for (const child of existing) {
-    const range = child.isDefault ? null : parsePartitionName(policy.table, policy.interval, child.name);
+  if (policy.keepIntervals !== undefined && policy.keepIntervals <= 0) return logged(run, policy, log); // keep forever
+  const cutoff = policy.keepIntervals === undefined ? new Date(now.getTime() - policy.keepDays * DAY_MS)
+    : addIntervals(policy.interval, current, -policy.keepIntervals);
+  const expired = existing.filter((c) => !c.isDefault).map((c) => ({ name: c.name, attached: true }));
+  if (policy.archive) for (const name of await detachedLeftovers(db, policy)) expired.push({ name, attached: false });
+  for (const { name, attached } of expired) {
+    const range = parsePartitionName(policy.table, policy.interval, name);
     if (!range || range.end.getTime() > cutoff.getTime()) continue;
-    await db.raw('DROP TABLE ??', [child.name]);
-    run.dropped.push(child.name);
+    await retire(db, policy, { name, ...range }, attached);
+    run.dropped.push(name);
   }
-  if (defaultName) {
+  // Rows past retention in DEFAULT are deleted, except for a table whose history is archived:
+  // they are left for a person to look at (the run's log names how many).
+  if (defaultName && policy.archive) {
+    const res = await db.raw('SELECT count(*)::int AS n FROM ?? WHERE ?? < ?', [defaultName, policy.column, cutoff]);
+    if (res.rows[0].n) log?.warn({ table: defaultName, rows: res.rows[0].n, before: cutoff }, 'rows past retention in the default partition: not archived, left in place');
+  } else if (defaultName) {
     const res = await db.raw('DELETE FROM ?? WHERE ?? < ?', [defaultName, policy.column, cutoff]);
     run.expiredFromDefault = res.rowCount ?? 0;
   }
+  return logged(run, policy, log);
+}
+
+function logged(run: PartitionRun, policy: PartitionPolicy, log?: Logger): PartitionRun {
   if (run.created.length || run.dropped.length) log?.info({ table: policy.table, ...run }, 'partitions maintained');
   return run;
 }

@@ -1,10 +1,11 @@
 /**
  * BullMQ queues: their names (one per kind of work), default job options, and a factory that
  * builds queues and workers on a shared prefix. Each queue has one consuming role, so a worker
- * never takes a job it does not know: the radius role consumes `nas-control` and `aaa-maintenance`, the worker role `billing` and `network`.
+ * never takes a job it does not know: the radius role consumes `nas-control` and `aaa-maintenance`, the worker role `billing`, `network` and `webhooks`.
  */
 import { Queue, Worker, type JobsOptions, type Processor, type WorkerOptions } from 'bullmq';
-import type { Redis } from './redis.js';
+import { hasHashTag } from './redis-url.js';
+import { isCluster, type Redis } from './redis.js';
 
 export const QUEUES = {
   /** CoA-Request / Disconnect-Request to the NAS (RFC 5176); consumed by the radius role. */
@@ -15,6 +16,8 @@ export const QUEUES = {
   billing: 'billing',
   /** Network operations: ping rounds, SNMP polls, sample rollups, partition upkeep, alerts; consumed by the worker role. */
   network: 'network',
+  /** Outbound webhooks: the outbox sender every few seconds, the daily prune; consumed by the worker role. */
+  webhooks: 'webhooks',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
@@ -36,8 +39,17 @@ export interface QueueFactory {
   close(): Promise<void>;
 }
 
-/** Builds queues and workers on `connection` with key prefix `prefix`; `close()` ends them all. */
+/**
+ * Builds queues and workers on `connection` with key prefix `prefix`; `close()` ends them all.
+ * @throws Error when `connection` is a Redis Cluster and `prefix` has no hash tag (`{isp}`):
+ *   BullMQ's Lua scripts touch several keys of a queue at once, which a cluster allows only
+ *   within one hash slot (docs.bullmq.io/patterns/redis-cluster); loadConfig adds the braces
+ *   for a redis+cluster:// REDIS_URL (lib/redis-url.ts hashTaggedPrefix).
+ */
 export function createQueueFactory(connection: Redis, prefix: string): QueueFactory {
+  if (isCluster(connection) && !hasHashTag(prefix)) {
+    throw new Error(`queue prefix "${prefix}" needs a hash tag on Redis Cluster, e.g. "{${prefix}}"`);
+  }
   const queues = new Map<string, Queue>();
   const workers: Worker[] = [];
   return {

@@ -6,6 +6,7 @@
  * aaa/ and billing/ both raise alerts and neither owns the table. See ARCHITECTURE.md, "Vocabulary".
  */
 import type { Knex } from './db.js';
+import { recordEvents } from './outbound-events.js';
 
 export interface StaffAlert {
   /** snake_case kind, e.g. `nas_control_failed`, `payment_after_void`. */
@@ -27,8 +28,16 @@ export interface StaffAlert {
  */
 export async function raiseStaffAlerts(db: Knex | Knex.Transaction, alerts: readonly StaffAlert[]): Promise<void> {
   if (alerts.length === 0) return;
-  await db('staff_alerts')
-    .insert(alerts.map((a) => ({ alert_key: a.key ?? null, kind: a.kind, message: a.message, details: JSON.stringify(a.details ?? {}) })))
-    .onConflict('alert_key')
-    .ignore();
+  const raise = async (trx: Knex | Knex.Transaction): Promise<void> => {
+    const raised = (await trx('staff_alerts')
+      .insert(alerts.map((a) => ({ alert_key: a.key ?? null, kind: a.kind, message: a.message, details: JSON.stringify(a.details ?? {}) })))
+      .onConflict('alert_key')
+      .ignore()
+      .returning(['id', 'kind', 'message', 'details'])) as Array<{ id: number | string; kind: string; message: string; details: unknown }>;
+    // `alert.raised` webhooks (lib/outbound-events.ts), for the alerts actually inserted: data `{ alert_id, kind, message, details }`.
+    await recordEvents(trx, raised.map((r) => ({ type: 'alert.raised', data: { alert_id: Number(r.id), kind: r.kind, message: r.message, details: r.details } })));
+  };
+  // Alert and event together: in the caller's transaction, or in one of their own on the pool.
+  if ((db as Knex.Transaction).isTransaction) await raise(db);
+  else await db.transaction(raise);
 }

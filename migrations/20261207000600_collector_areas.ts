@@ -2,11 +2,11 @@
  * Areas and the collector role (issue 11, "Daily money"; ARCHITECTURE.md "Roles"):
  * - `customers.area`: the area a customer belongs to (at most one; NULL: none), free text as the
  *   ISP names its areas ("RT 03", "Dusun Krajan"), 1–60 characters without leading or trailing
- *   blanks (admin/customers/save-customer.ts trims and collapses spaces). Indexed for the
+ *   blanks (billing/customers/save-customer.ts trims and collapses spaces). Indexed for the
  *   console's area filter and for a collector's scope (`area = ANY(…)`).
  * - `staff_areas (staff_user_id, area)`: the areas assigned to a staff member; a collector reaches
- *   only the customers of their areas (admin/customer-scope.ts). Rows go with their staff member.
- * - the staff role `collector` (admin/permissions.ts).
+ *   only the customers of their areas (billing/customers/customer-scope.ts). Rows go with their staff member.
+ * - the staff role `collector` (lib/permissions.ts).
  */
 import type { Knex } from 'knex';
 

@@ -16,6 +16,8 @@ import { rollupSamples } from './history/rollup.js';
 import { runPingRound } from './ping/ping-round.js';
 import { reconcileSessions } from './reconcile/reconcile-sessions.js';
 import { runSnmpPoll } from './snmp/poll-round.js';
+import { pushPppoeCredentials, PUSH_PPPOE_JOB } from './genieacs/push-pppoe.js';
+import { syncCpes } from './genieacs/sync-cpes.js';
 
 export interface NetworkJob {
   /** Does the job; `data` is the job's payload (`{}` for scheduled runs). */
@@ -36,6 +38,8 @@ export const NETWORK_JOB_NAMES = {
   reconcileSessions: 'reconcile-sessions',
   snmpPoll: 'snmp-poll',
   alertRules: 'alert-rules',
+  genieacsSync: 'genieacs-sync',
+  genieacsPushPppoe: PUSH_PPPOE_JOB,
 } as const;
 
 export const NETWORK_JOBS: Record<string, NetworkJob> = {
@@ -55,4 +59,8 @@ export const NETWORK_JOBS: Record<string, NetworkJob> = {
   [NETWORK_JOB_NAMES.snmpPoll]: { every: 60_000, run: (c) => runSnmpPoll(c) },
   /** Threshold rules (CPU, utilisation, NAS silent) and the outage round: open, notify, credit (network/alerts/). */
   [NETWORK_JOB_NAMES.alertRules]: { every: 60_000, run: (c) => runAlertRulesJob(c) },
+  /** GenieACS: cache every CPE's state, link CPEs by serial / PPPoE username (network/genieacs/sync-cpes.ts). */
+  [NETWORK_JOB_NAMES.genieacsSync]: { every: 5 * 60_000, run: (c) => syncCpes(c) },
+  /** GenieACS: a subscription's PPPoE credentials to its CPE, queued by the console (network/genieacs/push-pppoe.ts). */
+  [NETWORK_JOB_NAMES.genieacsPushPppoe]: { run: (c, data) => pushPppoeCredentials(c, Number(data.subscriptionId)) },
 };

@@ -33,6 +33,16 @@ import { resolveDatabase } from '../server/services.js';
 import { packetSet, percentile, runLoad, type LoadResult, type PacketSet } from './bench/load-generator.js';
 import { seedLoad } from './seed-load.js';
 
+if (process.argv.includes('--compare-freeradius')) { // beside FreeRADIUS 3.2: scripts/bench/compare-freeradius.ts
+  await (await import('./bench/compare-freeradius.js')).compareFreeradius(process.argv.slice(2), seedLoad);
+  process.exit(0);
+}
+if (process.argv.includes('--scenario')) {
+  // million | reconnect-storm (issue 13, item 3): scripts/bench/scenarios.ts.
+  await (await import('./bench/scenarios.js')).runScenario(process.argv.slice(2), seedLoad);
+  process.exit(0);
+}
+
 const { values } = parseArgs({
   options: {
     subscribers: { type: 'string', default: '100000' },
@@ -255,36 +265,32 @@ async function main(): Promise<void> {
 }
 
 async function authPhase(authPort: number): Promise<void> {
-  {
-    const authCount = 60_000 * SECONDS;
-    process.stdout.write(`precomputing ${authCount} Access-Requests...\n`);
-    await runLoad({ host: '127.0.0.1', port: authPort, packets: build(40_000, accessRequest), durationMs: 2000, concurrency: 64 }); // warm-up
-    await phase(`Access-Request, ${values.concurrency} in flight`, { host: '127.0.0.1', port: authPort, packets: build(authCount, accessRequest), durationMs: SECONDS * 1000, concurrency: Number(values.concurrency) });
-    const rate = Number(values.rate);
-    await phase(`Access-Request at ${rate}/s`, { host: '127.0.0.1', port: authPort, packets: build(Math.ceil(rate * SECONDS * 1.1), accessRequest), durationMs: SECONDS * 1000, rate });
-  }
+  const authCount = 60_000 * SECONDS;
+  process.stdout.write(`precomputing ${authCount} Access-Requests...\n`);
+  await runLoad({ host: '127.0.0.1', port: authPort, packets: build(40_000, accessRequest), durationMs: 2000, concurrency: 64 }); // warm-up
+  await phase(`Access-Request, ${values.concurrency} in flight`, { host: '127.0.0.1', port: authPort, packets: build(authCount, accessRequest), durationMs: SECONDS * 1000, concurrency: Number(values.concurrency) });
+  const rate = Number(values.rate);
+  await phase(`Access-Request at ${rate}/s`, { host: '127.0.0.1', port: authPort, packets: build(Math.ceil(rate * SECONDS * 1.1), accessRequest), durationMs: SECONDS * 1000, rate });
 }
 
 async function acctPhase(acctPort: number): Promise<void> {
-  {
-    const sessions = Math.min(N, 100_000);
-    const starts = build(sessions, (k, s) => accountingRequest(k, 1 + s + k * SOCKETS, 'Start', 0));
-    await phase(`Accounting Start (${sessions} sessions)`, { host: '127.0.0.1', port: acctPort, packets: starts, durationMs: 60_000, concurrency: Number(values.concurrency) });
-    const acctRate = Number(values['acct-rate']);
-    const interimCount = Math.ceil(acctRate * SECONDS * 1.1);
-    const interims = build(interimCount, (k, s) => accountingRequest(k, 1 + ((s + k * SOCKETS) % sessions), 'Interim-Update', 1 + Math.floor((s + k * SOCKETS) / sessions)));
-    await phase(`Interim-Update, ${values.concurrency} in flight`, { host: '127.0.0.1', port: acctPort, packets: interims, durationMs: SECONDS * 1000, concurrency: Number(values.concurrency) });
-    const interims2 = build(interimCount, (k, s) => accountingRequest(k, 1 + ((s + k * SOCKETS) % sessions), 'Interim-Update', 50 + Math.floor((s + k * SOCKETS) / sessions)));
-    await phase(`Interim-Update at ${acctRate}/s`, { host: '127.0.0.1', port: acctPort, packets: interims2, durationMs: SECONDS * 1000, rate: acctRate });
-    // 1 in 400 at 2,000/s: 5 unstorable requests a second, alternating the two kinds.
-    const mixRate = 2000;
-    const mixed = build(Math.ceil(mixRate * SECONDS * 1.1), (k, s) => {
-      const n = s + k * SOCKETS;
-      const bad = n % 400 === 399 ? (n % 800 === 799 ? 'class' : 'gigawords') : undefined;
-      return accountingRequest(k, 1 + (n % sessions), 'Interim-Update', 100 + Math.floor(n / sessions), bad);
-    });
-    await phase(`Interim-Update at ${mixRate}/s, 5/s unstorable`, { host: '127.0.0.1', port: acctPort, packets: mixed, durationMs: SECONDS * 1000, rate: mixRate });
-  }
+  const sessions = Math.min(N, 100_000);
+  const starts = build(sessions, (k, s) => accountingRequest(k, 1 + s + k * SOCKETS, 'Start', 0));
+  await phase(`Accounting Start (${sessions} sessions)`, { host: '127.0.0.1', port: acctPort, packets: starts, durationMs: 60_000, concurrency: Number(values.concurrency) });
+  const acctRate = Number(values['acct-rate']);
+  const interimCount = Math.ceil(acctRate * SECONDS * 1.1);
+  const interims = build(interimCount, (k, s) => accountingRequest(k, 1 + ((s + k * SOCKETS) % sessions), 'Interim-Update', 1 + Math.floor((s + k * SOCKETS) / sessions)));
+  await phase(`Interim-Update, ${values.concurrency} in flight`, { host: '127.0.0.1', port: acctPort, packets: interims, durationMs: SECONDS * 1000, concurrency: Number(values.concurrency) });
+  const interims2 = build(interimCount, (k, s) => accountingRequest(k, 1 + ((s + k * SOCKETS) % sessions), 'Interim-Update', 50 + Math.floor((s + k * SOCKETS) / sessions)));
+  await phase(`Interim-Update at ${acctRate}/s`, { host: '127.0.0.1', port: acctPort, packets: interims2, durationMs: SECONDS * 1000, rate: acctRate });
+  // 1 in 400 at 2,000/s: 5 unstorable requests a second, alternating the two kinds.
+  const mixRate = 2000;
+  const mixed = build(Math.ceil(mixRate * SECONDS * 1.1), (k, s) => {
+    const n = s + k * SOCKETS;
+    const bad = n % 400 === 399 ? (n % 800 === 799 ? 'class' : 'gigawords') : undefined;
+    return accountingRequest(k, 1 + (n % sessions), 'Interim-Update', 100 + Math.floor(n / sessions), bad);
+  });
+  await phase(`Interim-Update at ${mixRate}/s, 5/s unstorable`, { host: '127.0.0.1', port: acctPort, packets: mixed, durationMs: SECONDS * 1000, rate: mixRate });
 }
 
 main().catch((err: unknown) => {

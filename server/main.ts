@@ -1,5 +1,6 @@
 /**
- * `npm start`: one process running the roles in ROLE (default all three). Without DATABASE_URL
+ * `npm start`: the roles in ROLE (default all three); the radius role in worker processes of its
+ * own (server/radius-cluster.ts) unless it runs alone in one process. Without DATABASE_URL
  * it starts embedded PostgreSQL under DATA_DIR, without REDIS_URL a local redis-server; it runs
  * the migrations, loads demo data into an empty database (unless DEMO_DATA=false), starts the
  * roles and prints what to try. SIGTERM / SIGINT stop it gracefully.
@@ -14,6 +15,7 @@ import { storeTimeZone } from '../lib/time-zone.js';
 import { ensureFirstAdmin } from '../admin/auth/first-admin.js';
 import { consoleUrl } from './console-url.js';
 import { demoHints, isEmptyDatabase, loadDemoData } from './demo/demo-data.js';
+import { yieldHelperThreadsToRadius } from './process-priority.js';
 import { isRadiusWorker, runRadiusWorker } from './radius-cluster.js';
 import { resolveDatabase, resolveRedis } from './services.js';
 import { planRoles, startRoles } from './start-roles.js';
@@ -70,6 +72,8 @@ async function main(): Promise<void> {
       before: embedded ? [embedded] : [],
       clusterEnv: { DATABASE_URL: database.url, REDIS_URL: redis.url, APP_SECRET_KEY: key.toString('hex'), ROLE: 'radius', DEMO_DATA: 'false' },
     });
+    // bcrypt and the other thread-pool work of web and worker yield the CPU to the radius processes.
+    if (plan.radius === 'cluster' && plan.billingEngine) await yieldHelperThreadsToRadius(log);
     const port = await http.listen(config.HOST, config.PORT);
     cleanups.push(() => http.close());
     for (const r of roles) cleanups.push(() => r.stop());

@@ -9,7 +9,11 @@ import type { Job } from 'bullmq';
 import type { Container } from '../lib/container.js';
 import { QUEUES } from '../lib/queue.js';
 import type { RunningRole } from '../lib/role.js';
-import { NETWORK_JOBS } from '../network/jobs.js';
+import { NETWORK_JOBS as NETWORK_ONLY_JOBS } from '../network/jobs.js';
+import { ACCOUNTING_JOBS } from '../aaa/accounting/accounting-partitions-job.js';
+
+/** The network queue's jobs and the accounting history's upkeep (aaa/accounting/accounting-partitions-job.ts). */
+const NETWORK_JOBS = { ...NETWORK_ONLY_JOBS, ...ACCOUNTING_JOBS };
 
 export async function startNetworkJobs(c: Container, opts: { schedule?: boolean } = {}): Promise<RunningRole> {
   const log = c.log.child({ role: 'worker', queue: QUEUES.network });

@@ -1,22 +1,28 @@
 /**
- * RADIUS_PROCESSES > 1: the radius role runs in that many processes sharing the RADIUS UDP ports
- * (Node's cluster module hands every worker the same sockets; the kernel spreads datagrams over
- * them). A single Node process uses one core, and at 20,000 Access-Requests a second that core
- * is the limit; each process is a full radius role with its own index, exactly like separate
- * radius instances on one database (accounting and usage stay exact across them).
+ * The radius role in worker processes (Node's cluster module hands every worker of a kind the
+ * same UDP socket; the kernel spreads datagrams over them). Two kinds (ARCHITECTURE.md "Roles"):
+ * - `auth`: RADIUS_PROCESSES processes bind only RADIUS_AUTH_PORT, so nothing but Access-Requests
+ *   runs on their event loops;
+ * - `acct`: RADIUS_ACCT_PROCESSES processes bind only RADIUS_ACCT_PORT and run the background work
+ *   (stale-session sweep, nas-control CoA worker), so an accounting flood never delays a login;
+ * - `all` (RADIUS_ACCT_PROCESSES=0): RADIUS_PROCESSES processes serving both ports.
+ * A single Node process uses one core; each process is a full radius role with its own replica,
+ * exactly like separate radius instances on one database (accounting and usage stay exact).
  *
- * The primary process forks the workers, restarts one that dies, stops them on shutdown, and
- * serves their aggregated metrics on its /metrics.
+ * The primary process forks the workers, restarts one that dies (as the same kind), stops them
+ * on shutdown, and serves their aggregated metrics on its /metrics.
  */
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
-import { startRadiusRole } from './radius-role.js';
+import { startRadiusRole, type RadiusProcessKind } from './radius-role.js';
 import type { Config } from '../lib/config.js';
 import { createContainer } from '../lib/container.js';
 import type { Logger } from '../lib/logger.js';
 import type { RunningRole } from '../lib/role.js';
 
 const WORKER_FLAG = 'ISP_RADIUS_WORKER';
+/** The worker's kind, in its environment. */
+const KIND = 'ISP_RADIUS_KIND';
 const READY = 'isp:radius-ready';
 
 export function isRadiusWorker(): boolean {
@@ -33,7 +39,8 @@ export async function runRadiusWorker(config: Config, log: Logger, secretKey: Bu
   // Constructing one installs prom-client's listener that answers the primary's metrics requests.
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([c.metrics]);
-  const role = await startRadiusRole(c);
+  const kind = (process.env[KIND] ?? 'all') as RadiusProcessKind;
+  const role = await startRadiusRole(c, { kind });
   process.send?.({ type: READY, ports: role.ports });
   let stopping = false;
   const stop = (): void => {
@@ -50,45 +57,58 @@ export interface RadiusCluster extends RunningRole {
   metrics(): Promise<string>;
 }
 
-/** Forks `processes` radius workers with `env` and resolves when all are listening. */
-export async function startRadiusCluster(opts: { processes: number; env: Record<string, string>; log: Logger }): Promise<RadiusCluster> {
-  const { processes, env, log } = opts;
+/** How many worker processes of each kind to fork: `acct` 0 makes the `auth` ones serve both ports. */
+export interface RadiusProcesses {
+  auth: number;
+  acct: number;
+}
+
+/** Forks the radius workers with `env` and resolves when all are listening. */
+export async function startRadiusCluster(opts: { processes: RadiusProcesses; env: Record<string, string>; log: Logger }): Promise<RadiusCluster> {
+  const { env, log } = opts;
+  const kinds: RadiusProcessKind[] = [
+    ...Array.from({ length: opts.processes.auth }, (): RadiusProcessKind => (opts.processes.acct > 0 ? 'auth' : 'all')),
+    ...Array.from({ length: opts.processes.acct }, (): RadiusProcessKind => 'acct'),
+  ];
+  const processes = kinds.length;
   const aggregator = new AggregatorRegistry();
-  const ready = new Set<Worker>();
+  const ready = new Map<Worker, RadiusProcessKind>();
   let stopping = false;
 
-  function fork(): Promise<void> {
-    const worker = cluster.fork({ ...env, [WORKER_FLAG]: '1' });
+  function fork(kind: RadiusProcessKind): Promise<void> {
+    const worker = cluster.fork({ ...env, [WORKER_FLAG]: '1', [KIND]: kind });
     return new Promise((resolve, reject) => {
       worker.on('message', (m: { type?: string }) => {
         if (m?.type !== READY) return;
-        ready.add(worker);
+        ready.set(worker, kind);
         resolve();
       });
       worker.on('exit', (code, signal) => {
         const wasReady = ready.delete(worker);
-        if (!wasReady) reject(new Error(`radius worker exited during start-up (code ${code}, signal ${signal})`));
+        if (!wasReady) reject(new Error(`radius ${kind} worker exited during start-up (code ${code}, signal ${signal})`));
         else if (!stopping) {
-          log.error({ code, signal }, 'radius worker died; starting another');
-          setTimeout(() => void fork().catch((err: unknown) => log.error({ err }, 'radius worker restart failed')), 1000);
+          log.error({ code, signal, kind }, 'radius worker died; starting another');
+          setTimeout(() => void fork(kind).catch((err: unknown) => log.error({ err }, 'radius worker restart failed')), 1000);
         }
       });
     });
   }
 
-  await Promise.all(Array.from({ length: processes }, () => fork()));
-  log.info({ processes }, 'radius role running in several processes');
+  await Promise.all(kinds.map((kind) => fork(kind)));
+  log.info({ processes, ...opts.processes }, 'radius role running in its own processes');
+  const running = (kind: RadiusProcessKind): number => [...ready.values()].filter((k) => k === kind).length;
 
   return {
     name: 'radius',
     async health() {
-      return { ok: ready.size === processes, processes, running: ready.size };
+      const auth = opts.processes.acct > 0 ? running('auth') : running('all');
+      return { ok: ready.size === processes, processes, running: ready.size, auth, acct: running('acct') };
     },
     metrics: () => aggregator.clusterMetrics(),
     async stop() {
       stopping = true;
       await Promise.all(
-        [...ready].map(
+        [...ready.keys()].map(
           (w) =>
             new Promise<void>((resolve) => {
               const kill = setTimeout(() => w.process.kill('SIGKILL'), 30_000);

@@ -2,6 +2,12 @@
  * The radius role: builds the AAA pipeline on a container and starts it. Order matters: the
  * replica is loaded before the sockets open (an Access-Request never meets an empty replica), and
  * on stop the sockets close first, then accounting commits finish, then the replica stops.
+ *
+ * `kind` (server/radius-cluster.ts; ARCHITECTURE.md "Roles"): `auth` binds only the Access-Request
+ * port, `acct` only the accounting port and also runs the background work (the stale-session
+ * sweep, the nas-control CoA worker), `all` (one process, or RADIUS_ACCT_PROCESSES=0) everything.
+ * Each kind keeps its own replica: accounting needs it to tie sessions to subscriptions, and
+ * nas-control to decide what a CoA carries.
  */
 import type { Container } from '../lib/container.js';
 import type { RunningRole } from '../lib/role.js';
@@ -22,6 +28,10 @@ import { createPostAuthLog } from '../aaa/pipeline/post-auth-log.js';
 import { currentDecision } from '../aaa/policy/current-decision.js';
 import { startVoucherUse } from '../billing/access/voucher-access.js';
 import { createRadiusServer } from '../aaa/pipeline/radius-server.js';
+import { startRadsec } from '../aaa/radsec/start-radsec.js';
+
+/** What one radius process serves: see the header. */
+export type RadiusProcessKind = 'all' | 'auth' | 'acct';
 
 export interface RadiusRole extends RunningRole {
   ports: { authPort: number; acctPort: number };
@@ -29,14 +39,18 @@ export interface RadiusRole extends RunningRole {
   sync: ReplicaSync;
   /** Writes the buffered post-auth log rows now (tests, and before a planned stop). */
   flushPostAuth(): Promise<void>;
+  /** The RadSec listener's port (aaa/radsec/), or null when RadSec is off in this process. */
+  radsecPort: number | null;
 }
 
 export async function startRadiusRole(
   c: Container,
-  opts: { host?: string; authPort?: number; acctPort?: number; schedule?: boolean } = {},
+  opts: { host?: string; authPort?: number; acctPort?: number; schedule?: boolean; kind?: RadiusProcessKind; radsecPort?: number } = {},
 ): Promise<RadiusRole> {
   const { config, log: rootLog, db } = c;
-  const log = rootLog.child({ role: 'radius' });
+  const kind = opts.kind ?? 'all';
+  const background = kind !== 'auth'; // sweep and nas-control: never in an Access-Request process
+  const log = rootLog.child({ role: 'radius', ...(kind === 'all' ? {} : { kind }) });
   const replica = new AccessReplica(c.secrets, config.ISP_TIME_ZONE);
   const sync = createReplicaSync({ db, databaseUrl: c.databaseUrl, replica, secrets: c.secrets, log, clock: c.clock });
   await sync.start();
@@ -45,13 +59,7 @@ export async function startRadiusRole(
   const postAuth = createPostAuthLog({ db, log, metrics, mode: config.RADIUS_POST_AUTH_LOG });
   const writer = createAccountingWriter({ db, log, metrics, maxInFlight: config.RADIUS_ACCT_MAX_IN_FLIGHT });
   const staleAfterMs = config.RADIUS_INTERIM_INTERVAL * config.RADIUS_STALE_INTERVALS * 1000;
-  const server = createRadiusServer({
-    replica,
-    log,
-    metrics,
-    host: opts.host ?? config.RADIUS_HOST,
-    authPort: opts.authPort ?? config.RADIUS_AUTH_PORT,
-    acctPort: opts.acctPort ?? config.RADIUS_ACCT_PORT,
+  const handlers = {
     handleAccess: createAccessRequestHandler({
       index: replica,
       sync,
@@ -63,9 +71,23 @@ export async function startRadiusRole(
       startVoucher: (voucherId, now) => startVoucherUse(db, voucherId, now),
     }),
     handleAccounting: createAccountingRequestHandler({ index: replica, writer, metrics }),
+  };
+  const server = createRadiusServer({
+    replica,
+    log,
+    metrics,
+    host: opts.host ?? config.RADIUS_HOST,
+    authPort: opts.authPort ?? config.RADIUS_AUTH_PORT,
+    acctPort: opts.acctPort ?? config.RADIUS_ACCT_PORT,
+    serve: kind === 'all' ? 'both' : kind,
+    ...handlers,
   });
   const ports = await server.start();
-  const sweep = opts.schedule === false ? null : await scheduleStaleSessionSweep(c, staleAfterMs, log);
+  // RadSec (RFC 6614) carries both request kinds on one connection: served where Access-Requests are.
+  const radsec = config.RADSEC_ENABLED && kind !== 'acct'
+    ? await startRadsec({ db, secrets: c.secrets, clock: c.clock, log, registry: c.metrics, config, replica, metrics, ...handlers }, { port: opts.radsecPort })
+    : null;
+  const sweep = opts.schedule === false || !background ? null : await scheduleStaleSessionSweep(c, staleAfterMs, log);
 
   // nas-control: CoA / Disconnect after billing or staff changed a subscription (RFC 5176).
   const coa = createCoaClient({ log, timeoutMs: 1000, retries: 2 });
@@ -77,7 +99,7 @@ export async function startRadiusRole(
     log,
     decide: (id) => currentDecision(replica, id, c.clock.now()),
   });
-  const nasControl = c.queues.worker<NasControlJob, NasControlResult>(
+  const nasControl = !background ? null : c.queues.worker<NasControlJob, NasControlResult>(
     QUEUES.nasControl,
     async (job) => {
       // The change that caused the job was committed before it was enqueued: make sure the
@@ -94,14 +116,15 @@ export async function startRadiusRole(
     replica,
     sync,
     flushPostAuth: () => postAuth.flush(),
+    radsecPort: radsec?.port ?? null,
     async health() {
-      return { ok: true, ...ports, ...replica.sizes };
+      return { ok: true, kind, ...ports, ...replica.sizes };
     },
     async stop() {
-      await server.stop();
+      await Promise.all([server.stop(), radsec?.stop()]);
       await writer.close();
       await postAuth.close();
-      await Promise.all([sweep?.close(), nasControl.close()]);
+      await Promise.all([sweep?.close(), nasControl?.close()]);
       await coa.close();
       await sync.stop();
     },

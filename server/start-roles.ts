@@ -7,39 +7,51 @@
  * yet listening: server/main.ts binds it.
  *
  * Order: the radius role first (its index loads before its sockets open), then the worker, then
- * the web role's routes. With RADIUS_PROCESSES > 1 the radius role runs in worker processes
- * (server/radius-cluster.ts) and this process serves their aggregated metrics.
+ * the web role's routes. The radius role runs in its own worker processes
+ * (server/radius-cluster.ts: RADIUS_PROCESSES Access-Request processes, RADIUS_ACCT_PROCESSES
+ * accounting ones) and this process serves their aggregated metrics; only a radius-only process
+ * with one process of one kind (RADIUS_PROCESSES=1, RADIUS_ACCT_PROCESSES=0) runs it in place.
+ * So bcrypt, PDFs, exports and reports in the web and worker roles never hold up a RADIUS reply
+ * on one event loop (ARCHITECTURE.md "Roles").
  */
 import { createBillingEngine, type BillingEngine } from '../billing/engine/engine.js';
 import type { Container } from '../lib/container.js';
 import type { RunningRole } from '../lib/role.js';
 import { createHttpServer, type HttpServer } from '../web/app.js';
 import { startWebRole } from '../web/web-role.js';
-import { startRadiusCluster, type RadiusCluster } from './radius-cluster.js';
+import { startRadiusCluster, type RadiusCluster, type RadiusProcesses } from './radius-cluster.js';
 import { startRadiusRole } from './radius-role.js';
 import { startWorkerRole } from './worker-role.js';
 
 /** How a process runs the roles in `config.ROLE`. */
 export interface RolePlan {
-  /** `cluster`: in RADIUS_PROCESSES worker processes; `here`: in this process; null: not run. */
+  /** `cluster`: in worker processes (`radiusProcesses`); `here`: in this process; null: not run. */
   radius: 'here' | 'cluster' | null;
+  /** The worker processes of each kind when `radius` is `cluster`. */
+  radiusProcesses: RadiusProcesses;
   web: boolean;
   worker: boolean;
   /** Whether the billing engine is built: only for the roles that use it (web, worker). */
   billingEngine: boolean;
 }
 
-export function planRoles(config: Pick<Container['config'], 'ROLE' | 'RADIUS_PROCESSES'>): RolePlan {
+/**
+ * The plan for `config`: radius in this process only when it is the only role and one process
+ * serves both ports (RADIUS_PROCESSES=1 and RADIUS_ACCT_PROCESSES=0); otherwise in workers.
+ */
+export function planRoles(config: Pick<Container['config'], 'ROLE' | 'RADIUS_PROCESSES' | 'RADIUS_ACCT_PROCESSES'>): RolePlan {
   const web = config.ROLE.includes('web');
   const worker = config.ROLE.includes('worker');
-  const radius = !config.ROLE.includes('radius') ? null : config.RADIUS_PROCESSES > 1 ? 'cluster' : 'here';
-  return { radius, web, worker, billingEngine: web || worker };
+  const radiusProcesses = { auth: config.RADIUS_PROCESSES, acct: config.RADIUS_ACCT_PROCESSES };
+  const alone = !web && !worker && radiusProcesses.auth === 1 && radiusProcesses.acct === 0;
+  const radius = !config.ROLE.includes('radius') ? null : alone ? 'here' : 'cluster';
+  return { radius, radiusProcesses, web, worker, billingEngine: web || worker };
 }
 
 /** What starts each part; tests replace them to see what a plan builds. */
 export interface RoleStarters {
   radius(c: Container): Promise<RunningRole>;
-  radiusCluster(opts: { processes: number; env: Record<string, string>; log: Container['log'] }): Promise<RadiusCluster>;
+  radiusCluster(opts: { processes: RadiusProcesses; env: Record<string, string>; log: Container['log'] }): Promise<RadiusCluster>;
   http(c: Container, roles: () => RunningRole[], extraMetrics?: () => Promise<string>): HttpServer;
   engine(c: Container): BillingEngine;
   worker(c: Container, engine: BillingEngine): Promise<RunningRole>;
@@ -70,7 +82,7 @@ export async function startRoles(
   const roles: RunningRole[] = [...(opts.before ?? [])];
   let extraMetrics: (() => Promise<string>) | undefined;
   if (plan.radius === 'cluster') {
-    const radius = await starters.radiusCluster({ processes: c.config.RADIUS_PROCESSES, env: opts.clusterEnv, log: c.log });
+    const radius = await starters.radiusCluster({ processes: plan.radiusProcesses, env: opts.clusterEnv, log: c.log });
     roles.push(radius);
     extraMetrics = () => radius.metrics();
   } else if (plan.radius === 'here') {

@@ -18,6 +18,7 @@ import { BILLING_JOBS, createBillingEngine, type BillingEngine } from '../billin
 import { expireVouchers } from '../billing/vouchers/expire-vouchers.js';
 import { duePaymentEvents } from '../billing/webhooks/due-payment-events.js';
 import { startNetworkJobs } from './network-jobs.js';
+import { startWebhookJobs } from '../billing/webhooks-out/webhook-jobs.js';
 
 /**
  * Starts the billing queue's worker. `schedule: false` (tests driving the days themselves) runs
@@ -70,6 +71,7 @@ export async function startWorkerRole(c: Container, engine: BillingEngine = crea
   );
   worker.on('failed', (job, err) => log.warn({ job: job?.name, attempts: job?.attemptsMade, err: err.message }, 'billing job failed'));
   const network = await startNetworkJobs(c, opts); // the `network` queue (issue 12)
+  const webhooks = await startWebhookJobs(c, opts); // the `webhooks` queue: outbound webhooks (issue 14)
   log.info('worker role started');
   return {
     name: 'worker',
@@ -77,7 +79,7 @@ export async function startWorkerRole(c: Container, engine: BillingEngine = crea
       return { ok: (await c.redis.ping()) === 'PONG', running: worker.isRunning(), network: (await network.health()).running };
     },
     async stop() {
-      await Promise.all([worker.close(), network.stop()]); // waits for running jobs
+      await Promise.all([worker.close(), network.stop(), webhooks.stop()]); // waits for running jobs
     },
   };
 }

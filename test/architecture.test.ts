@@ -8,6 +8,8 @@
  * - admin/ and portal/ never import each other, web/ or server/; web/ never imports server/;
  * - simulator/ (the virtual router, a tool) imports lib/ and aaa/codec/ only: it talks to the
  *   product over the wire, never through its internals;
+ * - api/ (the public REST API, issue 14) imports lib/, billing/, aaa/ and network/, never admin/,
+ *   portal/, web/ or server/; only web/ (which mounts it) and server/ import it;
  * - no import loop between folders;
  * - no source file over 300 lines.
  */
@@ -18,7 +20,7 @@ import { test } from 'node:test';
 import ts from 'typescript';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SOURCE_ROOTS = ['aaa', 'billing', 'network', 'admin', 'portal', 'lib', 'web', 'server', 'scripts', 'simulator', 'migrations'];
+const SOURCE_ROOTS = ['aaa', 'billing', 'network', 'admin', 'portal', 'api', 'lib', 'web', 'server', 'scripts', 'simulator', 'migrations'];
 const MAX_LINES = 300;
 
 function sourceFiles(dir: string, out: string[] = []): string[] {
@@ -64,7 +66,8 @@ function allowed(from: string, to: string): boolean {
     case 'simulator': return b === 'lib' || to.startsWith(`aaa${path.sep}codec${path.sep}`);
     case 'admin': return ['lib', 'billing', 'aaa', 'network'].includes(b);
     case 'portal': return ['lib', 'billing', 'aaa', 'network'].includes(b);
-    case 'web': return ['lib', 'billing', 'aaa', 'network', 'admin', 'portal'].includes(b);
+    case 'api': return ['lib', 'billing', 'aaa', 'network'].includes(b);
+    case 'web': return ['lib', 'billing', 'aaa', 'network', 'admin', 'portal', 'api'].includes(b);
     default: return true; // server/, scripts/, migrations/: the composition and the tools may import anything
   }
 }

@@ -21,6 +21,7 @@ import { createPortalAccountRoutes } from '../admin/customers/portal-account-rou
 import { createDashboardRoutes } from '../admin/dashboard/routes.js';
 import type { AdminDeps } from '../admin/deps.js';
 import { createNasRoutes } from '../admin/nas/routes.js';
+import { createRadsecRoutes } from '../admin/nas/radsec-routes.js';
 import { createDeviceRoutes } from '../admin/devices/routes.js';
 import { createLiveRoutes } from '../admin/network/live-routes.js';
 import { createLiveTrafficRoutes } from '../admin/subscriptions/live-traffic-routes.js';
@@ -42,6 +43,10 @@ import { createImportRoutes } from '../admin/import/routes.js';
 import { createBulkRoutes } from '../admin/bulk/routes.js';
 import { createBroadcastRoutes } from '../admin/broadcasts/routes.js';
 import { createSubscriptionListRoutes } from '../admin/subscriptions/list-routes.js';
+import { createApiTokenRoutes } from '../admin/api-tokens/routes.js';
+import { createBankTransferRoutes } from '../admin/payments/bank-transfers.js';
+import { createWebhookRoutes } from '../admin/webhooks/routes.js';
+import { createGenieAcsRoutes } from '../admin/genieacs/routes.js';
 import { t, toLocale } from '../lib/i18n.js';
 import { createRepeatedErrorLog, routeKind, stackOf } from '../lib/rate-limited-log.js';
 
@@ -50,9 +55,13 @@ export function createAdminRouter(deps: AdminDeps): Router<AdminState> {
   const root = new Router<AdminState>();
   const screens = [
     createAuthRoutes, createDashboardRoutes, createCustomerRoutes, createSubscriptionRoutes, createSessionRoutes, createPlanRoutes,
-    createNasRoutes, createInvoiceRoutes, createPaymentRoutes, createVoucherRoutes, createTicketRoutes, createReportRoutes,
+    createNasRoutes, createRadsecRoutes, createInvoiceRoutes, createPaymentRoutes, createVoucherRoutes, createTicketRoutes, createReportRoutes,
     createDunningRoutes, createTemplateRoutes, createSettingsRoutes, createStaffRoutes, createAuditRoutes, createAlertRoutes, createImportRoutes, createPortalAccountRoutes,
     createSubscriptionListRoutes, createBulkRoutes, createBroadcastRoutes, createDeviceRoutes, createNetworkMapRoutes, createOutageRoutes, createLiveRoutes, createLiveTrafficRoutes,
+    createWebhookRoutes,
+    createGenieAcsRoutes, // issue 14: CPE management through GenieACS
+    createApiTokenRoutes, // issue 14: REST API tokens
+    createBankTransferRoutes, // issue 14: bank transfers (statements, receipts)
   ];
   for (const make of screens) {
     root.use(make(deps).routes());

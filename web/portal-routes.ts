@@ -12,6 +12,9 @@ import { loadBillingSettings } from '../billing/settings/billing-settings.js';
 import { AppError } from '../lib/errors.js';
 import { checkOrigin } from '../lib/http/origin-check.js';
 import { checkRequestValues } from '../lib/http/request-values.js';
+import { isMultipart, readMultipart } from '../lib/http/multipart-body.js';
+import { MAX_RECEIPT_BYTES } from '../billing/payments/bank-transfer/receipt-file.js';
+import { isReceiptUpload } from '../portal/account/bank-transfer-routes.js';
 import { createAccountRoutes } from '../portal/account/routes.js';
 import { createCaptiveRoutes } from '../portal/captive/routes.js';
 import { portalContext, type PortalState } from '../portal/context.js';
@@ -40,8 +43,13 @@ export function mountPortal(app: Koa, deps: PortalDeps): void {
     try {
       c.state.company = (await loadBillingSettings(deps.db)).companyName;
       try {
-        await parse(ctx, async () => {});
+        // The one upload (a bank-transfer receipt, issue 14): multipart, streamed, size-capped.
+        if (ctx.method === 'POST' && isMultipart(ctx) && isReceiptUpload(ctx.path)) {
+          checkOrigin(ctx, deps.config.PUBLIC_URL);
+          await readMultipart(ctx, { fileBytes: MAX_RECEIPT_BYTES });
+        } else await parse(ctx, async () => {});
       } catch (err) {
+        if (err instanceof AppError) throw err;
         const status = (err as { status?: number }).status ?? 400;
         throw new AppError(status === 413 ? 'payload_too_large' : 'bad_request', 'bad request', status);
       }

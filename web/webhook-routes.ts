@@ -1,7 +1,9 @@
 /**
- * POST /webhooks/midtrans and /webhooks/xendit. The raw body is verified by the gateway
- * (Midtrans: signature_key = SHA512(order_id + status_code + gross_amount + server key); Xendit:
- * the x-callback-token header), stored once in the payment_events inbox
+ * POST /webhooks/midtrans, /webhooks/xendit, /webhooks/tripay and /webhooks/duitku. The raw body
+ * is verified by the gateway (Midtrans: signature_key = SHA512(order_id + status_code +
+ * gross_amount + server key); Xendit: the x-callback-token header; Tripay: X-Callback-Signature =
+ * HMAC-SHA256(private key, raw body); Duitku: the form's signature = MD5(merchantCode + amount +
+ * merchantOrderId + API key)), stored once in the payment_events inbox
  * (billing/webhooks/store-payment-event.ts), handed to the workers, and answered 200 at once; a
  * worker does the rest (billing/webhooks/process-payment-event.ts). A forged or wrongly signed
  * notification gets 401, changes nothing, and is logged. See ARCHITECTURE.md, "Payment flow".
@@ -12,6 +14,7 @@ import type { Knex } from '../lib/db.js';
 import type { Logger } from '../lib/logger.js';
 import type { PaymentGateway, Provider } from '../billing/payments/gateways/payment-gateway.js';
 import { storePaymentEvent } from '../billing/webhooks/store-payment-event.js';
+import { readRawBody } from '../lib/http/raw-body.js';
 
 const MAX_BODY = 256 * 1024;
 
@@ -24,28 +27,18 @@ export interface WebhookDeps {
   received(eventId: number): Promise<void>;
 }
 
-async function rawBody(req: NodeJS.ReadableStream): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 export function createWebhookRouter(deps: WebhookDeps): Router {
   const router = new Router();
   router.post('/webhooks/:provider', async (ctx) => {
     const provider = ctx.params.provider as Provider;
-    const gateway = (provider === 'midtrans' || provider === 'xendit') ? deps.gateways[provider] : undefined;
+    const gateway = (['midtrans', 'xendit', 'tripay', 'duitku'] as const).includes(provider) ? deps.gateways[provider] : undefined;
     if (!gateway) {
       ctx.status = 404;
       ctx.body = { error: 'unknown payment gateway' };
       return;
     }
-    const body = await rawBody(ctx.req);
+    const body = await readRawBody(ctx.req, MAX_BODY);
     if (!body) {
       ctx.status = 413;
       ctx.body = { error: 'notification too large' };
@@ -63,7 +56,8 @@ export function createWebhookRouter(deps: WebhookDeps): Router {
       await deps.received(id).catch((err: unknown) => deps.log.error({ err: (err as Error).message, eventId: id }, 'could not queue payment event; the sweeper will'));
     }
     ctx.status = 200;
-    ctx.body = { received: true };
+    // Tripay retries a callback until it reads `{"success": true}` (tripay.co.id/developer, "Callback").
+    ctx.body = provider === 'tripay' ? { success: true, received: true } : { received: true };
   });
   return router;
 }

@@ -19,6 +19,7 @@ import type { Packet } from '../codec/packet.js';
 import { attributeOf, readInteger, readIpv4, readString } from '../codec/values.js';
 import { pgText } from '../../lib/pg-text.js';
 import { parseClass, parseVoucherClass } from '../policy/reply-attributes.js';
+import { sessionIpv6, type SessionIpv6 } from './session-ipv6.js';
 
 const d = dictionary();
 const A = {
@@ -69,6 +70,8 @@ export interface SessionRecord {
   callingStationId: string | null;
   calledStationId: string | null;
   framedIpAddress: string | null;
+  /** Framed-IPv6-Prefix, Delegated-IPv6-Prefix, Framed-Interface-Id, Framed-IPv6-Address (session-ipv6.ts); absent when the request has none. */
+  ipv6?: SessionIpv6;
   serviceType: string | null;
   class: string | null;
   /** Epoch ms of the event (receive time − Acct-Delay-Time). */
@@ -204,6 +207,7 @@ export function parseAccountingRequest(
       callingStationId: pgText(readString(p, A.callingStationId)),
       calledStationId: pgText(readString(p, A.calledStationId)),
       framedIpAddress: readIpv4(p, A.framedIp) ?? null,
+      ...sessionIpv6(p),
       serviceType: enumName(A.serviceType, readInteger(p, A.serviceType)),
       class: classText(classValue),
       eventTime,

@@ -28,6 +28,10 @@
  *   reason `db_<SQLSTATE>`, as do records the caller found unstorable (`deadLetter`), and is
  *   acknowledged. Any other error (connection, timeout, cancel) fails the batch: no reply, the
  *   NAS retries.
+ * - A record for a session we do not hold whose time is before the newest archived month
+ *   (accounting_archives; aaa/accounting/accounting-partitions.ts) is not stored as a new row:
+ *   that month's history was archived and dropped, and a partial row would be garbage. It goes
+ *   to the dead letters with the reason `archived_month` and is acknowledged.
  * - At most `maxInFlight` records are queued or committing (`hasRoom`); the caller drops what
  *   comes beyond (the NAS retries), so a burst cannot grow the heap or answer after the NAS
  *   gave up (RouterOS waits 300 ms).
@@ -39,6 +43,7 @@ import { RateLimitedLog, createRepeatedErrorLog, summarizeError } from '../../li
 import { isNasRecord, type AccountingRecord, type NasRecord, type SessionRecord } from './accounting-record.js';
 import { CLOSE_NAS, DEAD_LETTER, UPSERT } from './accounting-statements.js';
 import { mergeRecords, toRow } from './session-rows.js';
+import { preparedQuery } from './prepared-query.js';
 
 /** How a record was kept: in accounting_sessions, or in accounting_dead_letters. */
 export type StoreResult = 'stored' | 'dead_letter';
@@ -66,9 +71,14 @@ export interface AccountingWriter {
   close(): Promise<void>;
 }
 
-// Serialization failure, deadlock, and a foreign key violation: a row deleted between the
-// statement's reference lookup and its check, which the next attempt resolves to NULL.
-const RETRYABLE = new Set(['40001', '40P01', '23503']);
+// Serialization failure (also: a row a concurrent Stop moved to another partition), deadlock, a
+// foreign key violation (a row deleted between the statement's reference lookup and its check,
+// which the next attempt resolves to NULL), and a unique violation on the open partition's
+// session key (another process inserted the same new session: the next attempt updates it).
+const RETRYABLE = new Set(['40001', '40P01', '23503', '23505']);
+
+/** Dead-letter reason of a record for a session unknown to us whose time is in a month already archived and dropped. */
+export const ARCHIVED_MONTH = 'archived_month';
 
 const sqlState = (err: unknown): string => (err as { code?: unknown }).code?.toString() ?? '';
 
@@ -94,7 +104,8 @@ export function createAccountingWriter(opts: {
   const deadLetterLog = new RateLimitedLog(60_000);
   const errors = createRepeatedErrorLog(log);
 
-  async function store(records: AccountingRecord[]): Promise<void> {
+  /** Stores `records`; returns the session keys the upsert refused as before the newest archived month. */
+  async function store(records: AccountingRecord[]): Promise<Set<string>> {
     const nasRecords: NasRecord[] = [];
     const sessions = new Map<string, SessionRecord>();
     for (const r of records) {
@@ -106,22 +117,30 @@ export function createAccountingWriter(opts: {
     }
     // Sorted by key: concurrent lanes take row locks in one order and cannot deadlock on sessions.
     const rows = [...sessions.values()].sort((a, b) => (a.sessionKey < b.sessionKey ? -1 : 1)).map(toRow);
-    const run = async (q: Knex | Knex.Transaction): Promise<void> => {
+    const run = async (q: Knex | Knex.Transaction): Promise<Set<string>> => {
       for (const n of nasRecords) {
         const at = new Date(n.eventTime).toISOString();
         await q.raw(CLOSE_NAS, [at, n.nasIpAddress, at]);
       }
-      if (rows.length) await q.raw(UPSERT, [JSON.stringify(rows)]);
+      if (!rows.length) return new Set();
+      const keys = rows.map((r) => r.session_key);
+      // A PostgreSQL array literal: session keys are uuids (hex and dashes), nothing to quote.
+      const keyArray = `{${keys.join(',')}}`;
+      const params = [JSON.stringify(rows), keyArray, keyArray];
+      // Alone, it runs prepared (planned once per connection: prepared-query.ts); in a transaction, as is.
+      const { rows: archived } = q === db
+        ? await preparedQuery<{ session_key: string }>(db, 'accounting_upsert', UPSERT, params)
+        : await q.raw<{ rows: Array<{ session_key: string }> }>(UPSERT, params);
+      return new Set(archived.map((a) => a.session_key));
     };
-    if (nasRecords.length) await db.transaction((trx) => run(trx));
-    else await run(db); // one statement: it commits on its own
+    if (nasRecords.length) return db.transaction((trx) => run(trx));
+    return run(db); // one statement: it commits on its own
   }
 
-  async function storeWithRetry(records: AccountingRecord[]): Promise<void> {
+  async function storeWithRetry(records: AccountingRecord[]): Promise<Set<string>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await store(records);
-        return;
+        return await store(records);
       } catch (err) {
         if (attempt < 3 && RETRYABLE.has(sqlState(err))) continue;
         throw err;
@@ -158,8 +177,10 @@ export function createAccountingWriter(opts: {
   /** Commits `batch`; a batch the database refuses is bisected down to the refused record. */
   async function settle(batch: Pending[]): Promise<void> {
     try {
-      await storeWithRetry(batch.map((p) => p.record));
-      for (const p of batch) p.resolve('stored');
+      const archived = await storeWithRetry(batch.map((p) => p.record));
+      const late = archived.size ? batch.filter((p) => !isNasRecord(p.record) && archived.has(p.record.sessionKey)) : [];
+      for (const p of batch) if (!late.includes(p)) p.resolve('stored');
+      if (late.length) await keepDeadLetters(late.map((p) => ({ p, reason: ARCHIVED_MONTH, detail: null })));
       return;
     } catch (err) {
       if (!refusesRows(err)) {

@@ -4,6 +4,7 @@
  * the JSON row the statement reads with json_to_recordset.
  */
 import type { SessionRecord } from './accounting-record.js';
+import { ipv6Columns } from './session-ipv6.js';
 
 /** Merges two records of one session in one batch, the way the upsert would apply them in turn. */
 export function mergeRecords(a: SessionRecord, b: SessionRecord): SessionRecord {
@@ -41,5 +42,6 @@ export function toRow(r: SessionRecord): Record<string, unknown> {
     // Decimal strings: JSON numbers beyond 2^53 would lose digits; PostgreSQL reads them as bigint.
     session_time: r.sessionTime, input_octets: r.inputOctets.toString(), output_octets: r.outputOctets.toString(),
     input_packets: r.inputPackets, output_packets: r.outputPackets, terminate_cause: r.terminateCause,
+    ...ipv6Columns(r.ipv6),
   };
 }

@@ -1,9 +1,10 @@
 /**
  * Attribute values: bytes ↔ JS values by dictionary data type (RFC 2865 §5: string, octets,
- * ipaddr, integer, date; RFC 3162 / RFC 6929 types for display only), plus the readers the
- * hot path uses on a decoded Packet.
+ * ipaddr, integer, date; the IPv6 types of RFC 3162 / RFC 4818 / RFC 6911 through ipv6-values.ts;
+ * RFC 6929 types for display only), plus the readers the hot path uses on a decoded Packet.
  */
 import { dictionary, type AttributeDef } from './dictionary.js';
+import { decodeInterfaceId, decodeIpv6Address, decodeIpv6Prefix, encodeInterfaceId, encodeIpv6Prefix, ipv6Octets } from './ipv6-values.js';
 import { findAttribute, type Attribute, type Packet } from './packet.js';
 
 export type AttributeValue = string | number | Buffer;
@@ -30,6 +31,19 @@ export function readIpv4(p: Packet, def: AttributeDef): string | undefined {
   return v && v.length === 4 ? `${v[0]}.${v[1]}.${v[2]}.${v[3]}` : undefined;
 }
 
+/**
+ * An IPv6 attribute as text (ipv6addr `2001:db8::1`, ipv6prefix `2001:db8::/56`, ifid
+ * `0211:22ff:fe33:4455`: ipv6-values.ts); undefined when absent or malformed.
+ */
+export function readIpv6(p: Packet, def: AttributeDef): string | undefined {
+  const v = attributeOf(p, def)?.value;
+  if (!v) return undefined;
+  if (def.dataType === 'ipv6prefix') return decodeIpv6Prefix(v);
+  if (def.dataType === 'ipv6addr') return decodeIpv6Address(v);
+  if (def.dataType === 'ifid') return decodeInterfaceId(v);
+  return undefined;
+}
+
 /** Octets of the first attribute `def`, or undefined. */
 export function readOctets(p: Packet, def: AttributeDef): Buffer | undefined {
   return attributeOf(p, def)?.value;
@@ -37,7 +51,8 @@ export function readOctets(p: Packet, def: AttributeDef): Buffer | undefined {
 
 /**
  * Encodes a value for `def`. Integers accept a number or a VALUE name from the dictionary;
- * ipaddr takes a dotted quad; date takes seconds since the epoch.
+ * ipaddr takes a dotted quad; date takes seconds since the epoch; ipv6addr, ipv6prefix and ifid
+ * take their text forms (ipv6-values.ts).
  * @throws RangeError when the value cannot be encoded for that type.
  */
 export function encodeValue(def: AttributeDef, value: AttributeValue): Buffer {
@@ -61,6 +76,12 @@ export function encodeValue(def: AttributeDef, value: AttributeValue): Buffer {
       }
       return Buffer.from(parts);
     }
+    case 'ipv6addr':
+      return ipv6Octets(String(value));
+    case 'ipv6prefix':
+      return encodeIpv6Prefix(String(value));
+    case 'ifid':
+      return encodeInterfaceId(String(value));
     case 'octets':
       if (typeof value === 'string' && /^0x([0-9a-fA-F]{2})*$/.test(value)) return Buffer.from(value.slice(2), 'hex');
       throw new RangeError(`${def.name}: octets need a Buffer or 0x-hex string`);
@@ -69,7 +90,7 @@ export function encodeValue(def: AttributeDef, value: AttributeValue): Buffer {
   }
 }
 
-/** Decodes a value for display and tests: strings, numbers (or VALUE names), dotted quads, `0x…` hex. */
+/** Decodes a value for display and tests: strings, numbers (or VALUE names), dotted quads, IPv6 text, `0x…` hex (also for a malformed value). */
 export function decodeValue(def: AttributeDef | undefined, value: Buffer): string | number {
   if (!def) return `0x${value.toString('hex')}`;
   if (def.encrypt) return '[hidden]';
@@ -83,6 +104,12 @@ export function decodeValue(def: AttributeDef | undefined, value: Buffer): strin
     case 'ipaddr':
       if (value.length !== 4) break;
       return `${value[0]}.${value[1]}.${value[2]}.${value[3]}`;
+    case 'ipv6addr':
+      return decodeIpv6Address(value) ?? `0x${value.toString('hex')}`;
+    case 'ipv6prefix':
+      return decodeIpv6Prefix(value) ?? `0x${value.toString('hex')}`;
+    case 'ifid':
+      return decodeInterfaceId(value) ?? `0x${value.toString('hex')}`;
     default:
       break;
   }

@@ -30,11 +30,17 @@ export interface RadiusServerDeps {
   host: string;
   authPort: number;
   acctPort: number;
+  /**
+   * Which sockets this process binds (server/radius-cluster.ts): `auth` only RADIUS_AUTH_PORT,
+   * `acct` only RADIUS_ACCT_PORT, so Access-Requests never wait behind accounting in one event
+   * loop; `both` (default) one process serving both ports.
+   */
+  serve?: 'both' | Port;
   duplicateTtlMs?: number;
 }
 
 export interface RadiusServer {
-  /** Binds both sockets; resolves with the bound ports (useful with port 0 in tests). */
+  /** Binds the sockets of `serve`; resolves with the bound ports (useful with port 0 in tests), 0 for a port not served. */
   start(): Promise<{ authPort: number; acctPort: number }>;
   /** Stops receiving, waits for requests in progress, closes the sockets. */
   stop(): Promise<void>;
@@ -164,9 +170,10 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
 
   return {
     async start() {
-      sockets.auth = await bind('auth', deps.authPort);
-      sockets.acct = await bind('acct', deps.acctPort);
-      const ports = { authPort: sockets.auth.address().port, acctPort: sockets.acct.address().port };
+      const serve = deps.serve ?? 'both';
+      if (serve !== 'acct') sockets.auth = await bind('auth', deps.authPort);
+      if (serve !== 'auth') sockets.acct = await bind('acct', deps.acctPort);
+      const ports = { authPort: sockets.auth?.address().port ?? 0, acctPort: sockets.acct?.address().port ?? 0 };
       log.info({ host: deps.host, ...ports }, 'RADIUS listening');
       return ports;
     },

@@ -35,8 +35,10 @@ import type { OpenSessionAccess, PlanAccess, SubscriptionAccess } from '../../bi
 import type { VoucherAccess, VoucherBatchAccess, VoucherSessionAccess } from '../../billing/access/voucher-access.js';
 import type { AaaSettings } from '../settings/aaa-settings.js';
 import { octetsLeft, otherDevices, isSameDevice, secondsUntil, shortestTimeout } from './access-rules.js';
+import { ipv6Addressing, type Ipv6Profile } from './ipv6-addressing.js';
 
-export interface AccessProfile {
+/** IPv6 fields (Ipv6Profile, ipv6-addressing.ts): only on an accept of a PPPoE subscription. */
+export interface AccessProfile extends Ipv6Profile {
   /** Mikrotik-Rate-Limit. */
   rateLimit: string;
   framedIpAddress?: string;
@@ -115,7 +117,7 @@ export function decide(input: DecisionInput): Decision {
     rateLimit = plan.softLimitRateLimit ?? settings.softLimitRateLimit;
   }
 
-  const profile: AccessProfile = { rateLimit, ...addressing(sub, plan, null) };
+  const profile: AccessProfile = { rateLimit, ...addressing(sub, plan, null), ...ipv6Addressing(sub, plan) };
   const paidLeft = sub.billingType === 'prepaid' && sub.paidUntil !== null ? secondsUntil(sub.paidUntil, now) : null;
   const sessionTimeout = shortestTimeout(plan.sessionTimeout, paidLeft);
   if (sessionTimeout !== undefined) profile.sessionTimeout = sessionTimeout;

@@ -2,9 +2,13 @@
  * Reply attributes for a decision, in the NAS vendor's terms:
  * - standard (RFC 2865 §5, RFC 2869 §5.16): Framed-IP-Address, Framed-Pool, Session-Timeout,
  *   Idle-Timeout, Acct-Interim-Interval, Class (RFC 2865 §5.25, echoed in accounting), Reply-Message;
+ * - IPv6 (ipv6-addressing.ts): Framed-IPv6-Prefix (RFC 3162 §2.3) or Framed-IPv6-Pool (§2.6),
+ *   Delegated-IPv6-Prefix (RFC 4818) or, for a non-MikroTik NAS, Delegated-IPv6-Prefix-Pool
+ *   (RFC 6911 §3.4);
  * - MikroTik (vendor 14988, RouterOS manual "RADIUS Client"): Mikrotik-Rate-Limit,
  *   Mikrotik-Address-List, Mikrotik-Group, Mikrotik-Total-Limit with Mikrotik-Total-Limit-Gigawords
- *   for the bits above 2^32. Other vendors get the standard attributes only.
+ *   for the bits above 2^32, Mikrotik-Delegated-IPv6-Pool (22) for the plan's DHCPv6-PD pool.
+ *   Other vendors get the standard attributes only.
  */
 import { dictionary } from '../codec/dictionary.js';
 import type { PacketWriter } from '../codec/writer.js';
@@ -24,6 +28,11 @@ const A = {
   group: d.attr('Mikrotik-Group'),
   totalLimit: d.attr('Mikrotik-Total-Limit'),
   totalLimitGigawords: d.attr('Mikrotik-Total-Limit-Gigawords'),
+  framedIpv6Prefix: d.attr('Framed-IPv6-Prefix'),
+  framedIpv6Pool: d.attr('Framed-IPv6-Pool'),
+  delegatedIpv6Prefix: d.attr('Delegated-IPv6-Prefix'),
+  delegatedIpv6PrefixPool: d.attr('Delegated-IPv6-Prefix-Pool'),
+  mikrotikDelegatedIpv6Pool: d.attr('Mikrotik-Delegated-IPv6-Pool'),
 };
 
 const TWO_32 = 2 ** 32;
@@ -40,6 +49,10 @@ export interface ReplyContext {
 export function writeProfile(w: PacketWriter, profile: AccessProfile, ctx: ReplyContext): void {
   if (profile.framedIpAddress) w.add(A.framedIp, profile.framedIpAddress);
   else if (profile.framedPool) w.add(A.framedPool, profile.framedPool);
+  if (profile.framedIpv6Prefix) w.add(A.framedIpv6Prefix, profile.framedIpv6Prefix);
+  else if (profile.framedIpv6Pool) w.add(A.framedIpv6Pool, profile.framedIpv6Pool);
+  if (profile.delegatedIpv6Prefix) w.add(A.delegatedIpv6Prefix, profile.delegatedIpv6Prefix);
+  else if (profile.delegatedIpv6Pool && ctx.vendor !== 'mikrotik') w.add(A.delegatedIpv6PrefixPool, profile.delegatedIpv6Pool);
   if (profile.sessionTimeout !== undefined) w.add(A.sessionTimeout, Math.max(1, profile.sessionTimeout));
   if (profile.idleTimeout !== undefined) w.add(A.idleTimeout, profile.idleTimeout);
   w.add(A.interim, ctx.interimInterval);
@@ -48,6 +61,7 @@ export function writeProfile(w: PacketWriter, profile: AccessProfile, ctx: Reply
   w.add(A.rateLimit, profile.rateLimit);
   if (profile.addressList) w.add(A.addressList, profile.addressList);
   if (profile.group) w.add(A.group, profile.group);
+  if (profile.delegatedIpv6Pool && !profile.delegatedIpv6Prefix) w.add(A.mikrotikDelegatedIpv6Pool, profile.delegatedIpv6Pool);
   if (profile.totalLimit !== undefined) {
     w.add(A.totalLimit, profile.totalLimit % TWO_32);
     if (profile.totalLimit >= TWO_32) w.add(A.totalLimitGigawords, Math.floor(profile.totalLimit / TWO_32));

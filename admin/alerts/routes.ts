@@ -7,7 +7,7 @@ import Router from '@koa/router';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
 import { formBody, idParam, queryValue } from '../../lib/http/request.js';
-import { acknowledgeAlert, listAlerts } from './staff-alerts.js';
+import { acknowledgeAlert, listAlerts } from '../../lib/staff-alert-inbox.js';
 import { t } from '../../lib/i18n.js';
 
 /** Only a path back to this list (no open redirect through the form). */

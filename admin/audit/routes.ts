@@ -33,7 +33,7 @@ export function createAuditRoutes(deps: AdminDeps): Router<AdminState> {
     await streamCsv(ctx, `audit-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
       ['when', 'staff', 'action', 'object_type', 'object_id', 'before', 'after', 'ip'],
       async function* () {
-        for await (const e of allAudit(deps.db, query)) {
+        for await (const e of allAudit(deps.replicaDb, query)) {
           yield [new Date(e.created_at as string).toISOString(), String(e.actor ?? ''), String(e.action), String(e.object_type), String(e.object_id ?? ''),
             e.before ? JSON.stringify(e.before) : '', e.after ? JSON.stringify(e.after) : '', String(e.ip ?? '')];
         }

@@ -8,10 +8,10 @@ import type Koa from 'koa';
 import { loadBillingSettings } from '../../billing/settings/billing-settings.js';
 import type { Knex } from '../../lib/db.js';
 import { LANGUAGE_COOKIE } from '../../lib/http/request.js';
-import { countOpenAlerts } from '../alerts/staff-alerts.js';
+import { countOpenAlerts } from '../../lib/staff-alert-inbox.js';
 import type { AdminState } from '../context.js';
-import { loadCustomerScope } from '../customer-scope.js';
-import { permissionsOf } from '../permissions.js';
+import { loadCustomerScope } from '../../billing/customers/customer-scope.js';
+import { permissionsOf } from '../../lib/permissions.js';
 import { pickStaff } from '../staff-row.js';
 import { SESSION_COOKIE, type StaffSessions } from '../staff-sessions.js';
 

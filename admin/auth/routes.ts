@@ -11,7 +11,7 @@ import { SESSION_COOKIE, setSessionCookie } from '../staff-sessions.js';
 import type { AdminDeps } from '../deps.js';
 import { changeOwnPassword, setStaffLocale, signOutEverywhere } from './staff-account.js';
 import { signIn } from './sign-in.js';
-import { homePath, permissionsOf } from '../permissions.js';
+import { homePath, permissionsOf } from '../../lib/permissions.js';
 import { t } from '../../lib/i18n.js';
 
 /** Only a path of this console, so a sign-in link cannot send staff elsewhere (open redirect). */

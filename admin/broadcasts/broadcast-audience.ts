@@ -6,7 +6,7 @@
  */
 import type { Knex } from '../../lib/db.js';
 import { normalizePhone } from '../../lib/phone.js';
-import type { CustomerScope } from '../customer-scope.js';
+import type { CustomerScope } from '../../billing/customers/customer-scope.js';
 import { applySubscriptionFilter, type SubscriptionFilter } from '../subscriptions/subscription-filter.js';
 import type { Recipient } from './broadcast-message.js';
 

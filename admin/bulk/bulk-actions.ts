@@ -13,7 +13,7 @@ import { sendInvoiceAgain } from '../../billing/invoices/send-invoice-again.js';
 import type { AuditActor } from '../../lib/audit.js';
 import { AppError } from '../../lib/errors.js';
 import type { AdminDeps } from '../deps.js';
-import type { Permission } from '../permissions.js';
+import type { Permission } from '../../lib/permissions.js';
 import type { PerformRow } from './bulk-runs.js';
 
 export interface PreviewRow {

@@ -1,13 +1,13 @@
 /**
  * The ids a bulk form means: the ticked ones, or (with `all=1`) every row the list's own search
  * and filter match, read as the list reads them (the form carries the list's query as hidden
- * fields); either way narrowed to the signed-in staff member's customers (admin/customer-scope.ts)
+ * fields); either way narrowed to the signed-in staff member's customers (billing/customers/customer-scope.ts)
  * and cut at BULK_MAX rows (`capped` then says so).
  */
 import { localDate } from '../../billing/plans/billing-period.js';
 import type { Knex } from '../../lib/db.js';
 import { everyRow } from '../csv.js';
-import { inScope, type CustomerScope } from '../customer-scope.js';
+import { inScope, type CustomerScope } from '../../billing/customers/customer-scope.js';
 import { listQuery as customerListQuery } from '../customers/routes.js';
 import { listCustomers } from '../customers/list-customers.js';
 import type { AdminDeps } from '../deps.js';

@@ -5,10 +5,10 @@
  * balance (sum of the ledger) and its subscriptions' usernames. Archived customers
  * (billing/customers/archive-customer.ts) are left out, except under the `archived` filter.
  * A filter by area, and the signed-in staff member's scope (a collector: their areas' customers
- * only, admin/customer-scope.ts) narrow every query.
+ * only, billing/customers/customer-scope.ts) narrow every query.
  */
 import type { Knex } from '../../lib/db.js';
-import { inScope, type CustomerScope } from '../customer-scope.js';
+import { inScope, type CustomerScope } from '../../billing/customers/customer-scope.js';
 
 export const PAGE_SIZE = 25;
 export const CUSTOMER_FILTERS = ['', 'active', 'soft_limited', 'suspended', 'terminated', 'overdue', 'archived'] as const;
@@ -23,7 +23,7 @@ export interface CustomerListQuery {
   page: number;
   /** One area's customers only ('' for any area; customers.area). */
   area?: string;
-  /** The customers the signed-in staff member reaches (admin/customer-scope.ts); absent: everyone. */
+  /** The customers the signed-in staff member reaches (billing/customers/customer-scope.ts); absent: everyone. */
   scope?: CustomerScope;
 }
 

@@ -4,7 +4,7 @@
  * customer, the customer page, editing, and recording a cash or transfer payment (the page then
  * says where the receipt went: admin/customers/receipt-notice.ts). The list filters by area; every
  * list and page here is narrowed to the signed-in staff member's scope (a collector: the
- * customers of their areas, admin/customer-scope.ts; another customer's id answers 404).
+ * customers of their areas, billing/customers/customer-scope.ts; another customer's id answers 404).
  */
 import Router from '@koa/router';
 import { archiveCustomer } from '../../billing/customers/archive-customer.js';
@@ -16,8 +16,8 @@ import type { AdminDeps } from '../deps.js';
 import { everyRow, streamCsv } from '../csv.js';
 import { customerDetail } from './customer-detail.js';
 import { CUSTOMER_FILTERS, CUSTOMER_SORTS, customerAreas, listCustomers, type CustomerListQuery } from './list-customers.js';
-import { areaValue, createCustomer, loadCustomer, updateCustomer } from './save-customer.js';
-import { requireInScope, type CustomerScope } from '../customer-scope.js';
+import { areaValue, createCustomer, loadCustomer, updateCustomer } from '../../billing/customers/save-customer.js';
+import { requireInScope, type CustomerScope } from '../../billing/customers/customer-scope.js';
 import { receiptNotice } from './receipt-notice.js';
 import { listLinks } from '../list-links.js';
 import { t } from '../../lib/i18n.js';
@@ -43,7 +43,7 @@ const EMPTY = { name: '', phone: '', email: '', address: '', identity_number: ''
 export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
   type Ctx = Parameters<AdminDeps['render']>[0];
-  /** The route's customer id; 404 for a customer outside the staff member's scope (admin/customer-scope.ts). */
+  /** The route's customer id; 404 for a customer outside the staff member's scope (billing/customers/customer-scope.ts). */
   const customerId = async (ctx: Ctx): Promise<number> => {
     const id = idParam(ctx.params.id);
     await requireInScope(deps.db, ctx.state.staff!.scope, 'customers', id);
@@ -75,7 +75,7 @@ export function createCustomerRoutes(deps: AdminDeps): Router<AdminState> {
     await streamCsv(ctx, `customers-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
       ['customer_number', 'name', 'phone', 'area', 'subscriptions', 'statuses', 'balance'],
       async function* () {
-        for await (const c of everyRow((page) => listCustomers(deps.db, { ...query, page }, pageSize))) yield [c.customer_number, c.name, c.phone ?? '', c.area ?? '', c.usernames ?? '', c.statuses.join(' '), c.balance];
+        for await (const c of everyRow((page) => listCustomers(deps.replicaDb, { ...query, page }, pageSize))) yield [c.customer_number, c.name, c.phone ?? '', c.area ?? '', c.usernames ?? '', c.statuses.join(' '), c.balance];
       });
   });
 

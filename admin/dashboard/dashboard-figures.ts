@@ -7,8 +7,8 @@
  */
 import { localDate } from '../../billing/plans/billing-period.js';
 import type { Knex } from '../../lib/db.js';
-import { addMonths } from '../reports/report-range.js';
-import { receivedByMonth, type ReceivedMonth } from '../reports/revenue-report.js';
+import { addMonths } from '../../billing/reports/report-range.js';
+import { receivedByMonth, type ReceivedMonth } from '../../billing/reports/revenue-report.js';
 
 export type NasState = 'ok' | 'stale' | 'never';
 

@@ -4,7 +4,7 @@ import { t } from '../../lib/i18n.js';
 import { guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
 import { chartJson } from '../reports/chart.js';
-import { monthLabel } from '../reports/report-range.js';
+import { monthLabel } from '../../billing/reports/report-range.js';
 import { dashboardFigures } from './dashboard-figures.js';
 import { onlineSessions } from './online-sessions.js';
 import { latestDrift } from '../../network/reconcile/latest-drift.js';

@@ -8,7 +8,7 @@
 import type { Knex } from '../../lib/db.js';
 import { queryValue } from '../../lib/http/request.js';
 import { applySearch, resolveSearch, type SearchMatch } from './search-ids.js';
-import { inScope, type CustomerScope } from '../customer-scope.js';
+import { inScope, type CustomerScope } from '../../billing/customers/customer-scope.js';
 
 export const PAGE_SIZE = 25;
 
@@ -37,7 +37,7 @@ export interface InvoiceListQuery {
   dir: 'asc' | 'desc';
   /** 1-based. */
   page: number;
-  /** The customers the signed-in staff member reaches (admin/customer-scope.ts); absent: everyone. */
+  /** The customers the signed-in staff member reaches (billing/customers/customer-scope.ts); absent: everyone. */
   scope?: CustomerScope;
 }
 

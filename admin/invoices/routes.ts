@@ -20,7 +20,7 @@ import { invoiceDetail } from './invoice-detail.js';
 import { INVOICE_SORTS, INVOICE_STATUS_FILTERS, allInvoices, dateValue, listInvoices, planChoices, type InvoiceListQuery } from './list-invoices.js';
 import { printPage } from './print-views.js';
 import { listLinks } from '../list-links.js';
-import { requireInScope, type CustomerScope } from '../customer-scope.js';
+import { requireInScope, type CustomerScope } from '../../billing/customers/customer-scope.js';
 import { t } from '../../lib/i18n.js';
 
 /** The list's query from the URL, narrowed to `scope` (the signed-in staff member's customers). */
@@ -60,7 +60,7 @@ function fileSafe(s: string): string {
 export function createInvoiceRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
   const today = (): string => localDate(deps.clock.now(), deps.config.ISP_TIME_ZONE);
-  /** The route's invoice id; 404 for an invoice of a customer outside the staff member's scope (admin/customer-scope.ts). */
+  /** The route's invoice id; 404 for an invoice of a customer outside the staff member's scope (billing/customers/customer-scope.ts). */
   const invoiceId = async (ctx: Koa.ParameterizedContext<AdminState>): Promise<number> => {
     const id = idParam(ctx.params.id);
     await requireInScope(deps.db, ctx.state.staff!.scope, 'invoices', id);
@@ -87,7 +87,7 @@ export function createInvoiceRoutes(deps: AdminDeps): Router<AdminState> {
     await streamCsv(ctx, `invoices-${day}.csv`,
       ['invoice_number', 'customer_number', 'customer_name', 'plan', 'status', 'overdue', 'issue_date', 'due_date', 'total', 'amount_paid', 'owed'],
       async function* () {
-        for await (const i of allInvoices(deps.db, query, day)) {
+        for await (const i of allInvoices(deps.replicaDb, query, day)) {
           yield [i.invoice_number, i.customer_number, i.customer_name, i.plan_name ?? '', i.status, i.overdue ? 'yes' : 'no',
             i.issue_date ?? '', i.due_date ?? '', i.total, i.amount_paid, i.owed];
         }

@@ -21,7 +21,7 @@ import { createViews, type Views } from '../../lib/http/views.js';
 import { AppError } from '../../lib/errors.js';
 import type { LiveAlert } from '../../network/live/alert-feed.js';
 import { readNasSnapshot, type NasLive } from '../../network/live/nas-snapshot.js';
-import { listAlerts } from '../alerts/staff-alerts.js';
+import { listAlerts } from '../../lib/staff-alert-inbox.js';
 import { liveHubOf, SAMPLE_MAX_AGE_MS, type LiveHub } from './live-hub.js';
 import { mbps, percent } from './live-format.js';
 

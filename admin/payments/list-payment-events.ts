@@ -6,7 +6,7 @@
  * `id` is the event that "retry" names.
  */
 import type { Knex } from '../../lib/db.js';
-import type { CustomerScope } from '../customer-scope.js';
+import type { CustomerScope } from '../../billing/customers/customer-scope.js';
 
 export interface FailedPaymentEventRow {
   /** The order's oldest failed event. */
@@ -31,7 +31,7 @@ export interface FailedPaymentEventRow {
 
 /**
  * The newest `limit` orders with a failed notification (index payment_events_open); for an
- * area-scoped staff member (admin/customer-scope.ts), only those of a payment of their areas'
+ * area-scoped staff member (billing/customers/customer-scope.ts), only those of a payment of their areas'
  * customers.
  */
 export async function listFailedPaymentEvents(db: Knex, limit = 200, scope: CustomerScope = { all: true }): Promise<FailedPaymentEventRow[]> {

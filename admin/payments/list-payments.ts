@@ -5,16 +5,16 @@
  * status (or flagged for staff), and the date the money arrived (settled, else created: in the ISP
  * time zone); sorting; offset pagination of PAGE_SIZE rows, the page's ids first. Indexes:
  * migration 20261122000300. Narrowed to the signed-in staff member's scope (a collector: their
- * areas' customers, admin/customer-scope.ts).
+ * areas' customers, billing/customers/customer-scope.ts).
  */
 import type { Knex } from '../../lib/db.js';
 import { receiptNumber } from '../../billing/ledger/payment-allocations.js';
 import { applySearch, resolveSearch, type SearchMatch } from '../invoices/search-ids.js';
-import { inScope, type CustomerScope } from '../customer-scope.js';
+import { inScope, type CustomerScope } from '../../billing/customers/customer-scope.js';
 
 export const PAGE_SIZE = 25;
 export const PAYMENT_METHOD_FILTERS = ['', 'cash', 'bank_transfer', 'online'] as const;
-export const PAYMENT_PROVIDERS = ['', 'midtrans', 'xendit'] as const;
+export const PAYMENT_PROVIDERS = ['', 'midtrans', 'xendit', 'tripay', 'duitku'] as const;
 export const PAYMENT_STATUS_FILTERS = ['', 'settled', 'pending', 'failed', 'expired', 'refunded', 'flagged'] as const;
 export const PAYMENT_SORTS = ['received', 'amount', 'number'] as const;
 
@@ -29,7 +29,7 @@ export interface PaymentListQuery {
   sort: (typeof PAYMENT_SORTS)[number];
   dir: 'asc' | 'desc';
   page: number;
-  /** The customers the signed-in staff member reaches (admin/customer-scope.ts); absent: everyone. */
+  /** The customers the signed-in staff member reaches (billing/customers/customer-scope.ts); absent: everyone. */
   scope?: CustomerScope;
 }
 
@@ -84,7 +84,7 @@ function filtered(db: Knex, query: PaymentListQuery, timeZone: string, match: Pa
   if (query.scope) inScope(b, query.scope, 'p.customer_id');
   if (match?.kind === 'receipt') b.where('p.id', match.id);
   else if (match) applySearch(b, 'p', match, OWN_SEARCH);
-  if (query.method === 'online') b.whereIn('p.method', ['midtrans', 'xendit']);
+  if (query.method === 'online') b.whereIn('p.method', ['midtrans', 'xendit', 'tripay', 'duitku']);
   else if (query.method) b.where('p.method', query.method);
   if (query.provider) b.where('p.method', query.provider);
   if (query.status === 'flagged') b.whereNotNull('p.flagged_reason');

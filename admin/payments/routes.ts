@@ -6,7 +6,7 @@
  * each with "retry" (payments.record, confirmed in the browser, audited): the order is checked
  * with the gateway again at once (billing/webhooks/retry-payment-event.ts). Every list and page
  * is narrowed to the signed-in staff member's scope (a collector: their areas' customers,
- * admin/customer-scope.ts; another customer's payment answers 404).
+ * billing/customers/customer-scope.ts; another customer's payment answers 404).
  */
 import Router from '@koa/router';
 import { loadReceiptDocument } from '../../billing/payments/receipt-document.js';
@@ -20,7 +20,7 @@ import { dateValue } from '../invoices/list-invoices.js';
 import { printPage } from '../invoices/print-views.js';
 import { idParam, queryValue } from '../../lib/http/request.js';
 import { listLinks } from '../list-links.js';
-import { requireInScope, type CustomerScope } from '../customer-scope.js';
+import { requireInScope, type CustomerScope } from '../../billing/customers/customer-scope.js';
 import {
   PAYMENT_METHOD_FILTERS, PAYMENT_PROVIDERS, PAYMENT_SORTS, PAYMENT_STATUS_FILTERS, allPayments, listPayments, type PaymentListQuery,
 } from './list-payments.js';
@@ -80,7 +80,7 @@ export function createPaymentRoutes(deps: AdminDeps): Router<AdminState> {
     await streamCsv(ctx, `payments-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
       ['receipt_number', 'received_at', 'customer_number', 'customer_name', 'method', 'payment_type', 'status', 'flagged', 'amount', 'received_by', 'reference', 'gateway_order_id', 'invoice_number'],
       async function* () {
-        for await (const p of allPayments(deps.db, query, tz)) {
+        for await (const p of allPayments(deps.replicaDb, query, tz)) {
           yield [p.receipt_number, stamp.format(new Date(p.received_at)), p.customer_number, p.customer_name, p.method, p.gateway_payment_type ?? '', p.status,
             p.flagged_reason ?? '', p.amount, p.received_by_name ?? '', p.reference ?? '', p.gateway_order_id ?? '', p.invoice_number ?? ''];
         }

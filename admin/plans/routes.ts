@@ -71,7 +71,7 @@ export function createPlanRoutes(deps: AdminDeps): Router<AdminState> {
       ['name', 'service_type', 'price', 'billing_cycle', 'cycle_days', 'rate_limit', 'quota_bytes', 'fup_rate_limit', 'framed_pool', 'mikrotik_group',
         'simultaneous_use', 'active', 'subscribers'],
       async function* () {
-        for await (const p of everyRow((page) => listPlans(deps.db, { ...query, page }, 1000))) {
+        for await (const p of everyRow((page) => listPlans(deps.replicaDb, { ...query, page }, 1000))) {
           yield [p.name, p.service_type, p.price, p.billing_cycle, p.cycle_days, p.rate_limit, p.quota_bytes, p.fup_rate_limit, p.framed_pool,
             p.mikrotik_group, p.simultaneous_use, p.is_active ? 'yes' : 'no', p.subscribers];
         }

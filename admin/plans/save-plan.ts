@@ -8,7 +8,7 @@
  * decides the next login with it. When the speed changes (rate limit, fair-usage or soft-limit
  * rate, quota), subscribers online on the plan also get a nas-control job after commit: a
  * CoA-Request with the new Mikrotik-Rate-Limit (RFC 5176), so they need not reconnect. Pool, PPP
- * profile and timeouts apply from the next login (a CoA cannot move a live session's address).
+ * profile, IPv6 pools and timeouts apply from the next login (a CoA cannot move a live session's address).
  * `sla_threshold_hours` is the hours of outage the plan tolerates before the hours above it are
  * credited pro rata (billing/plans/sla-credit.ts); empty: the plan gives no SLA credit.
  */
@@ -17,7 +17,7 @@ import { isValidRateLimit } from '../../lib/routeros/rate-limit.js';
 import type { UseCaseDeps } from '../../billing/engine/engine.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
-import { fieldErrors } from '../customers/save-customer.js';
+import { fieldErrors } from '../../billing/customers/save-customer.js';
 import { setActive } from './set-active.js';
 
 /** Largest price accepted: a trillion rupiah (well inside a safe integer). */
@@ -29,14 +29,14 @@ const GIB = 2 ** 30;
 export const PLAN_FIELDS = [
   'name', 'description', 'service_type', 'price', 'billing_cycle', 'cycle_days', 'rate_limit', 'quota_gib', 'fup_rate_limit',
   'soft_limit_rate_limit', 'framed_pool', 'mikrotik_group', 'session_timeout', 'idle_timeout', 'simultaneous_use',
-  'sla_threshold_hours',
+  'sla_threshold_hours', 'framed_ipv6_pool', 'delegated_ipv6_pool',
 ] as const;
 export type PlanFormValues = Record<(typeof PLAN_FIELDS)[number], string>;
 
 export const EMPTY_PLAN: PlanFormValues = {
   name: '', description: '', service_type: 'pppoe', price: '', billing_cycle: 'monthly', cycle_days: '', rate_limit: '', quota_gib: '',
   fup_rate_limit: '', soft_limit_rate_limit: '', framed_pool: '', mikrotik_group: '', session_timeout: '', idle_timeout: '', simultaneous_use: '1',
-  sla_threshold_hours: '',
+  sla_threshold_hours: '', framed_ipv6_pool: '', delegated_ipv6_pool: '',
 };
 
 const nullIfEmpty = (v: string): string | null => (v === '' ? null : v);
@@ -83,10 +83,18 @@ export const planForm = z.object({
   // Whole hours of outage tolerated; empty: no SLA credit (null).
   sla_threshold_hours: z.string().trim().refine((v) => v === '' || wholeNumber(0, MAX_SLA_THRESHOLD_HOURS)(v), 'error.plans.sla_threshold_hours')
     .transform((v) => (v === '' ? null : Number(v))),
+  // IPv6 pool names on the router (aaa/policy/ipv6-addressing.ts): Framed-IPv6-Pool (RFC 3162
+  // §2.6) and the DHCPv6-PD pool (Mikrotik-Delegated-IPv6-Pool); `/ipv6 pool` names.
+  framed_ipv6_pool: routerName,
+  delegated_ipv6_pool: routerName,
 }).superRefine((v, ctx) => {
   if (v.billing_cycle === 'days' && v.cycle_days === null) ctx.addIssue({ code: 'custom', path: ['cycle_days'], message: 'error.plans.cycle_days' });
   // The fair-usage rate applies once the quota is used up (aaa/policy/decide.ts): no quota, no use.
   if (v.fup_rate_limit !== null && v.quota_gib === null) ctx.addIssue({ code: 'custom', path: ['fup_rate_limit'], message: 'error.plans.fup_needs_quota' });
+  // RouterOS's hotspot is IPv4-only: a pool there would be promised and never used.
+  for (const f of ['framed_ipv6_pool', 'delegated_ipv6_pool'] as const) {
+    if (v.service_type === 'hotspot' && v[f] !== null) ctx.addIssue({ code: 'custom', path: [f], message: 'error.ipv6.hotspot' });
+  }
 });
 
 type PlanColumns = Record<string, unknown>;
@@ -99,6 +107,7 @@ function columnsOf(v: z.output<typeof planForm>): PlanColumns {
     quota_bytes: v.quota_gib === null ? null : Math.round(v.quota_gib * GIB), fup_rate_limit: v.fup_rate_limit, soft_limit_rate_limit: v.soft_limit_rate_limit,
     framed_pool: v.framed_pool, mikrotik_group: v.mikrotik_group, session_timeout: v.session_timeout, idle_timeout: v.idle_timeout,
     simultaneous_use: v.simultaneous_use, sla_threshold_hours: v.sla_threshold_hours,
+    framed_ipv6_pool: v.framed_ipv6_pool, delegated_ipv6_pool: v.delegated_ipv6_pool,
   };
 }
 
@@ -112,7 +121,7 @@ export function formValuesOf(row: Record<string, unknown>): PlanFormValues {
     cycle_days: s(row.cycle_days), rate_limit: s(row.rate_limit), quota_gib: row.quota_bytes == null ? '' : String(Number((Number(row.quota_bytes) / GIB).toFixed(3))),
     fup_rate_limit: s(row.fup_rate_limit), soft_limit_rate_limit: s(row.soft_limit_rate_limit), framed_pool: s(row.framed_pool),
     mikrotik_group: s(row.mikrotik_group), session_timeout: s(row.session_timeout), idle_timeout: s(row.idle_timeout), simultaneous_use: s(row.simultaneous_use),
-    sla_threshold_hours: s(row.sla_threshold_hours),
+    sla_threshold_hours: s(row.sla_threshold_hours), framed_ipv6_pool: s(row.framed_ipv6_pool), delegated_ipv6_pool: s(row.delegated_ipv6_pool),
   };
 }
 
@@ -122,7 +131,8 @@ export function formInput(body: Record<string, string>): PlanFormValues {
 }
 
 const AUDITED = ['name', 'description', 'service_type', 'price', 'billing_cycle', 'cycle_days', 'rate_limit', 'quota_bytes', 'fup_rate_limit',
-  'soft_limit_rate_limit', 'framed_pool', 'mikrotik_group', 'session_timeout', 'idle_timeout', 'simultaneous_use', 'sla_threshold_hours', 'is_active'] as const;
+  'soft_limit_rate_limit', 'framed_pool', 'mikrotik_group', 'session_timeout', 'idle_timeout', 'simultaneous_use', 'sla_threshold_hours', 'is_active',
+  'framed_ipv6_pool', 'delegated_ipv6_pool'] as const;
 const pick = (row: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(AUDITED.map((k) => [k, row[k] ?? null]));
 /** Columns whose change alters a live session's speed (what a CoA can carry). */
 const SPEED = ['rate_limit', 'fup_rate_limit', 'soft_limit_rate_limit', 'quota_bytes'] as const;

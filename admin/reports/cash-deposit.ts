@@ -10,7 +10,7 @@
 import { loadBillingSettings } from '../../billing/settings/billing-settings.js';
 import type { Knex } from '../../lib/db.js';
 import type { SignedInStaff } from '../context.js';
-import { dailyIncome, HANDED_METHODS, type DailyPayment, type MethodTotal } from './daily-income.js';
+import { dailyIncome, HANDED_METHODS, type DailyPayment, type MethodTotal } from '../../billing/reports/daily-income.js';
 
 export interface CashDeposit {
   day: string;

@@ -7,6 +7,10 @@
  * the same range. A staff member's deposit for a day (setoran, cash-deposit.ts) is a print page
  * at /admin/reports/daily/deposit?staff=ID&day=YYYY-MM-DD: one's own with payments.record,
  * anyone's with deposits.view.
+ *
+ * Every report and CSV reads `deps.replicaDb` (DATABASE_REPLICA_URL when set: SCALING.md), so a
+ * year of figures never loads the primary; the deposit page reads the primary, as a cashier
+ * prints it right after recording the day's last cash payment.
  */
 import Router from '@koa/router';
 import type Koa from 'koa';
@@ -19,14 +23,14 @@ import type { AdminDeps } from '../deps.js';
 import { printPage } from '../invoices/print-views.js';
 import { idParam, queryValue } from '../../lib/http/request.js';
 import { canOpenDeposit, cashDeposit } from './cash-deposit.js';
-import { homePath } from '../permissions.js';
+import { homePath } from '../../lib/permissions.js';
 import { chartJson } from './chart.js';
-import { churnByMonth, percentDigits } from './churn-report.js';
-import { agingRows, receivablesAging } from './receivables-aging.js';
-import { dayRange, monthLabel, monthRange, type DayRange, type MonthRange } from './report-range.js';
-import { dailyIncome, type DailyIncome } from './daily-income.js';
-import { revenueByMonth, revenueByPlan } from './revenue-report.js';
-import { topUsage, USAGE_GROUPINGS, USAGE_LIMITS, type UsageGrouping } from './top-usage.js';
+import { churnByMonth, percentDigits } from '../../billing/reports/churn-report.js';
+import { agingRows, receivablesAging } from '../../billing/reports/receivables-aging.js';
+import { dayRange, monthLabel, monthRange, type DayRange, type MonthRange } from '../../billing/reports/report-range.js';
+import { dailyIncome, type DailyIncome } from '../../billing/reports/daily-income.js';
+import { revenueByMonth, revenueByPlan } from '../../billing/reports/revenue-report.js';
+import { topUsage, USAGE_GROUPINGS, USAGE_LIMITS, type UsageGrouping } from '../../billing/reports/top-usage.js';
 
 type Ctx = Koa.ParameterizedContext<AdminState>;
 
@@ -64,7 +68,7 @@ export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
 
   r.get('/admin/reports/daily', ...guard('reports.view'), async (ctx) => {
     const day = dayOf(ctx);
-    const income = await dailyIncome(deps.db, day, deps.config.ISP_TIME_ZONE);
+    const income = await dailyIncome(deps.replicaDb, day, deps.config.ISP_TIME_ZONE);
     const viewer = ctx.state.staff!;
     page(ctx, 'daily', {
       ...income,
@@ -79,7 +83,7 @@ export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
 
   r.get('/admin/reports/daily.csv', ...guard('reports.view'), async (ctx) => {
     const day = dayOf(ctx);
-    const income = await dailyIncome(deps.db, day, deps.config.ISP_TIME_ZONE);
+    const income = await dailyIncome(deps.replicaDb, day, deps.config.ISP_TIME_ZONE);
     await streamCsv(ctx, `daily-income-${day}.csv`,
       ['time', 'receipt_number', 'customer_number', 'customer_name', 'invoices', 'amount', 'method', 'recorded_by'],
       async function* () {
@@ -104,7 +108,7 @@ export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
   r.get('/admin/reports/revenue', ...guard('reports.view'), async (ctx) => {
     const range = months(ctx);
     const locale = ctx.state.locale;
-    const [byMonth, byPlan] = await Promise.all([revenueByMonth(deps.db, range, deps.config.ISP_TIME_ZONE), revenueByPlan(deps.db, range)]);
+    const [byMonth, byPlan] = await Promise.all([revenueByMonth(deps.replicaDb, range, deps.config.ISP_TIME_ZONE), revenueByPlan(deps.replicaDb, range)]);
     const rows = byMonth.map((m) => ({ ...m, label: monthLabel(m.month, locale) }));
     const sum = (key: 'invoices' | 'subtotal' | 'tax' | 'invoiced' | 'payments' | 'received'): number => byMonth.reduce((s, m) => s + m[key], 0);
     page(ctx, 'revenue', {
@@ -127,7 +131,7 @@ export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
 
   r.get('/admin/reports/revenue.csv', ...guard('reports.view'), async (ctx) => {
     const range = months(ctx);
-    const rows = await revenueByMonth(deps.db, range, deps.config.ISP_TIME_ZONE);
+    const rows = await revenueByMonth(deps.replicaDb, range, deps.config.ISP_TIME_ZONE);
     await streamCsv(ctx, `revenue-${range.from}-${range.to}.csv`,
       ['month', 'invoices', 'subtotal', 'tax', 'invoiced', 'payments', 'received'],
       async function* () { yield* rows.map((m) => [m.month, m.invoices, m.subtotal, m.tax, m.invoiced, m.payments, m.received]); });
@@ -135,14 +139,14 @@ export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
 
   r.get('/admin/reports/revenue-plans.csv', ...guard('reports.view'), async (ctx) => {
     const range = months(ctx);
-    const rows = await revenueByPlan(deps.db, range);
+    const rows = await revenueByPlan(deps.replicaDb, range);
     const other = t(ctx.state.locale, 'reports.revenue.other_lines');
     await streamCsv(ctx, `revenue-by-plan-${range.from}-${range.to}.csv`, ['plan', 'lines', 'amount_before_tax'],
       async function* () { yield* rows.map((p) => [p.plan_name ?? other, p.lines, p.amount]); });
   });
 
   r.get('/admin/reports/aging', ...guard('reports.view'), async (ctx) => {
-    const report = await receivablesAging(deps.db, today(), Number.parseInt(queryValue(ctx.query.page, 9), 10) || 1);
+    const report = await receivablesAging(deps.replicaDb, today(), Number.parseInt(queryValue(ctx.query.page, 9), 10) || 1);
     page(ctx, 'aging', {
       ...report,
       prev: report.page > 1 ? params({ page: report.page - 1 }) : null,
@@ -156,7 +160,7 @@ export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
     await streamCsv(ctx, `receivables-aging-${day}.csv`,
       ['customer_number', 'name', 'phone', 'invoices', 'not_due', 'days_0_30', 'days_31_60', 'days_61_90', 'days_over_90', 'total', 'oldest_days_past_due'],
       async function* () {
-        for await (const a of agingRows(deps.db, day)) {
+        for await (const a of agingRows(deps.replicaDb, day)) {
           yield [a.customer_number, a.name, a.phone ?? '', a.invoices, a.not_due, a.d0_30, a.d31_60, a.d61_90, a.d90_plus, a.total, a.oldest_days];
         }
       });
@@ -165,7 +169,7 @@ export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
   r.get('/admin/reports/churn', ...guard('reports.view'), async (ctx) => {
     const range = months(ctx);
     const locale = ctx.state.locale;
-    const rows = (await churnByMonth(deps.db, range, deps.config.ISP_TIME_ZONE)).map((m) => ({
+    const rows = (await churnByMonth(deps.replicaDb, range, deps.config.ISP_TIME_ZONE)).map((m) => ({
       ...m, label: monthLabel(m.month, locale), rate: m.churn_bp === null ? '' : `${percentDigits(m.churn_bp, locale === 'en' ? '.' : ',')} %`,
     }));
     page(ctx, 'churn', {
@@ -177,7 +181,7 @@ export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
 
   r.get('/admin/reports/churn.csv', ...guard('reports.view'), async (ctx) => {
     const range = months(ctx);
-    const rows = await churnByMonth(deps.db, range, deps.config.ISP_TIME_ZONE);
+    const rows = await churnByMonth(deps.replicaDb, range, deps.config.ISP_TIME_ZONE);
     await streamCsv(ctx, `churn-${range.from}-${range.to}.csv`, ['month', 'active_at_start', 'new', 'terminated', 'churn_rate_percent'],
       async function* () { yield* rows.map((m) => [m.month, m.active_start, m.new, m.terminated, percentDigits(m.churn_bp)]); });
   });
@@ -185,7 +189,7 @@ export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
   r.get('/admin/reports/usage', ...guard('reports.view'), async (ctx) => {
     const range = days(ctx);
     const q = usageQuery(ctx);
-    const rows = await topUsage(deps.db, range, q.by, q.limit);
+    const rows = await topUsage(deps.replicaDb, range, q.by, q.limit);
     page(ctx, 'usage', {
       range, ...q, rows: rows.map((u, i) => ({ ...u, rank: i + 1 })),
       groupings: USAGE_GROUPINGS, limits: USAGE_LIMITS,
@@ -196,7 +200,7 @@ export function createReportRoutes(deps: AdminDeps): Router<AdminState> {
   r.get('/admin/reports/usage.csv', ...guard('reports.view'), async (ctx) => {
     const range = days(ctx);
     const q = usageQuery(ctx);
-    const rows = await topUsage(deps.db, range, q.by, q.limit);
+    const rows = await topUsage(deps.replicaDb, range, q.by, q.limit);
     await streamCsv(ctx, `top-usage-${q.by}-${range.from}-${range.to}.csv`,
       ['rank', 'customer_number', 'customer_name', 'username', 'plan', 'subscriptions', 'download_bytes', 'upload_bytes', 'total_bytes'],
       async function* () {

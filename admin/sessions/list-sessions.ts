@@ -8,7 +8,7 @@
  * deliberately not indexed (an Interim-Update must stay a HOT update), so "sort by bytes" sorts
  * the open sessions that match, a top-N sort over at most the open set.
  */
-import { isIPv4 } from 'node:net';
+import { isIPv4, isIPv6 } from 'node:net';
 import { OCTETS_AS_TEXT, type Knex } from '../../lib/db.js';
 import { likePattern } from '../customers/list-customers.js';
 
@@ -36,6 +36,11 @@ export interface LiveSessionRow {
   nas_name: string | null;
   nas_ip: string;
   framed_ip: string | null;
+  /** IPv6 of the session (Framed-IPv6-Prefix, Delegated-IPv6-Prefix, Framed-IPv6-Address, Framed-Interface-Id), null when not reported. */
+  framed_ipv6_prefix?: string | null;
+  delegated_ipv6_prefix?: string | null;
+  framed_ipv6_address?: string | null;
+  framed_interface_id?: string | null;
   mac: string | null;
   start_time: Date;
   update_time: Date;
@@ -68,6 +73,8 @@ function filtered(db: Knex, query: SessionListQuery): Knex.QueryBuilder {
   const q = query.q.trim();
   if (!q) return b;
   if (isIPv4(q)) return b.whereRaw('s.framed_ip_address = ?::inet', [q]);
+  // An IPv6 address: the session whose prefix holds it (the GiST indexes of migrations/…_ipv6.ts).
+  if (isIPv6(q)) return b.whereRaw('(s.delegated_ipv6_prefix >>= ?::inet OR s.framed_ipv6_prefix >>= ?::inet OR s.framed_ipv6_address = ?::inet)', [q, q, q]);
   const mac = macDigits(q);
   if (mac) return b.whereRaw(`upper(translate(s.calling_station_id, ':-.', '')) = ?`, [mac]);
   // One trigram index (migration 20261122000100) serves a fragment of a username, a MAC or an
@@ -107,6 +114,8 @@ export async function listLiveSessions(db: Knex, query: SessionListQuery, pageSi
     .select(
       's.id', 's.username', 's.acct_session_id', 's.subscription_id', 'sub.customer_id', 'c.name as customer_name', 'n.name as nas_name',
       db.raw('host(s.nas_ip_address) AS nas_ip, host(s.framed_ip_address) AS framed_ip, s.calling_station_id AS mac'),
+      // IPv6 as the NAS reported it (aaa/accounting/session-ipv6.ts).
+      db.raw('text(s.framed_ipv6_prefix) AS framed_ipv6_prefix, text(s.delegated_ipv6_prefix) AS delegated_ipv6_prefix, host(s.framed_ipv6_address) AS framed_ipv6_address, s.framed_interface_id'),
       's.start_time', 's.update_time', 's.session_time',
       db.raw(OCTETS_AS_TEXT('s')),
     )

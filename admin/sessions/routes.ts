@@ -64,7 +64,7 @@ export function createSessionRoutes(deps: AdminDeps): Router<AdminState> {
     await streamCsv(ctx, `sessions-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
       ['username', 'customer', 'nas', 'nas_ip', 'framed_ip', 'mac', 'acct_session_id', 'start_time', 'last_update', 'session_time_s', 'input_octets', 'output_octets'],
       async function* () {
-        for await (const s of everyRow((page) => listLiveSessions(deps.db, { ...query, page }, pageSize))) {
+        for await (const s of everyRow((page) => listLiveSessions(deps.replicaDb, { ...query, page }, pageSize))) {
           yield [s.username, s.customer_name ?? '', s.nas_name ?? '', s.nas_ip, s.framed_ip ?? '', s.mac ?? '', s.acct_session_id,
             new Date(s.start_time).toISOString(), new Date(s.update_time).toISOString(), Number(s.session_time), s.input_octets, s.output_octets];
         }

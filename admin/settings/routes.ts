@@ -21,6 +21,7 @@ import { aaaFormValues, loadAaaSettingsForm, MESSAGE_KEYS, saveAaaSettings } fro
 import { companyFormValues, loadCompanySettings, saveCompanySettings } from './company-settings.js';
 import { loadMapSettings, saveMapSettings } from '../../network/map/map-settings.js';
 import { addDemoDataRoutes } from './demo-data-routes.js';
+import { addBankTransferSettingsRoutes } from './bank-transfer-settings-routes.js';
 import { checkGateway, loadArea, providerView, saveProvider, sendTestMessage, type ProviderView } from './integration-settings.js';
 
 type Ctx = Koa.ParameterizedContext<AdminState>;
@@ -39,6 +40,7 @@ const version = (v: unknown): number => (typeof v === 'string' && /^\d{1,9}$/.te
 export function createSettingsRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
   addDemoDataRoutes(r, deps);
+  addBankTransferSettingsRoutes(r, deps); // issue 14: bank transfer on/off, accounts, code hours
   const perm = guard('settings.manage');
 
   async function timeZoneFacts(): Promise<Record<string, unknown>> {
@@ -104,7 +106,7 @@ export function createSettingsRoutes(deps: AdminDeps): Router<AdminState> {
     const base = publicUrl(deps.config);
     deps.render(ctx, `admin/settings/${area}`, {
       title: t(ctx.state.locale, `settings.${area}.title`), section: area, area, providers, saved: ctx.query.saved, result,
-      webhooks: { midtrans: `${base}/webhooks/midtrans`, xendit: `${base}/webhooks/xendit` },
+      webhooks: { midtrans: `${base}/webhooks/midtrans`, xendit: `${base}/webhooks/xendit`, tripay: `${base}/webhooks/tripay`, duitku: `${base}/webhooks/duitku` },
     });
   }
 

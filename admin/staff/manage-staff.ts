@@ -13,8 +13,8 @@ import { randomCredential } from '../../lib/credentials.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
 import { hashPassword } from '../../lib/password.js';
-import { fieldErrors } from '../customers/save-customer.js';
-import { STAFF_ROLES, type StaffRole } from '../permissions.js';
+import { fieldErrors } from '../../billing/customers/save-customer.js';
+import { STAFF_ROLES, type StaffRole } from '../../lib/permissions.js';
 
 /** Length of a one-time password: about 93 bits (lib/credentials.ts). */
 const ONE_TIME_PASSWORD_LENGTH = 16;

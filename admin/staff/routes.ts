@@ -2,13 +2,13 @@
  * Staff and roles (staff.manage: admins only): the staff list, a new account (its one-time
  * password shown once), a member's page (change role, deactivate / reactivate, reset the
  * password; a collector's areas: staff-areas.ts), and the read-only permission matrix of
- * admin/permissions.ts.
+ * lib/permissions.ts.
  */
 import Router from '@koa/router';
 import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
-import { AREA_SCOPED_ROLES, PERMISSIONS, permissionsOf, STAFF_ROLES, type StaffRole } from '../permissions.js';
+import { AREA_SCOPED_ROLES, PERMISSIONS, permissionsOf, STAFF_ROLES, type StaffRole } from '../../lib/permissions.js';
 import { formBody, idParam, queryValue } from '../../lib/http/request.js';
 import { streamCsv } from '../csv.js';
 import { t } from '../../lib/i18n.js';
@@ -54,7 +54,7 @@ export function createStaffRoutes(deps: AdminDeps): Router<AdminState> {
   });
 
   r.get('/admin/staff.csv', ...guard('staff.manage'), async (ctx) => {
-    const rows = await listStaff(deps.db);
+    const rows = await listStaff(deps.replicaDb);
     await streamCsv(ctx, `staff-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
       ['username', 'name', 'email', 'role', 'active', 'must_change_password', 'locked_until', 'last_login_at'],
       async function* () {

@@ -1,13 +1,13 @@
 /**
  * The areas assigned to a staff member (`staff_areas`, migration 20261207000600): a collector
- * reaches only the customers of these areas (admin/customer-scope.ts, read on every request, so a
+ * reaches only the customers of these areas (billing/customers/customer-scope.ts, read on every request, so a
  * change applies at their next click). An admin sets the whole list at once on the member's page:
  * the areas ticked, plus one typed in (a new area, before any customer has it). Audited as
  * `staff_areas_changed` with the lists before and after, in the same transaction.
  */
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
-import { AREA_MAX, areaValue } from '../customers/save-customer.js';
+import { AREA_MAX, areaValue } from '../../billing/customers/save-customer.js';
 
 /** The most areas one staff member may hold (a form cannot send an unbounded list). */
 export const MAX_STAFF_AREAS = 100;

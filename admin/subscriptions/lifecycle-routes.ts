@@ -16,12 +16,14 @@ import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
 import { formBody, idParam } from '../../lib/http/request.js';
 import type { NewCredentials } from './new-credentials.js';
+import type { CredentialsPush } from '../genieacs/after-credentials.js';
 import { parseSubscriptionEditForm } from './subscription-form.js';
 import { deviceChoices } from '../devices/list-devices.js';
 
 type Ctx = Koa.ParameterizedContext<AdminState>;
 
-const EDIT_FIELDS = ['username', 'service_type', 'anchor_day', 'static_ip', 'mac_address', 'notes', 'device_id', 'device_port', 'location'] as const;
+const EDIT_FIELDS = ['username', 'service_type', 'anchor_day', 'static_ip', 'mac_address', 'notes', 'device_id', 'device_port', 'location',
+  'framed_ipv6_prefix', 'delegated_ipv6_prefix'] as const;
 
 /** The subscription as its edit and terminate pages show it, or null. */
 async function loadForForm(deps: AdminDeps, id: number): Promise<Record<string, unknown> & { id: number; status: string; customer_id: number } | null> {
@@ -29,12 +31,13 @@ async function loadForForm(deps: AdminDeps, id: number): Promise<Record<string, 
     .first('s.id', 's.customer_id', 's.username', 's.service_type', 's.anchor_day', 's.notes', 's.status', 's.version', 's.billing_type',
       'c.name as customer_name', 'c.customer_number', 'p.name as plan_name', 'p.service_type as plan_service',
       deps.db.raw(`coalesce(host(s.static_ip), '') AS static_ip, coalesce(upper(s.mac_address::text), '') AS mac_address`),
+      deps.db.raw(`coalesce(text(s.framed_ipv6_prefix), '') AS framed_ipv6_prefix, coalesce(text(s.delegated_ipv6_prefix), '') AS delegated_ipv6_prefix`),
       deps.db.raw(`coalesce(s.device_id::text, '') AS device_id, coalesce(s.device_port::text, '') AS device_port`),
       deps.db.raw(`coalesce(trim_scale(s.latitude)::text || ', ' || trim_scale(s.longitude)::text, '') AS location`),
       deps.db.raw('(SELECT count(*)::int FROM accounting_sessions a WHERE a.subscription_id = s.id AND a.stop_time IS NULL) AS open_sessions'))) ?? null;
 }
 
-export function addLifecycleRoutes(r: Router<AdminState>, deps: AdminDeps, credentials: () => NewCredentials): void {
+export function addLifecycleRoutes(r: Router<AdminState>, deps: AdminDeps, credentials: () => NewCredentials, cpePush?: CredentialsPush): void {
   async function editPage(ctx: Ctx, id: number, values: Record<string, unknown> | null, errors: Record<string, string> = {}, status = 200, stale = false): Promise<void> {
     const sub = await loadForForm(deps, id);
     if (!sub) throw new AppError('not_found', 'not_found', 404);
@@ -60,6 +63,8 @@ export function addLifecycleRoutes(r: Router<AdminState>, deps: AdminDeps, crede
     const outcome = await deps.engine.run((u) => updateSubscription(u, {
       subscriptionId: id, expectedVersion: f.version, username: f.username, staticIp: f.static_ip, macAddress: f.mac_address,
       serviceType: f.service_type, anchorDay: f.anchor_day, notes: f.notes, actor: actorOf(ctx),
+      // A form without the IPv6 fields (an older page) leaves the prefixes as they are.
+      ipv6: 'framed_ipv6_prefix' in body ? { framedIpv6Prefix: f.framed_ipv6_prefix, delegatedIpv6Prefix: f.delegated_ipv6_prefix } : undefined,
       // A form without the network fields (an older page) leaves the device and location as they are.
       placement: 'device_id' in body ? { deviceId: f.device_id, devicePort: f.device_port, latitude: f.location?.lat ?? null, longitude: f.location?.lng ?? null } : undefined,
     }));
@@ -77,6 +82,7 @@ export function addLifecycleRoutes(r: Router<AdminState>, deps: AdminDeps, crede
     if (!outcome.ok) return ctx.redirect(`/admin/subscriptions/${id}`);
     // Shown once on the page the redirect opens (POST, redirect, GET), as a new subscription's.
     await credentials().keep(ctx.state.staff!.id, id, outcome.password);
+    await cpePush?.(id, `reset-${Date.now()}`); // the new password to the linked CPE (GenieACS)
     ctx.redirect(`/admin/subscriptions/${id}?password_reset=1`);
   });
 

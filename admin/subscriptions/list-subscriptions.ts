@@ -7,7 +7,7 @@
 import type { Knex } from '../../lib/db.js';
 import { likePattern } from '../customers/list-customers.js';
 import { queryValue } from '../../lib/http/request.js';
-import type { CustomerScope } from '../customer-scope.js';
+import type { CustomerScope } from '../../billing/customers/customer-scope.js';
 import { applySubscriptionFilter, parseSubscriptionFilter, type SubscriptionFilter } from './subscription-filter.js';
 
 export const PAGE_SIZE = 25;

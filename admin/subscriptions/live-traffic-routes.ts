@@ -20,7 +20,7 @@ import type { AdminDeps } from '../deps.js';
 import { idParam } from '../../lib/http/request.js';
 import { openEventStream } from '../../lib/http/event-stream.js';
 import { createViews, type Views } from '../../lib/http/views.js';
-import { requireInScope } from '../customer-scope.js';
+import { requireInScope } from '../../billing/customers/customer-scope.js';
 import { subscriberLink } from '../../network/live/subscriber-link.js';
 import type { TrafficReading } from '../../network/live/traffic-monitors.js';
 import { liveHubOf } from '../network/live-hub.js';

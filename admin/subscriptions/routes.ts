@@ -18,8 +18,10 @@ import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
 import { formBody, idParam, queryValue } from '../../lib/http/request.js';
-import { requireInScope } from '../customer-scope.js';
+import { requireInScope } from '../../billing/customers/customer-scope.js';
 import { addLifecycleRoutes } from './lifecycle-routes.js';
+import { createCredentialsPush } from '../genieacs/after-credentials.js';
+import { loadCpePanel } from '../genieacs/cpe-panel.js';
 import { newCredentials } from './new-credentials.js';
 import { revealPassword } from './reveal-password.js';
 import { createRouterOutcomes, savedSuffix } from './router-outcome.js';
@@ -35,7 +37,8 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
   const credentials = () => newCredentials(deps);
   const today = (): string => localDate(deps.clock.now(), deps.config.ISP_TIME_ZONE);
   const router = createRouterOutcomes(deps);
-  addLifecycleRoutes(r, deps, credentials);
+  const cpePush = createCredentialsPush(deps); // issue 14: PPPoE credentials to the linked CPE (GenieACS)
+  addLifecycleRoutes(r, deps, credentials, cpePush);
 
   for (const action of ['suspend', 'reactivate'] as const) {
     r.post(`/admin/subscriptions/:id/${action}`, ...guard('subscriptions.suspend'), async (ctx) => {
@@ -60,7 +63,7 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
     if (!customer) throw new AppError('not_found', 'not_found', 404);
     await renderNewForm(ctx, customer, {
       plan_id: '', service_type: 'pppoe', billing_type: 'postpaid', anchor_day: defaultAnchorDay(deps.clock.now(), deps.config.ISP_TIME_ZONE),
-      username: await suggestUsername(deps.db, customer.id), static_ip: '', mac_address: '',
+      username: await suggestUsername(deps.db, customer.id), static_ip: '', mac_address: '', framed_ipv6_prefix: '', delegated_ipv6_prefix: '',
     });
   });
 
@@ -75,16 +78,18 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
       const outcome = await deps.engine.run((u) => createSubscription({ ...u, secrets: deps.secrets }, {
         customerId: customer.id, planId: f.plan_id, serviceType: f.service_type, billingType: f.billing_type, anchorDay: f.anchor_day,
         username: f.username || null, staticIp: f.static_ip, macAddress: f.mac_address, actor: actorOf(ctx),
+        framedIpv6Prefix: f.framed_ipv6_prefix, delegatedIpv6Prefix: f.delegated_ipv6_prefix,
       }));
       if (outcome.ok) {
         await credentials().keep(ctx.state.staff!.id, outcome.subscriptionId, outcome.password);
+        await cpePush(outcome.subscriptionId, 'created', { cpeSerial: typeof body.cpe_serial === 'string' ? body.cpe_serial.slice(0, 100) : '', actor: actorOf(ctx) });
         return ctx.redirect(`/admin/subscriptions/${outcome.subscriptionId}?created=1`);
       }
       if (outcome.code === 'customer_not_found') throw new AppError('not_found', 'not_found', 404);
       errors = outcome.errors;
     } else errors = parsed.errors;
     ctx.status = 422;
-    const keep = ['plan_id', 'service_type', 'billing_type', 'anchor_day', 'username', 'static_ip', 'mac_address'];
+    const keep = ['plan_id', 'service_type', 'billing_type', 'anchor_day', 'username', 'static_ip', 'mac_address', 'framed_ipv6_prefix', 'delegated_ipv6_prefix'];
     await renderNewForm(ctx, customer, Object.fromEntries(keep.map((k) => [k, String(body[k] ?? '').slice(0, 100)])), errors);
   });
 
@@ -92,7 +97,8 @@ export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
     await requireInScope(deps.db, ctx.state.staff!.scope, 'subscriptions', id);
     const detail = await subscriptionDetail(deps.db, id, today(), pageParam(ctx.query.page));
     if (!detail) throw new AppError('not_found', 'not_found', 404);
-    deps.render(ctx, 'admin/subscriptions/show', { title: detail.subscription.username, sse: true, ...detail, router: await router.latest(id), ...extra }, 'partials/admin/subscription-sessions');
+    deps.render(ctx, 'admin/subscriptions/show', { title: detail.subscription.username, sse: true, ...detail, router: await router.latest(id),
+      cpe: ctx.state.staff!.permissions.has('devices.view') ? await loadCpePanel(deps.db, id, deps.clock.now()) : null, cpeNotice: queryValue(ctx.query.cpe, 40) || null, ...extra }, 'partials/admin/subscription-sessions');
   }
 
   // The router block alone: the page asks again every few seconds while the router has not answered.

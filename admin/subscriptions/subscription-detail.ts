@@ -56,6 +56,7 @@ function sessions(db: Knex): Knex.QueryBuilder {
       'a.id', 'a.acct_session_id', 'n.name as nas_name', 'a.start_time', 'a.stop_time', 'a.update_time', 'a.session_time',
       'a.terminate_cause', db.raw(OCTETS_AS_TEXT('a')),
       db.raw('host(a.nas_ip_address) AS nas_ip, host(a.framed_ip_address) AS framed_ip, a.calling_station_id AS mac'),
+      db.raw('text(a.framed_ipv6_prefix) AS framed_ipv6_prefix, text(a.delegated_ipv6_prefix) AS delegated_ipv6_prefix, host(a.framed_ipv6_address) AS framed_ipv6_address, a.framed_interface_id'),
     );
 }
 
@@ -92,6 +93,8 @@ export async function subscriptionDetail(db: Knex, id: number, today: string, hi
       'p.cycle_days', 'p.framed_pool as plan_pool', 'np.name as next_plan_name',
       's.device_id', 's.device_port', 's.latitude', 's.longitude', 'd.name as device_name', 'd.kind as device_kind',
       db.raw(`host(s.static_ip) AS static_ip, s.mac_address::text AS mac_address, to_char(s.next_plan_effective, 'YYYY-MM-DD') AS next_plan_effective`),
+      db.raw('text(s.framed_ipv6_prefix) AS framed_ipv6_prefix, text(s.delegated_ipv6_prefix) AS delegated_ipv6_prefix'),
+      'p.framed_ipv6_pool as plan_framed_ipv6_pool', 'p.delegated_ipv6_pool as plan_delegated_ipv6_pool',
     );
   if (!subscription) return null;
   const [open, history, usageRows] = await Promise.all([

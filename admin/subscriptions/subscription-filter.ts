@@ -4,12 +4,12 @@
  * subscription last connected through (its latest accounting session: subscriptions are not
  * bound to a router, the sessions say where they are), the plan and the status.
  * The area is `customers.area` (migration 20261207000600_collector_areas). Every query is also
- * narrowed to the signed-in staff member's customers (admin/customer-scope.ts).
+ * narrowed to the signed-in staff member's customers (billing/customers/customer-scope.ts).
  */
 import type { Knex } from '../../lib/db.js';
 import { queryValue } from '../../lib/http/request.js';
 import { customerAreas } from '../customers/list-customers.js';
-import { inScope, type CustomerScope } from '../customer-scope.js';
+import { inScope, type CustomerScope } from '../../billing/customers/customer-scope.js';
 
 export const SUBSCRIPTION_STATUSES = ['active', 'soft_limited', 'suspended', 'terminated'] as const;
 

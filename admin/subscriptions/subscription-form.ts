@@ -9,6 +9,12 @@ import type { Knex } from '../../lib/db.js';
 import { localDate } from '../../billing/plans/billing-period.js';
 import { USERNAME_PATTERN } from '../../billing/subscriptions/subscription-username.js';
 import { parseLatLng } from '../../network/devices/coordinates.js';
+import { normalizeIpv6Prefix } from '../../lib/ipv6.js';
+
+/** A static IPv6 prefix (billing/subscriptions/ipv6-prefixes.ts checks PPPoE and overlaps): '' → null, else compressed `addr/len`. */
+const ipv6Prefix = z.string().trim().max(64, 'error.ipv6.prefix')
+  .refine((v) => v === '' || normalizeIpv6Prefix(v) !== null, 'error.ipv6.prefix')
+  .transform((v) => (v ? normalizeIpv6Prefix(v) : null));
 
 const MAC = /^[0-9A-Fa-f]{2}([:-]?)[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$/;
 
@@ -24,6 +30,8 @@ export const subscriptionForm = z.object({
   static_ip: z.string().trim().refine((v) => v === '' || isIPv4(v), 'subscriptions.error.static_ip').transform((v) => v || null),
   mac_address: z.string().trim().refine((v) => v === '' || MAC.test(v), 'subscriptions.error.mac')
     .transform((v) => (v ? v.replace(/[^0-9A-Fa-f]/g, '').toUpperCase().match(/../g)!.join(':') : null)),
+  framed_ipv6_prefix: ipv6Prefix,
+  delegated_ipv6_prefix: ipv6Prefix,
 });
 export type SubscriptionFields = z.output<typeof subscriptionForm>;
 
@@ -62,7 +70,9 @@ export async function formCustomer(db: Knex, id: number): Promise<{ id: number; 
 }
 
 /** The "edit subscription" form: the new-subscription fields staff may change afterwards, a username required, and notes. */
-export const subscriptionEditForm = subscriptionForm.pick({ service_type: true, anchor_day: true, static_ip: true, mac_address: true }).extend({
+export const subscriptionEditForm = subscriptionForm.pick({
+  service_type: true, anchor_day: true, static_ip: true, mac_address: true, framed_ipv6_prefix: true, delegated_ipv6_prefix: true,
+}).extend({
   username: z.string().trim().max(64, 'subscriptions.error.username_format').regex(USERNAME_PATTERN, 'subscriptions.error.username_format'),
   notes: z.string().trim().max(2000, 'error.too_long').transform((v) => v || null),
   version: z.string().regex(/^\d{1,9}$/, 'error.invalid').transform(Number),

@@ -8,6 +8,8 @@
 import Router from '@koa/router';
 import { recordAudit } from '../../lib/audit.js';
 import { addTicketMessage } from '../../billing/tickets/add-ticket-message.js';
+import { relayTicketReply } from '../../billing/assistant/relay-ticket-reply.js';
+import { ticketWhatsApp } from '../../billing/assistant/ticket-whatsapp.js';
 import { listTickets, parseTicketStatus, type TicketListQuery } from '../../billing/tickets/list-tickets.js';
 import { loadTicket } from '../../billing/tickets/load-ticket.js';
 import { setTicketStatus } from '../../billing/tickets/set-ticket-status.js';
@@ -54,7 +56,7 @@ export function createTicketRoutes(deps: AdminDeps): Router<AdminState> {
     await streamCsv(ctx, `tickets-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
       ['reference', 'status', 'subject', 'customer_number', 'customer_name', 'messages', 'last_from', 'last_message_at', 'created_at'],
       async function* () {
-        for await (const t of everyRow((page) => listTickets(deps.db, { ...query, page }, 1000))) {
+        for await (const t of everyRow((page) => listTickets(deps.replicaDb, { ...query, page }, 1000))) {
           yield [t.reference, t.status, t.subject, t.customer_number, t.customer_name, t.messages, t.last_author, new Date(t.last_message_at).toISOString(), new Date(t.created_at).toISOString()];
         }
       });
@@ -63,7 +65,8 @@ export function createTicketRoutes(deps: AdminDeps): Router<AdminState> {
   r.get('/admin/tickets/:reference', ...guard('tickets.view'), async (ctx) => {
     const view = await loadTicket(deps.db, reference(ctx.params.reference));
     if (!view) throw new AppError('not_found', 'not_found', 404);
-    deps.render(ctx, 'admin/tickets/show', { title: view.ticket.reference, ...view, saved: queryValue(ctx.query.saved, 20) });
+    const whatsapp = await ticketWhatsApp(deps.db, view.ticket.reference); // the WhatsApp assistant's messages and their delivery
+    deps.render(ctx, 'admin/tickets/show', { title: view.ticket.reference, ...view, whatsapp, saved: queryValue(ctx.query.saved, 20) });
   });
 
   r.post('/admin/tickets/:reference/reply', ...guard('tickets.edit'), async (ctx) => {
@@ -74,7 +77,11 @@ export function createTicketRoutes(deps: AdminDeps): Router<AdminState> {
       { db: deps.db, now: deps.clock.now(), audit: (trx, entry) => recordAudit(trx, actorOf(ctx), entry) },
       { reference: ref, author: { kind: 'staff', staffUserId: staff.id, name: staff.name }, message },
     );
-    if (result.ok) return ctx.redirect(`/admin/tickets/${ref}?saved=reply`);
+    if (result.ok) {
+      // A ticket that came from WhatsApp: the reply goes back there too (billing/assistant/relay-ticket-reply.ts).
+      await relayTicketReply({ db: deps.db, clock: deps.clock }, ref, message);
+      return ctx.redirect(`/admin/tickets/${ref}?saved=reply`);
+    }
     if (result.code === 'not_found') throw new AppError('not_found', 'not_found', 404);
     const view = await loadTicket(deps.db, ref);
     if (!view) throw new AppError('not_found', 'not_found', 404);

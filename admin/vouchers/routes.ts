@@ -98,7 +98,7 @@ export function createVoucherRoutes(deps: AdminDeps): Router<AdminState> {
     await streamCsv(ctx, `voucher-batches-${deps.clock.now().toISOString().slice(0, 10)}.csv`,
       ['batch', 'created_at', 'created_by', 'plan', 'rate_limit', 'time_limit_seconds', 'data_limit_bytes', 'validity_seconds', 'price', 'quantity', ...VOUCHER_STATUSES],
       async function* () {
-        for await (const b of everyRow((page) => listBatches(deps.db, page))) {
+        for await (const b of everyRow((page) => listBatches(deps.replicaDb, page))) {
           yield [b.name, new Date(b.created_at).toISOString(), b.created_by_name, b.plan_name, b.rate_limit ?? b.plan_rate_limit, b.time_limit_seconds,
             b.data_limit_bytes === null ? null : Number(b.data_limit_bytes), b.validity_seconds, Number(b.price), b.quantity, ...VOUCHER_STATUSES.map((s) => b.counts[s])];
         }

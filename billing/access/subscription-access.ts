@@ -26,6 +26,10 @@ export interface SubscriptionAccess {
   staticIp: string | null;
   framedPool: string | null;
   macAddress: string | null;
+  /** Static Framed-IPv6-Prefix (RFC 3162 §2.3), `2001:db8:0:1::/64`; null or absent: none. */
+  framedIpv6Prefix?: string | null;
+  /** Static Delegated-IPv6-Prefix (RFC 4818), `2001:db8:100::/56`; null or absent: none. */
+  delegatedIpv6Prefix?: string | null;
 }
 
 export interface PlanAccess {
@@ -36,6 +40,10 @@ export interface PlanAccess {
   fupRateLimit: string | null;
   softLimitRateLimit: string | null;
   framedPool: string | null;
+  /** Framed-IPv6-Pool (RFC 3162 §2.6): an `/ipv6 pool` on the router; null or absent: none. */
+  framedIpv6Pool?: string | null;
+  /** The router's DHCPv6-PD pool: Mikrotik-Delegated-IPv6-Pool / Delegated-IPv6-Prefix-Pool (RFC 6911 §3.4); null or absent: none. */
+  delegatedIpv6Pool?: string | null;
   mikrotikGroup: string | null;
   sessionTimeout: number | null;
   idleTimeout: number | null;
@@ -60,7 +68,8 @@ const SUBSCRIPTION_COLUMNS = `
   s.service_type AS "serviceType", s.status, s.billing_type AS "billingType", s.anchor_day AS "anchorDay",
   to_char(s.started_at AT TIME ZONE ?, 'YYYY-MM-DD') AS "startDate",
   (extract(epoch FROM s.paid_until) * 1000)::bigint AS "paidUntil",
-  host(s.static_ip) AS "staticIp", s.framed_pool AS "framedPool", s.mac_address::text AS "macAddress"`;
+  host(s.static_ip) AS "staticIp", s.framed_pool AS "framedPool", s.mac_address::text AS "macAddress",
+  text(s.framed_ipv6_prefix) AS "framedIpv6Prefix", text(s.delegated_ipv6_prefix) AS "delegatedIpv6Prefix"`;
 
 /** Subscriptions by id (all when `ids` is omitted). Terminated ones are included: they get a precise Reply-Message. */
 export async function loadSubscriptionAccess(db: Knex, timeZone: string, ids?: number[]): Promise<SubscriptionAccess[]> {
@@ -91,6 +100,7 @@ export async function loadPlanAccess(db: Knex, ids?: number[]): Promise<PlanAcce
   const { rows } = await db.raw(
     `SELECT id, name, rate_limit AS "rateLimit", quota_bytes AS "quotaBytes", fup_rate_limit AS "fupRateLimit",
             soft_limit_rate_limit AS "softLimitRateLimit", framed_pool AS "framedPool", mikrotik_group AS "mikrotikGroup",
+            framed_ipv6_pool AS "framedIpv6Pool", delegated_ipv6_pool AS "delegatedIpv6Pool",
             session_timeout AS "sessionTimeout", idle_timeout AS "idleTimeout", simultaneous_use AS "simultaneousUse",
             billing_cycle AS "billingCycle", cycle_days AS "cycleDays"
        FROM plans ${where}`,

@@ -17,6 +17,8 @@ import { analyzeAfterBulk } from '../../lib/analyze-after-bulk.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Knex } from '../../lib/db.js';
 import type { Logger } from '../../lib/logger.js';
+import { recordEvents } from '../../lib/outbound-events.js';
+import { invoicesOverdue } from '../events/event-data.js';
 import type { Effects } from '../use-case/effects.js';
 import type { CustomerMessage, CustomerTemplate, Notifier } from '../notifications/notifier.js';
 import { chargeLateFee } from '../ledger/late-fee.js';
@@ -70,10 +72,16 @@ export async function runDunningPass(deps: DunningDeps): Promise<DunningResult> 
   const { db } = deps;
   const now = deps.clock.now();
   const today = localDate(now, deps.timeZone);
-  const overdue = await db('invoices')
-    .whereIn('status', ['open', 'partially_paid'])
-    .where('due_date', '<', today)
-    .update({ status: 'overdue', version: db.raw('version + 1') });
+  // With their `invoice.overdue` webhook events in the same transaction (README.md, "Webhooks").
+  const overdue = await deps.effects.transaction(db, async (trx) => {
+    const { rows } = await trx.raw(
+      `UPDATE invoices SET status = 'overdue', version = version + 1 WHERE status IN ('open', 'partially_paid') AND due_date < ?
+       RETURNING id, invoice_number, customer_id, subscription_id, total, amount_paid, to_char(due_date, 'YYYY-MM-DD') AS due_date`,
+      [today],
+    );
+    await recordEvents(trx, invoicesOverdue(rows as Parameters<typeof invoicesOverdue>[0]));
+    return rows.length;
+  });
   const planChanges = await deps.effects.transaction(db, (trx) => applyScheduledPlanChanges(trx, today, deps.effects));
 
   const steps = (await db('dunning_steps').where({ is_active: true }).orderBy([{ column: 'offset_days' }, { column: 'id' }])) as Step[];

@@ -5,9 +5,12 @@
  * 1. one ledger entry of +amount (`payment`, naming the payment);
  * 2. allocate the customer's money (allocate-credit.ts): the payment's own invoice first, then the
  *    oldest due; invoices paid in full extend their subscriptions' access (paid-access.ts);
- * 3. queue "payment received", and "reactivated" per subscription that came back (payment-messages.ts).
+ * 3. queue "payment received", and "reactivated" per subscription that came back (payment-messages.ts);
+ *    record the `payment.received` webhook event (billing/events/event-data.ts).
  */
 import type { Knex } from '../../lib/db.js';
+import { recordEvent } from '../../lib/outbound-events.js';
+import { paymentReceived } from '../events/event-data.js';
 import type { Notifier } from '../notifications/notifier.js';
 import type { Effects } from '../use-case/effects.js';
 import { allocateCredit, type Allocated } from './allocate-credit.js';
@@ -38,6 +41,7 @@ export async function creditPayment(
     ...(p.createdBy !== undefined ? { created_by: p.createdBy } : {}), description: p.description,
   });
   const allocated = await allocateCredit(trx, p.customerId, ctx, p.invoiceId);
+  await recordEvent(trx, paymentReceived({ ...p, paidInvoiceIds: allocated.paid.map((i) => i.id) })); // webhooks (README.md, "Webhooks")
   const queued = await ctx.notifier.customers(trx, paymentMessages(p.customerId, p.paymentId, p.amount, allocated.reactivated, p.invoiceNumber));
   if (queued > 0) ctx.effects.notificationsQueued();
   return allocated;

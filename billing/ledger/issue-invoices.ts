@@ -19,6 +19,8 @@
  */
 import type { Knex } from '../../lib/db.js';
 import { basisPoints } from '../../lib/money.js';
+import { recordEvents } from '../../lib/outbound-events.js';
+import { invoicesIssued } from '../events/event-data.js';
 import type { CustomerMessage, Notifier } from '../notifications/notifier.js';
 import type { BillingSettings } from '../settings/billing-settings.js';
 import type { Effects } from '../use-case/effects.js';
@@ -159,6 +161,7 @@ export async function issueInvoices<D extends InvoiceDraft>(
     for (const r of after as Array<{ id: number | string; owed: number | string }>) owed.set(Number(r.id), Number(r.owed));
   }
   const issued = made.map((m, i): IssuedInvoice<D> => ({ draft: m.draft, id: m.id, invoiceNumber: numbers[i]!, subtotal: m.subtotal, total: m.total, owed: owed.get(m.id)! }));
+  await recordEvents(trx, invoicesIssued(issued)); // `invoice.issued` webhooks (README.md, "Webhooks")
 
   if (ctx.announce) {
     const { notifier, payUrl } = ctx.announce;

@@ -158,7 +158,8 @@ export function createNotificationDispatcher(opts: DispatcherOptions): Notificat
     const now = clock.now();
     const ctx = { outboxId: row.id, template: row.template, channel: row.channel, customerId: row.customer_id, attempt: row.attempts };
     if (result.ok) {
-      await finish(row, { status: 'sent', sent_at: now, last_error: null });
+      // provider_id: what the provider's delivery reports name the message by (billing/assistant/record-delivery-statuses.ts).
+      await finish(row, { status: 'sent', sent_at: now, last_error: null, provider_id: result.providerId ?? null });
       log.info({ ...ctx, providerId: result.providerId }, 'notification sent');
       return 'sent';
     }

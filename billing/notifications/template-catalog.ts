@@ -4,7 +4,7 @@
  */
 import type { Locale } from './channel.js';
 
-export const TEMPLATE_NAMES = ['invoice_issued', 'payment_reminder', 'payment_received', 'suspended', 'reactivated', 'staff_alert', 'login_code', 'sign_in_link', 'broadcast', 'outage_started', 'outage_ended'] as const;
+export const TEMPLATE_NAMES = ['invoice_issued', 'payment_reminder', 'payment_received', 'suspended', 'reactivated', 'staff_alert', 'login_code', 'sign_in_link', 'broadcast', 'outage_started', 'outage_ended', 'assistant_reply'] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 export const LOCALES: readonly Locale[] = ['id', 'en'];
@@ -33,6 +33,9 @@ export const REQUIRED_PARAMS: Readonly<Record<TemplateName, readonly string[]>> 
   // billing/outages/queue-outage-notices.ts): since / until are local date and time, formatted.
   outage_started: ['customerName', 'since'],
   outage_ended: ['customerName', 'since', 'until'],
+  // The WhatsApp assistant's answer, or a staff reply to a ticket opened on WhatsApp
+  // (billing/assistant/): the whole text, written in the conversation's language when queued.
+  assistant_reply: ['text'],
 };
 
 /**
@@ -51,6 +54,7 @@ export const OPTIONAL_PARAMS: Readonly<Partial<Record<TemplateName, readonly str
   broadcast: ['customerName', 'customerNumber', 'companyName'],
   outage_started: ['customerNumber', 'planName', 'companyName'],
   outage_ended: ['customerNumber', 'planName', 'companyName'],
+  assistant_reply: [],
 };
 
 /** Staff-edited sources by template and locale (see template-overrides.ts). */

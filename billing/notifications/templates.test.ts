@@ -48,8 +48,10 @@ describe('built-in templates', () => {
         assert.ok(!/{{|}}/.test(r.text + r.subject), `${locale}/${name} left a placeholder`);
         assert.ok(!r.text.includes('&amp;') && !r.text.includes('&quot;') && !r.text.includes('&lt;'), `${locale}/${name} escaped HTML`);
         // A broadcast is the staff member's text as filled in when queued (admin/broadcasts/): the name is in it or not.
-        if (name !== 'staff_alert' && name !== 'login_code' && name !== 'broadcast') assert.ok(r.text.includes('Toko "Maju" & Sons'), `${locale}/${name} customer name`);
+        // The assistant's reply is likewise its whole text (billing/assistant/).
+        if (name !== 'staff_alert' && name !== 'login_code' && name !== 'broadcast' && name !== 'assistant_reply') assert.ok(r.text.includes('Toko "Maju" & Sons'), `${locale}/${name} customer name`);
         if (name === 'broadcast') assert.ok(r.text.startsWith('Yth. Budi, jaringan di area Cibubur'), `${locale}/${name} the text as queued`);
+        if (name === 'assistant_reply') assert.ok(r.text.startsWith('Yth. Budi, jaringan di area Cibubur'), `${locale}/${name} the text as queued`);
         if (name === 'login_code') assert.ok(r.text.includes('482913') && r.subject.includes('482913'), `${locale}/${name} code`);
         if (name === 'sign_in_link') assert.ok(r.text.includes('\nhttps://billing.netdesa.id/portal/account/login/link/Yx3kQ\n') && r.text.includes('14'), `${locale}/${name} link on its own line`);
         if (['invoice_issued', 'payment_reminder', 'payment_received', 'suspended'].includes(name)) assert.ok(r.text.includes('Rp 150.000'), `${locale}/${name} amount`);

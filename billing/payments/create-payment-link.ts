@@ -27,7 +27,7 @@ const REUSE_MS = 23 * 3600 * 1000;
 
 /** The configured gateways in order of preference (Midtrans first: QRIS and virtual accounts). */
 export function configuredProviders(gateways: Partial<Record<Provider, PaymentGateway>>): Provider[] {
-  return (['midtrans', 'xendit'] as const).filter((p) => gateways[p]);
+  return (['midtrans', 'xendit', 'tripay', 'duitku'] as const).filter((p) => gateways[p]);
 }
 
 /**

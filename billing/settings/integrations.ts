@@ -1,6 +1,6 @@
 /**
  * Payment gateways and notification channels as staff set them in the console, over the
- * environment (lib/config.ts: MIDTRANS_*, XENDIT_*, WHATSAPP_*, FONNTE_*, SMS_*, SMTP_*,
+ * environment (lib/config.ts: MIDTRANS_*, XENDIT_*, TRIPAY_*, DUITKU_*, WHATSAPP_*, FONNTE_*, SMS_*, SMTP_*,
  * TELEGRAM_*). Two rows of the settings table, `payment_gateways` and `notification_channels`:
  * `{ <provider>: { <field>: value } }`. A stored field wins over its environment variable; an
  * absent one falls back to it, so an installation configured by environment keeps working and a
@@ -22,6 +22,8 @@ import { createWhatsAppCloudChannel } from '../notifications/channels/whatsapp-c
 import { createMidtransGateway } from '../payments/gateways/midtrans.js';
 import type { PaymentGateway, Provider } from '../payments/gateways/payment-gateway.js';
 import { createXenditGateway } from '../payments/gateways/xendit.js';
+import { createTripayGateway } from '../payments/gateways/tripay.js';
+import { createDuitkuGateway } from '../payments/gateways/duitku.js';
 import { checkStaffNumbers, staffNumbersOf, storedStaffNumbers } from './staff-whatsapp-numbers.js';
 
 export const GATEWAYS_KEY = 'payment_gateways';
@@ -77,6 +79,21 @@ export const GATEWAY_FIELDS: Readonly<Record<Provider, readonly FieldSpec[]>> = 
     { name: 'enabled', kind: 'choice', options: ON_OFF, fallback: 'on' },
     { name: 'secretKey', kind: 'secret', env: 'XENDIT_SECRET_KEY', max: 200 },
     { name: 'callbackToken', kind: 'secret', env: 'XENDIT_CALLBACK_TOKEN', max: 200 },
+  ],
+  // Tripay and Duitku (issue 14, payment channels): `method` / `paymentMethod` is the channel a
+  // payment link opens with (Tripay closed payments and Duitku's inquiry API take one).
+  tripay: [
+    { name: 'enabled', kind: 'choice', options: ON_OFF, fallback: 'on' },
+    { name: 'apiKey', kind: 'secret', env: 'TRIPAY_API_KEY', max: 200 },
+    { name: 'privateKey', kind: 'secret', env: 'TRIPAY_PRIVATE_KEY', max: 200 },
+    { name: 'merchantCode', kind: 'text', env: 'TRIPAY_MERCHANT_CODE', max: 32, check: (v) => (/^[A-Za-z0-9]{1,32}$/.test(v) ? null : 'settings.error.code') },
+    { name: 'method', kind: 'text', env: 'TRIPAY_METHOD', max: 32, check: (v) => (/^[A-Z0-9_]{2,32}$/.test(v) ? null : 'settings.error.code') },
+  ],
+  duitku: [
+    { name: 'enabled', kind: 'choice', options: ON_OFF, fallback: 'on' },
+    { name: 'merchantCode', kind: 'text', env: 'DUITKU_MERCHANT_CODE', max: 32, check: (v) => (/^[A-Za-z0-9]{1,32}$/.test(v) ? null : 'settings.error.code') },
+    { name: 'apiKey', kind: 'secret', env: 'DUITKU_API_KEY', max: 200 },
+    { name: 'paymentMethod', kind: 'text', env: 'DUITKU_PAYMENT_METHOD', max: 8, check: (v) => (/^[A-Z0-9]{2,8}$/.test(v) ? null : 'settings.error.code') },
   ],
 };
 
@@ -222,6 +239,15 @@ export function buildGateway(provider: Provider, stored: StoredArea, ctx: BuildC
       apiUrl: config.MIDTRANS_API_URL, snapUrl: config.MIDTRANS_SNAP_URL,
     });
   }
+  const callbackUrl = `${(config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/+$/, '')}/webhooks/${provider}`;
+  if (provider === 'tripay') {
+    if (!v.apiKey || !v.privateKey || !v.merchantCode) return undefined;
+    return createTripayGateway({ apiKey: v.apiKey, privateKey: v.privateKey, merchantCode: v.merchantCode, method: v.method, callbackUrl, apiUrl: config.TRIPAY_API_URL });
+  }
+  if (provider === 'duitku') {
+    if (!v.merchantCode || !v.apiKey) return undefined;
+    return createDuitkuGateway({ merchantCode: v.merchantCode, apiKey: v.apiKey, paymentMethod: v.paymentMethod, callbackUrl, apiUrl: config.DUITKU_API_URL });
+  }
   if (!v.secretKey || !v.callbackToken) return undefined;
   return createXenditGateway({ secretKey: v.secretKey, callbackToken: v.callbackToken, apiUrl: config.XENDIT_API_URL });
 }
@@ -265,5 +291,5 @@ export function staffWhatsAppNumbers(stored: StoredArea, ctx: BuildContext): str
   return staffNumbersOf(values(effectiveFields('channels', 'whatsapp', stored, ctx.config, ctx.secrets)).staffNumbers);
 }
 
-export const PROVIDERS: readonly Provider[] = ['midtrans', 'xendit'];
+export const PROVIDERS: readonly Provider[] = ['midtrans', 'xendit', 'tripay', 'duitku'];
 export const CHANNELS: readonly ChannelName[] = ['whatsapp', 'sms', 'email', 'telegram'];

@@ -18,10 +18,13 @@
  *   this period billed and goes on from its end.
  * - Audited (`subscription_created`) in the same transaction.
  */
+import { checkIpv6Prefixes, IPV6_CONSTRAINTS } from './ipv6-prefixes.js';
 import { isIPv4 } from 'node:net';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import { randomCredential } from '../../lib/credentials.js';
 import type { Knex } from '../../lib/db.js';
+import { recordEvent } from '../../lib/outbound-events.js';
+import { subscriptionCreated } from '../events/event-data.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import type { UseCaseDeps } from '../use-case/use-case-deps.js';
 import { candidatesFor, periodInvoice } from '../invoices/periods-to-bill.js';
@@ -47,6 +50,9 @@ export interface NewSubscription {
   staticIp: string | null;
   /** Normalised MAC (AA:BB:CC:DD:EE:FF), or null. */
   macAddress: string | null;
+  /** Static IPv6 prefixes (ipv6-prefixes.ts), PPPoE only; null or absent: the plan's IPv6 pools. */
+  framedIpv6Prefix?: string | null;
+  delegatedIpv6Prefix?: string | null;
   actor: AuditActor;
 }
 
@@ -79,6 +85,7 @@ class Refused extends Error {
 /** Postgres unique_violation on a constraint we check first (a race with another request): the field it concerns. */
 function fieldOfConflict(err: unknown): string | null {
   const e = err as { code?: string; constraint?: string };
+  if (e.code === '23P01') return IPV6_CONSTRAINTS[e.constraint ?? ''] ?? null;
   if (e.code !== '23505') return null;
   if (e.constraint === 'subscriptions_username_key') return 'username';
   if (e.constraint === 'subscriptions_static_ip') return 'static_ip';
@@ -110,6 +117,10 @@ export async function createSubscription(deps: UseCaseDeps & { secrets: SecretBo
           errors.static_ip = 'subscriptions.error.static_ip_taken';
         }
       }
+      const v6 = await checkIpv6Prefixes(trx, null, input.serviceType, {
+        framedIpv6Prefix: input.framedIpv6Prefix ?? null, delegatedIpv6Prefix: input.delegatedIpv6Prefix ?? null,
+      });
+      Object.assign(errors, v6.errors);
       if (Object.keys(errors).length || !plan) throw new Refused(errors);
 
       const [row] = await trx('subscriptions')
@@ -117,10 +128,12 @@ export async function createSubscription(deps: UseCaseDeps & { secrets: SecretBo
           customer_id: input.customerId, plan_id: plan.id, username, password_enc: deps.secrets.seal(password),
           service_type: input.serviceType, status: 'active', billing_type: input.billingType, anchor_day: input.anchorDay,
           static_ip: input.staticIp, mac_address: input.macAddress, started_at: now,
+          framed_ipv6_prefix: v6.prefixes.framedIpv6Prefix, delegated_ipv6_prefix: v6.prefixes.delegatedIpv6Prefix,
         })
         .returning('id');
       const subscriptionId = Number(row.id);
       const settings = await loadBillingSettings(trx);
+      await recordEvent(trx, subscriptionCreated({ subscriptionId, customerId: input.customerId, username, planId: plan.id, planName: plan.name, serviceType: input.serviceType, billingType: input.billingType }));
       const invoice = await issueFirstInvoice(trx, deps, { subscriptionId, customerId: input.customerId, billingType: input.billingType, anchorDay: input.anchorDay, plan }, settings, today, now);
       await recordAudit(trx, input.actor, {
         action: 'subscription_created',
@@ -129,6 +142,7 @@ export async function createSubscription(deps: UseCaseDeps & { secrets: SecretBo
         after: {
           customerId: input.customerId, username, planId: plan.id, plan: plan.name, serviceType: input.serviceType, billingType: input.billingType,
           anchorDay: input.anchorDay, staticIp: input.staticIp, macAddress: input.macAddress, firstInvoice: invoice?.invoiceNumber ?? null,
+          ...(v6.prefixes.framedIpv6Prefix || v6.prefixes.delegatedIpv6Prefix ? v6.prefixes : {}),
         },
       });
       return { ok: true, subscriptionId, customerId: input.customerId, username, password, invoice } as const;
@@ -136,7 +150,10 @@ export async function createSubscription(deps: UseCaseDeps & { secrets: SecretBo
   } catch (err) {
     if (err instanceof Refused) return { ok: false, code: 'invalid', errors: err.errors };
     const field = fieldOfConflict(err);
-    if (field) return { ok: false, code: 'invalid', errors: { [field]: field === 'username' ? 'subscriptions.error.username_taken' : 'subscriptions.error.static_ip_taken' } };
+    if (field) {
+      const message = field === 'username' ? 'subscriptions.error.username_taken' : field === 'static_ip' ? 'subscriptions.error.static_ip_taken' : 'error.ipv6.taken';
+      return { ok: false, code: 'invalid', errors: { [field]: message } };
+    }
     throw err;
   }
 }

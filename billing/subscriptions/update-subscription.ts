@@ -1,6 +1,6 @@
 /**
- * A staff member edits a subscription: username, static IP, MAC binding, service type, billing
- * day and notes (the plan has its own use case, change-plan-by-staff.ts, because it moves money).
+ * A staff member edits a subscription: username, static IP, static IPv6 prefixes
+ * (ipv6-prefixes.ts), MAC binding, service type, billing day and notes (the plan has its own use case, change-plan-by-staff.ts, because it moves money).
  *
  * - The same rules as a new subscription (create-subscription.ts): a RADIUS-safe username no
  *   other subscription has in any case, an IPv4 no other live subscription has; the service type
@@ -19,6 +19,7 @@
 import { isIPv4 } from 'node:net';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { UseCaseDeps } from '../use-case/use-case-deps.js';
+import { checkIpv6Prefixes, IPV6_CONSTRAINTS, type Ipv6Prefixes } from './ipv6-prefixes.js';
 import { checkSubscriptionPlacement, type SubscriptionPlacement } from './subscription-placement.js';
 import { isRadiusSafeUsername } from './subscription-username.js';
 
@@ -35,6 +36,8 @@ export interface SubscriptionEdit {
   /** 1-28. */
   anchorDay: number;
   notes: string | null;
+  /** Static IPv6 prefixes (ipv6-prefixes.ts); absent (an older form): left as they are. */
+  ipv6?: Ipv6Prefixes;
   /** The device, port and location; absent: left as they are. */
   placement?: SubscriptionPlacement;
   actor: AuditActor;
@@ -47,7 +50,7 @@ export type UpdateSubscriptionOutcome =
   | { ok: false; code: 'invalid'; errors: Record<string, string> };
 
 /** Fields whose change the NAS must see (a reconnect). */
-const ACCESS_FIELDS = ['username', 'static_ip', 'mac_address', 'service_type'] as const;
+const ACCESS_FIELDS = ['username', 'static_ip', 'mac_address', 'service_type', 'framed_ipv6_prefix', 'delegated_ipv6_prefix'] as const;
 const PLACEMENT_FIELDS = ['device_id', 'device_port', 'latitude', 'longitude'] as const;
 const FIELDS = [...ACCESS_FIELDS, 'anchor_day', 'notes', ...PLACEMENT_FIELDS] as const;
 
@@ -58,7 +61,8 @@ export async function updateSubscription(deps: Pick<UseCaseDeps, 'db' | 'effects
       const before = await trx('subscriptions as s').join('plans as p', 'p.id', 's.plan_id').where('s.id', input.subscriptionId).forUpdate('s')
         .first('s.id', 's.customer_id', 's.status', 's.version', 's.username', 's.service_type', 's.anchor_day', 's.notes', 'p.service_type as plan_service',
           's.device_id', 's.device_port', 's.latitude', 's.longitude',
-          trx.raw('host(s.static_ip) AS static_ip, s.mac_address::text AS mac_address'));
+          trx.raw('host(s.static_ip) AS static_ip, s.mac_address::text AS mac_address'),
+          trx.raw('text(s.framed_ipv6_prefix) AS framed_ipv6_prefix, text(s.delegated_ipv6_prefix) AS delegated_ipv6_prefix'));
       if (!before) return { ok: false, code: 'not_found' };
       if (before.status === 'terminated') return { ok: false, code: 'terminated' };
       if (Number(before.version) !== input.expectedVersion) return { ok: false, code: 'stale' };
@@ -79,11 +83,16 @@ export async function updateSubscription(deps: Pick<UseCaseDeps, 'db' | 'effects
       if (!Number.isInteger(input.anchorDay) || input.anchorDay < 1 || input.anchorDay > 28) errors.anchor_day = 'subscriptions.error.anchor_day';
       if (input.serviceType !== before.plan_service) errors.service_type = 'subscriptions.error.service_plan';
       if (input.placement) Object.assign(errors, await checkSubscriptionPlacement(trx, Number(before.id), input.placement));
+      const v6 = input.ipv6
+        ? await checkIpv6Prefixes(trx, Number(before.id), input.serviceType, input.ipv6)
+        : { prefixes: { framedIpv6Prefix: before.framed_ipv6_prefix ?? null, delegatedIpv6Prefix: before.delegated_ipv6_prefix ?? null }, errors: {} };
+      Object.assign(errors, v6.errors);
       if (Object.keys(errors).length) return { ok: false, code: 'invalid', errors };
 
       const next: Record<(typeof FIELDS)[number], unknown> = {
         username, static_ip: input.staticIp, mac_address: input.macAddress?.toLowerCase() ?? null, service_type: input.serviceType,
         anchor_day: input.anchorDay, notes: input.notes,
+        framed_ipv6_prefix: v6.prefixes.framedIpv6Prefix, delegated_ipv6_prefix: v6.prefixes.delegatedIpv6Prefix,
         ...(input.placement
           ? { device_id: input.placement.deviceId, device_port: input.placement.devicePort, latitude: input.placement.latitude, longitude: input.placement.longitude }
           : Object.fromEntries(PLACEMENT_FIELDS.map((f) => [f, before[f] === null ? null : Number(before[f])]))),
@@ -112,6 +121,8 @@ export async function updateSubscription(deps: Pick<UseCaseDeps, 'db' | 'effects
     const e = err as { code?: string; constraint?: string };
     if (e.code === '23505' && e.constraint === 'subscriptions_username_key') return { ok: false, code: 'invalid', errors: { username: 'subscriptions.error.username_taken' } };
     if (e.code === '23505' && e.constraint === 'subscriptions_static_ip') return { ok: false, code: 'invalid', errors: { static_ip: 'subscriptions.error.static_ip_taken' } };
+    const v6Field = e.code === '23P01' ? IPV6_CONSTRAINTS[e.constraint ?? ''] : undefined;
+    if (v6Field) return { ok: false, code: 'invalid', errors: { [v6Field]: 'error.ipv6.taken' } };
     throw err;
   }
 }

@@ -8,6 +8,7 @@ import { formBody, queryValue } from '../../lib/http/request.js';
 import { loadInvoiceDocument, type InvoiceDocument } from '../../billing/invoices/invoice-document.js';
 import { renderInvoicePdf } from '../../billing/invoices/invoice-pdf.js';
 import { configuredProviders } from '../../billing/payments/create-payment-link.js';
+import { loadBankTransferSettings } from '../../billing/payments/bank-transfer/bank-transfer-settings.js';
 import type { Provider } from '../../billing/payments/gateways/payment-gateway.js';
 import { AppError } from '../../lib/errors.js';
 import { t } from '../../lib/i18n.js';
@@ -57,6 +58,8 @@ export function addInvoiceRoutes(r: Router<PortalState>, kit: AccountKit): void 
       title: doc.invoiceNumber, invoice: invoiceView(doc), href: invoicePath(doc.invoiceNumber!),
       providers: found.owed > 0 ? configuredProviders(deps.engine.gateways) : [],
       payError: PAY_ERRORS.includes(payError) ? `portal.account.pay.${payError}` : null,
+      // Bank transfer (issue 14): the choice, when staff have it on (portal/account/bank-transfer-routes.ts).
+      bankTransferHref: found.owed > 0 && (await loadBankTransferSettings(deps.db)).enabled ? `${invoicePath(doc.invoiceNumber!)}/bank-transfer` : null,
     });
   }));
 

@@ -9,6 +9,7 @@ import Router from '@koa/router';
 import type { PortalState } from '../context.js';
 import type { PortalDeps } from '../deps.js';
 import { createAccountKit } from './account-kit.js';
+import { addBankTransferRoutes } from './bank-transfer-routes.js';
 import { addHomeRoutes } from './home-routes.js';
 import { addInvoiceRoutes } from './invoice-routes.js';
 import { addLinkSignInRoutes, addCodeSignInRoutes } from './one-time-sign-in-routes.js';
@@ -16,6 +17,7 @@ import { addSettingsRoutes } from './settings-routes.js';
 import { createSignInFlow } from './sign-in-flow.js';
 import { addSignInRoutes, addSignOutRoutes } from './sign-in-routes.js';
 import { addTicketRoutes } from './ticket-routes.js';
+import { addWifiRoutes } from './wifi-routes.js';
 
 export { invoicePath } from './account-kit.js';
 
@@ -31,5 +33,7 @@ export function createAccountRoutes(deps: PortalDeps): Router<PortalState> {
   addInvoiceRoutes(r, kit);
   addSettingsRoutes(r, kit);
   addTicketRoutes(r, kit);
+  addWifiRoutes(r, kit); // issue 14: the customer's Wi-Fi through GenieACS
+  addBankTransferRoutes(r, kit); // issue 14: pay by bank transfer with a unique code, upload the receipt
   return r;
 }

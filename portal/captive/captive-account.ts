@@ -1,7 +1,8 @@
 /**
  * What the captive portal knows of the subscriber on a connection: the subscription behind the
  * newest open accounting session with the request's address as Framed-IP-Address (partial index
- * accounting_sessions_open_framed_ip), and, for a page, who they are (masked), their access state
+ * accounting_sessions_open_framed_ip), or, for an IPv6 address, inside its delegated or framed
+ * IPv6 prefix (sessionAtAddress), and, for a page, who they are (masked), their access state
  * as the radius role decides it (aaa/policy/decide.ts), what they owe and what one payment
  * restores (billing/payments/restore-due.ts), a gateway payment still waiting, and whether a
  * "paid" notification of theirs is still being confirmed (then the page offers no second payment).
@@ -50,19 +51,30 @@ export const restricted = (access: CaptiveAccess): boolean => access === 'suspen
 // username, as nas-control does.
 const SUBSCRIPTION_OF_SESSION = `coalesce(a.subscription_id, (SELECT s.id FROM subscriptions s WHERE s.username = a.username))`;
 
+// Which open session holds an IPv6 address (ARCHITECTURE.md, "RADIUS and MikroTik facts", IPv6):
+// the subscriber's devices take addresses inside the delegated prefix (DHCPv6-PD, RFC 8415 §6.3)
+// or the framed /64 of the PPP link (SLAAC), or use the Framed-IPv6-Address itself. Each branch
+// is served by its partial index on open sessions (GiST inet_ops for `>>=`, migrations/…_ipv6.ts).
+const OPEN_AT_IPV6 = `(a.delegated_ipv6_prefix >>= ?::inet OR a.framed_ipv6_prefix >>= ?::inet OR a.framed_ipv6_address = ?::inet)`;
+
 /**
  * The newest open session holding address `ip`, and its subscription; null when there is none,
- * when `ip` is not an address, or when the session belongs to no subscription.
+ * when `ip` is not an address, or when the session belongs to no subscription. IPv4: the
+ * session's Framed-IP-Address; IPv6: an address inside its delegated or framed prefix, or its
+ * Framed-IPv6-Address (an IPv4-mapped `::ffff:a.b.c.d` is taken as the IPv4 address).
  */
 export async function sessionAtAddress(db: Knex, ip: string): Promise<{ sessionKey: string; subscriptionId: number } | null> {
-  if (!net.isIP(ip)) return null;
+  const mapped = /^::ffff:(\d{1,3}(\.\d{1,3}){3})$/i.exec(ip)?.[1];
+  const address = mapped ?? ip;
+  const family = net.isIP(address);
+  if (!family) return null;
   const { rows } = await db.raw(
     `SELECT a.session_key::text AS "sessionKey", ${SUBSCRIPTION_OF_SESSION} AS "subscriptionId"
        FROM accounting_sessions a
-      WHERE a.framed_ip_address = ?::inet AND a.stop_time IS NULL
+      WHERE ${family === 6 ? OPEN_AT_IPV6 : 'a.framed_ip_address = ?::inet'} AND a.stop_time IS NULL
       ORDER BY a.start_time DESC, a.id DESC
       LIMIT 1`,
-    [ip],
+    family === 6 ? [address, address, address] : [address],
   );
   const row = rows[0] as { sessionKey: string; subscriptionId: number | null } | undefined;
   return row && row.subscriptionId !== null ? { sessionKey: row.sessionKey, subscriptionId: Number(row.subscriptionId) } : null;

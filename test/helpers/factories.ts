@@ -7,7 +7,7 @@ import type { Knex } from '../../lib/db.js';
 import { randomCredential } from '../../lib/credentials.js';
 import { createSecretBox } from '../../lib/secret-box.js';
 import { hashPassword } from '../../lib/password.js';
-import type { StaffRole } from '../../admin/permissions.js';
+import type { StaffRole } from '../../lib/permissions.js';
 
 export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
 export const TEST_SECRET_BOX = createSecretBox(TEST_SECRET_KEY);

@@ -4,7 +4,7 @@
  * Access-Request, then Accounting Start echoing the Class).
  */
 import assert from 'node:assert/strict';
-import type { StaffRole } from '../../admin/permissions.js';
+import type { StaffRole } from '../../lib/permissions.js';
 import type { Knex } from '../../lib/db.js';
 import { adminClient, type AdminClient } from './admin-client.js';
 import { createStaff } from './factories.js';

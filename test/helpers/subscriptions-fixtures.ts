@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { StaffRole } from '../../admin/permissions.js';
+import type { StaffRole } from '../../lib/permissions.js';
 import type { Knex } from '../../lib/db.js';
 import type { NasControlJob } from '../../lib/jobs.js';
 import { QUEUES, type QueueFactory } from '../../lib/queue.js';

@@ -6,7 +6,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ALERTS_PAGE_SIZE } from '../../admin/alerts/staff-alerts.js';
+import { ALERTS_PAGE_SIZE } from '../../lib/staff-alert-inbox.js';
 import { startWebServer, type WebServer } from '../helpers/web-server.js';
 import { decodeHtml, signedInAs } from '../helpers/subscriptions-fixtures.js';
 

@@ -8,7 +8,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { verifyPassword } from '../../lib/password.js';
-import { PERMISSIONS } from '../../admin/permissions.js';
+import { PERMISSIONS } from '../../lib/permissions.js';
 import { changeStaffRole } from '../../admin/staff/manage-staff.js';
 import { settableClock } from '../../lib/clock.js';
 import { adminClient } from '../helpers/admin-client.js';
@@ -161,7 +161,7 @@ test('nobody deactivates, demotes or resets their own account', async () => {
   assert.equal((await client.get('/admin/staff')).status, 200, 'still signed in');
 });
 
-test('the roles page shows the permission matrix of admin/permissions.ts', async () => {
+test('the roles page shows the permission matrix of lib/permissions.ts', async () => {
   const { client } = await signedIn(web.baseUrl, web.c.db, 'admin');
   const res = await client.get('/admin/staff/roles');
   assert.equal(res.status, 200);

@@ -34,16 +34,16 @@ test('npm start on a fresh data directory answers the radclient line it prints, 
   }
 });
 
-test('RADIUS_PROCESSES=2 runs the radius role in two processes on the same ports, with their metrics aggregated', { timeout: 120_000 }, async () => {
-  const s = await startServer({ RADIUS_PROCESSES: '2' });
+test('RADIUS_PROCESSES=2 runs Access-Requests in two processes on the same port, accounting in a third, with their metrics aggregated', { timeout: 120_000 }, async () => {
+  const s = await startServer({ RADIUS_PROCESSES: '2', RADIUS_ACCT_PROCESSES: '1' });
   try {
     const line = await s.radclientLine;
     for (let i = 0; i < 6; i++) {
       const reply = await run(line);
       assert.match(reply, /Received Access-Accept/, `request ${i + 1}:\n${reply}\n${s.output().slice(-3000)}`);
     }
-    const health = (await (await fetch(`http://127.0.0.1:${s.ports.http}/health`)).json()) as { roles: { radius: { processes: number; running: number } } };
-    assert.deepEqual(health.roles.radius, { ok: true, processes: 2, running: 2 });
+    const health = (await (await fetch(`http://127.0.0.1:${s.ports.http}/health`)).json()) as { roles: { radius: { processes: number; running: number; auth: number; acct: number } } };
+    assert.deepEqual(health.roles.radius, { ok: true, processes: 3, running: 3, auth: 2, acct: 1 });
     const metrics = await (await fetch(`http://127.0.0.1:${s.ports.http}/metrics`)).text();
     assert.match(metrics, /^radius_requests_total\{type="access",result="accept"\} 6$/m, 'both processes counted, summed');
   } finally {

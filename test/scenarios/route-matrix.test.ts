@@ -2,7 +2,7 @@
  * Every staff console route × every staff role, over HTTP against the web role, a real database
  * and Redis. The routes come from the console's router (`createAdminRouter(...).stack`), the
  * permission each route asks for from its own guard (test/helpers/route-table.ts), what each role
- * holds from admin/permissions.ts: a role holding the permission is served (anything but 403), any
+ * holds from lib/permissions.ts: a role holding the permission is served (anything but 403), any
  * other role gets 403. A route added later is covered without touching this file; one that
  * declares no permission fails here unless it is listed below as open to every staff member.
  */
@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAdminRouter } from '../../web/admin-routes.js';
 import type { AdminDeps } from '../../admin/deps.js';
-import { PERMISSIONS, permissionsOf, STAFF_ROLES, type StaffRole } from '../../admin/permissions.js';
+import { PERMISSIONS, permissionsOf, STAFF_ROLES, type StaffRole } from '../../lib/permissions.js';
 import { settableClock } from '../../lib/clock.js';
 import { adminClient, type AdminClient, type AdminResponse } from '../helpers/admin-client.js';
 import { createStaff } from '../helpers/factories.js';
@@ -32,14 +32,14 @@ after(async () => {
   await web?.stop();
 });
 
-test('every console route declares a permission of admin/permissions.ts, but sign-in and one\'s own account', () => {
+test('every console route declares a permission of lib/permissions.ts, but sign-in and one\'s own account', () => {
   assert.ok(routes.length >= 100, `the console's routes are listed (${routes.length})`);
   const keys = new Set(routes.map(routeKey));
   for (const open of [...SIGN_IN, ...ANY_STAFF]) assert.ok(keys.has(open), `${open} is still a route (else drop it from the list)`);
   const undeclared = routes.filter((r) => r.permissions.length === 0 && !SIGN_IN.has(routeKey(r)) && !ANY_STAFF.has(routeKey(r))).map(routeKey);
   assert.deepEqual(undeclared, [], 'routes without a permission guard');
   const unknown = routes.flatMap((r) => r.permissions.filter((p) => !(PERMISSIONS as readonly string[]).includes(p)).map((p) => `${routeKey(r)}: ${p}`));
-  assert.deepEqual(unknown, [], 'permissions that admin/permissions.ts does not define');
+  assert.deepEqual(unknown, [], 'permissions that lib/permissions.ts does not define');
 });
 
 /** A signed-in client for `role` with the CSRF token of its session. */

@@ -13,6 +13,7 @@ import { cutoverScript, cutoverUsers, rollbackScript } from './cutover-script.js
 import { hotspotLoginHtml } from './hotspot-login-html.js';
 import { portalBaseOf, routerOsSetupScript } from './setup-script.js';
 import { newTunnel, wgQuickConfig } from './wireguard.js';
+import { defaultIpv6Pools } from './ipv6-script.js';
 
 type Deps = { db: Knex; config: Pick<Config, 'PUBLIC_URL' | 'PORT' | 'RADIUS_AUTH_PORT' | 'RADIUS_ACCT_PORT' | 'RADIUS_INTERIM_INTERVAL'> };
 
@@ -47,6 +48,17 @@ export async function poolNames(db: Knex): Promise<string[]> {
   );
   const walled = (await aaaSettings(db)).walledGarden.framedPool;
   return [...(rows as Array<{ name: string }>).map((r) => r.name), ...(walled ? [walled] : [])];
+}
+
+/** The IPv6 pool names the PPPoE plans use (aaa/policy/ipv6-addressing.ts), for the setup script's `/ipv6 pool` lines. */
+export async function ipv6PoolNames(db: Knex): Promise<{ framed: string[]; delegated: string[] }> {
+  const { rows } = await db.raw(
+    `SELECT framed_ipv6_pool AS framed, delegated_ipv6_pool AS delegated FROM plans
+      WHERE service_type = 'pppoe' AND (framed_ipv6_pool IS NOT NULL OR delegated_ipv6_pool IS NOT NULL)
+      ORDER BY id`,
+  );
+  const list = rows as Array<{ framed: string | null; delegated: string | null }>;
+  return { framed: list.flatMap((r) => (r.framed ? [r.framed] : [])), delegated: list.flatMap((r) => (r.delegated ? [r.delegated] : [])) };
 }
 
 async function aaaSettings(db: Knex) {
@@ -84,6 +96,7 @@ export async function setupScript(deps: Deps, router: { secret: string; coaPort:
     pools: pools.pools,
     network: o.network,
     tunnel,
+    ipv6Pools: defaultIpv6Pools(await ipv6PoolNames(deps.db)),
   });
   return {
     script,

@@ -10,6 +10,8 @@
  * 3. `/ip pool` for every pool the plans name (address-plan.ts), a PPP profile (local-address,
  *    remote-address the default pool, DNS) and a PPPoE server on the chosen interface; PPP AAA
  *    uses RADIUS with accounting.
+ * 3a. IPv6 (ipv6-script.ts): an `/ipv6 pool` per IPv6 pool the plans name, for DHCPv6-PD over
+ *    PPPoE from RADIUS (Mikrotik-Delegated-IPv6-Pool, Framed-IPv6-Pool).
  * 4. Hotspot: its address, DHCP, a profile using RADIUS (HTTP-CHAP and PAP), the server, the
  *    walled garden to this server's login page; the router's login.html (hotspot-login-html.ts)
  *    is a separate download.
@@ -33,6 +35,7 @@ import { t as text, type Locale } from '../../../lib/i18n.js';
 import { DEFAULT_POOL, hotspotNetwork, type PoolRange, type RouterNetwork } from './address-plan.js';
 import { hostForUrl, ifMissing, quote, ruleAtTop } from '../../../lib/routeros/script-syntax.js';
 import { WIREGUARD_INTERFACE, type WireGuardTunnel } from './wireguard.js';
+import { ipv6PoolLines, type Ipv6PoolPlan } from './ipv6-script.js';
 
 export interface RouterOsSetupInput {
   locale: Locale;
@@ -61,6 +64,8 @@ export interface RouterOsSetupInput {
   proxyPort?: number;
   /** Payment pages the walled garden must reach (default PAYMENT_HOSTS). */
   paymentHosts?: readonly string[];
+  /** IPv6 pools the PPPoE plans name (ipv6-script.ts); none or absent: no IPv6 lines. */
+  ipv6Pools?: readonly Ipv6PoolPlan[];
 }
 
 /**
@@ -91,6 +96,7 @@ export function routerOsSetupScript(i: RouterOsSetupInput): string {
     ...(i.tunnel ? tunnelLines(i.tunnel, c) : []),
     ...radiusLines(i, c),
     ...pppoeLines(i, c),
+    ...ipv6PoolLines(i.ipv6Pools ?? [], PPP_PROFILE, c),
     ...hotspotLines(i, c),
     ...walledGardenLines(i, c),
   ].join('\n');

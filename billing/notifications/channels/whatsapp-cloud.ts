@@ -66,7 +66,17 @@ export const WHATSAPP_TEMPLATE_PARAMS: Readonly<Record<TemplateName, readonly st
   // gangguan jaringan di area Anda sejak {{2}}." and "… sejak {{2}} sudah selesai pada {{3}}."
   outage_started: ['customerName', 'since'],
   outage_ended: ['customerName', 'since', 'until'],
+  // Not a template: the assistant's answers and staff replies are sent as free text (see SESSION_TEXT).
+  assistant_reply: ['text'],
 };
+
+/**
+ * Sent as a `type: "text"` message (Meta, "Send messages" → text: `{ "body", "preview_url" }`),
+ * which WhatsApp accepts only inside the 24-hour customer service window that the customer's
+ * last message opened; outside it Meta refuses with 131047 ("Re-engagement message"), a
+ * permanent failure the conversation shows as `failed`.
+ */
+const SESSION_TEXT: ReadonlySet<string> = new Set<TemplateName>(['assistant_reply']);
 
 /** Authentication templates with a copy-code button: the code is also the button's parameter. */
 const WHATSAPP_OTP_TEMPLATES: ReadonlySet<string> = new Set<TemplateName>(['login_code']);
@@ -97,7 +107,9 @@ export function createWhatsAppCloudChannel(opts: WhatsAppCloudOptions): Notifica
       if (!order) return { ok: false, retryable: false, error: `whatsapp: no WhatsApp template for "${message.template}"` };
 
       const parameters = order.map((p) => ({ type: 'text', text: paramText(message.params[p]) }));
-      const body = {
+      const body = SESSION_TEXT.has(message.template) ? {
+        messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body: message.text.slice(0, 4096), preview_url: true },
+      } : {
         messaging_product: 'whatsapp',
         recipient_type: 'individual',
         to,

@@ -1,5 +1,5 @@
 /**
- * One interface for online payment gateways, so Tripay or Duitku can be added as one file each.
+ * One interface for online payment gateways: Midtrans, Xendit, Tripay and Duitku, one file each.
  * Money is integer rupiah. A gateway never touches the database: billing stores what it returns.
  *
  * The flow (ARCHITECTURE.md, "Payment flow"): createPayment → the customer pays on the gateway's page → the gateway
@@ -7,7 +7,7 @@
  * a worker asks fetchStatus for the authoritative state → billing records the payment.
  */
 
-export type Provider = 'midtrans' | 'xendit';
+export type Provider = 'midtrans' | 'xendit' | 'tripay' | 'duitku';
 
 export interface CreatePaymentInput {
   /** Our order id, unique per attempt (Midtrans accepts an order_id once): `INV-2026-11-000123-2`. */
@@ -25,7 +25,7 @@ export interface CreatePaymentInput {
 
 export interface PaymentLink {
   orderId: string;
-  /** The page the customer pays on (Midtrans Snap redirect_url, Xendit invoice_url). */
+  /** The page the customer pays on (Midtrans Snap redirect_url, Xendit invoice_url, Tripay checkout_url, Duitku paymentUrl). */
   url: string;
   /** The gateway's own id for it (Snap token, Xendit invoice id), kept for status queries. */
   reference: string | null;

@@ -19,6 +19,7 @@
  *   holds the key, but every failure is still rethrown as a fresh AppError with a redacted message.
  */
 import { gatewayFailure, isJson, parseJsonObject, secretRedactor, type Json } from './gateway-failure.js';
+import { headerValue } from './notification-headers.js';
 import crypto from 'node:crypto';
 import { Configuration, Invoice as InvoiceApi, XenditSdkError } from 'xendit-node';
 import { AppError } from '../../../lib/errors.js';
@@ -78,17 +79,6 @@ function e164(phone: string): string | undefined {
   if (/^\+[1-9]\d{7,14}$/.test(p)) return p;
   if (/^0\d{8,13}$/.test(p)) return `+62${p.slice(1)}`;
   if (/^62\d{8,13}$/.test(p)) return `+${p}`;
-  return undefined;
-}
-
-/** A header's single value (Node lower-cases names; a repeated header is refused). */
-function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  for (const [k, v] of Object.entries(headers)) {
-    if (k.toLowerCase() !== name) continue;
-    if (typeof v === 'string') return v;
-    if (Array.isArray(v) && v.length === 1) return v[0];
-    return undefined;
-  }
   return undefined;
 }
 
@@ -188,7 +178,7 @@ export function createXenditGateway(opts: XenditOptions): PaymentGateway {
      * @returns null for a missing or wrong token, malformed JSON or missing fields.
      */
     verifyNotification(rawBody, headers): VerifiedNotification | null {
-      const token = header(headers, 'x-callback-token');
+      const token = headerValue(headers, 'x-callback-token');
       if (token === undefined || !opts.callbackToken) return null;
       const digest = crypto.createHash('sha256').update(token, 'utf8').digest();
       if (!crypto.timingSafeEqual(digest, tokenDigest)) return null;

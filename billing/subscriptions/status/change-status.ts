@@ -6,6 +6,8 @@
  * Below the ledger and the use cases that call it (dunning, payments, voids, staff, the import).
  */
 import type { Knex } from '../../../lib/db.js';
+import { recordEvents } from '../../../lib/outbound-events.js';
+import { statusChanged } from '../../events/event-data.js';
 import type { Effects } from '../../use-case/effects.js';
 import type { SubscriptionStatus } from '../../access/subscription-access.js';
 
@@ -36,6 +38,7 @@ export async function changeSubscriptionStatus(
   );
   const changed = (rows as Array<{ id: number; customer_id: number; version: number }>).map((r) => ({ id: r.id, customerId: r.customer_id, version: r.version }));
   for (const c of changed) effects.accessChanged({ subscriptionId: c.id, reason }, `v${c.version}`);
+  await recordEvents(trx, statusChanged(to, reason, changed)); // subscription.suspended / .reactivated webhooks
   return changed;
 }
 
