@@ -14,7 +14,7 @@ import { linkCpeBySerial, runCpeAction, unlinkCpe, type CpeAction } from '../../
 import { setWifi } from '../../network/genieacs/set-wifi.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
-import { createCredentialsPush } from './after-credentials.js';
+import { createCredentialsPush } from '../../network/genieacs/credentials-push.js';
 
 const ACTIONS: Record<string, CpeAction> = { refresh: 'refresh', reboot: 'reboot', 'factory-reset': 'factory_reset' };
 

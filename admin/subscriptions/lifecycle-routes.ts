@@ -16,7 +16,7 @@ import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
 import { formBody, idParam } from '../../lib/http/request.js';
 import type { NewCredentials } from './new-credentials.js';
-import type { CredentialsPush } from '../genieacs/after-credentials.js';
+import type { CredentialsPush } from '../../network/genieacs/credentials-push.js';
 import { parseSubscriptionEditForm } from './subscription-form.js';
 import { deviceChoices } from '../devices/list-devices.js';
 

@@ -20,7 +20,7 @@ import type { AdminDeps } from '../deps.js';
 import { formBody, idParam, queryValue } from '../../lib/http/request.js';
 import { requireInScope } from '../../billing/customers/customer-scope.js';
 import { addLifecycleRoutes } from './lifecycle-routes.js';
-import { createCredentialsPush } from '../genieacs/after-credentials.js';
+import { createCredentialsPush } from '../../network/genieacs/credentials-push.js';
 import { loadCpePanel } from '../genieacs/cpe-panel.js';
 import { newCredentials } from './new-credentials.js';
 import { revealPassword } from './reveal-password.js';

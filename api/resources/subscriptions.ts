@@ -10,6 +10,8 @@ import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { inScope } from '../../billing/customers/customer-scope.js';
 import { createSubscription } from '../../billing/subscriptions/create-subscription.js';
+import { createCredentialsPush, type CredentialsPush } from '../../network/genieacs/credentials-push.js';
+import type { ApiDeps } from '../framework/deps.js';
 import { updateSubscription } from '../../billing/subscriptions/update-subscription.js';
 import { USERNAME_PATTERN } from '../../billing/subscriptions/subscription-username.js';
 import { paginate } from '../framework/pagination.js';
@@ -46,6 +48,14 @@ const created = subscriptionSchema.extend({
   password: z.string().nullable().describe('The PPPoE/hotspot password, shown once (null in a replayed answer)'),
   first_invoice: z.object({ id: z.number().int(), invoice_number: z.string(), total: z.number().int(), owed: z.number().int(), due_date: z.string() }).nullable(),
 }).meta({ id: 'SubscriptionCreated' });
+
+/** One PPPoE-credentials push per API (its queue is opened once), as the console has one. */
+const pushes = new WeakMap<ApiDeps, CredentialsPush>();
+function credentialsPush(deps: ApiDeps): CredentialsPush {
+  let push = pushes.get(deps);
+  if (!push) pushes.set(deps, (push = createCredentialsPush(deps)));
+  return push;
+}
 
 export const subscriptionRoutes: ApiRoute[] = [
   route({
@@ -85,6 +95,8 @@ export const subscriptionRoutes: ApiRoute[] = [
         username: body.username, staticIp: body.static_ip, macAddress: body.mac_address, actor: caller.actor,
       }));
       if (!outcome.ok) refusal(outcome);
+      // The new credentials to the subscriber's CPE when GenieACS is on (network/genieacs/credentials-push.ts).
+      await credentialsPush(deps)(outcome.subscriptionId, 'created');
       const sub = found(await loadSubscription(deps.db, outcome.subscriptionId));
       const inv = outcome.invoice;
       return {

@@ -17,6 +17,7 @@ import { signedIn } from '../helpers/plans-fixtures.js';
 import { portalClient, portalCustomer, signInWithPassword } from '../helpers/portal-fixtures.js';
 import { igdDevice, startFakeGenieAcs, tr181Device, type FakeGenieAcs } from '../helpers/fake-genieacs.js';
 import { startWebServer, type WebServer } from '../helpers/web-server.js';
+import { api, tokenFor } from '../helpers/api-client.js';
 
 const NOW = new Date('2026-12-07T03:00:00Z');
 const TOKEN = 'inform-token-0123456789abcdef';
@@ -138,4 +139,17 @@ test('a customer changes the Wi-Fi of their own CPE in the portal, never another
   const audit = await web.c.db('audit_log').where({ action: 'cpe_wifi_changed', object_id: String(dewi.subscriptionId) }).first('actor', 'after');
   assert.equal(audit.actor, `customer ${dewi.customerNumber}`);
   assert.ok(!JSON.stringify(audit.after).includes('teh-manis-99'));
+});
+
+test('a subscription created through the REST API queues the same PPPoE push as the console', async () => {
+  const customer = await createSubscription(web.c.db, { username: 'pppoe-api-existing' });
+  const plan = await createPlan(web.c.db, { name: 'Rumahan 30M' });
+  const { token } = await tokenFor(web.c.db, 'technician');
+  const created = await api(web.baseUrl, token, 'POST', '/subscriptions', {
+    body: { customer_id: customer.customerId, plan_id: plan.id, service_type: 'pppoe', billing_type: 'postpaid', anchor_day: 1, username: 'pppoe-api-dewi' },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.json));
+  const job = await networkQueue().getJob(`genieacs-push-pppoe-${created.json.id}-created`);
+  assert.ok(job, 'the push is queued for the worker');
+  assert.deepEqual(job.data, { subscriptionId: created.json.id }, 'the job carries the id, never the password');
 });

@@ -1,5 +1,6 @@
 /**
- * After a subscription gets PPPoE credentials from the console (created, or its password reset):
+ * After a subscription gets PPPoE credentials (created or its password reset, from the console or
+ * the REST API):
  * link the CPE whose serial staff typed on the new-subscription form (optional), then queue the
  * `genieacs-push-pppoe` network job (network/genieacs/push-pppoe.ts) for the worker role, which
  * skips it when no CPE is linked. Nothing is queued while GenieACS is off. The job carries the
@@ -9,17 +10,25 @@
 import { Queue } from 'bullmq';
 import type { AuditActor } from '../../lib/audit.js';
 import { QUEUES } from '../../lib/queue.js';
-import { linkCpeBySerial } from '../../network/genieacs/cpe-actions.js';
-import { loadGenieSettings } from '../../network/genieacs/genieacs-settings.js';
-import { enqueuePppoePush } from '../../network/genieacs/push-pppoe.js';
-import type { AdminDeps } from '../deps.js';
+import { linkCpeBySerial } from './cpe-actions.js';
+import { loadGenieSettings } from './genieacs-settings.js';
+import { enqueuePppoePush } from './push-pppoe.js';
+import type { Redis } from '../../lib/redis.js';
+import type { SyncDeps } from './sync-cpes.js';
 
 export interface CredentialsPush {
   /** @param key makes the job idempotent: `created`, or `reset-<version>` */
   (subscriptionId: number, key: string, opts?: { cpeSerial?: string; actor?: AuditActor }): Promise<void>;
 }
 
-export function createCredentialsPush(deps: AdminDeps): CredentialsPush {
+/** What the push needs: the database, the secrets (linking asks GenieACS), and the queue's Redis and prefix. */
+export interface CredentialsPushDeps extends SyncDeps {
+  redis: Redis;
+  /** BullMQ key prefix (QUEUE_PREFIX). */
+  prefix: string;
+}
+
+export function createCredentialsPush(deps: CredentialsPushDeps): CredentialsPush {
   let queue: Queue | null = null;
   return async (subscriptionId, key, opts = {}) => {
     try {
