@@ -19,7 +19,6 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { dictionary } from '../aaa/codec/dictionary.js';
 import { Code } from '../aaa/codec/packet.js';
 import { hideUserPassword } from '../aaa/codec/user-password.js';
 import { PacketWriter } from '../aaa/codec/writer.js';
@@ -32,6 +31,7 @@ import { createSecretBox, resolveKey } from '../lib/secret-box.js';
 import { resolveDatabase } from '../server/services.js';
 import { packetSet, percentile, runLoad, type LoadResult, type PacketSet } from './bench/load-generator.js';
 import { seedLoad } from './seed-load.js';
+import { A, ip, mac } from './bench/bench-attributes.js';
 
 if (process.argv.includes('--compare-freeradius')) { // beside FreeRADIUS 3.2: scripts/bench/compare-freeradius.ts
   await (await import('./bench/compare-freeradius.js')).compareFreeradius(process.argv.slice(2), seedLoad);
@@ -60,19 +60,10 @@ const N = Number(values.subscribers);
 const SECONDS = Number(values.seconds);
 const SOCKETS = Number(values.sockets);
 const SECRET = Buffer.from(values.secret);
-const d = dictionary();
-const A = Object.fromEntries(
-  ['User-Name', 'User-Password', 'NAS-IP-Address', 'NAS-Port', 'NAS-Port-Id', 'NAS-Port-Type', 'Service-Type', 'Framed-Protocol',
-    'Calling-Station-Id', 'Called-Station-Id', 'NAS-Identifier', 'Acct-Session-Id', 'Acct-Status-Type', 'Acct-Session-Time',
-    'Acct-Input-Octets', 'Acct-Output-Octets', 'Acct-Input-Gigawords', 'Acct-Output-Gigawords', 'Acct-Input-Packets',
-    'Acct-Output-Packets', 'Framed-IP-Address', 'Acct-Delay-Time', 'Event-Timestamp', 'Class'].map((n) => [n, d.attr(n)]),
-) as Record<string, ReturnType<typeof d.attr>>;
 
 const config = loadConfig();
 const log = createLogger('warn', {}, config.LOG_FORMAT);
 const w = new PacketWriter();
-const mac = (i: number): string => `02:00:${[(i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':')}`;
-const ip = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 
 function ppp(i: number): PacketWriter {
   return w

@@ -9,24 +9,14 @@
  *   1,000 sessions earlier (long answered, as a NAS would see it), cumulative counters.
  */
 import { randomBytes } from 'node:crypto';
-import { dictionary } from '../../aaa/codec/dictionary.js';
 import { Code } from '../../aaa/codec/packet.js';
 import { hideUserPassword } from '../../aaa/codec/user-password.js';
 import { PacketWriter } from '../../aaa/codec/writer.js';
 import { packetSet, type PacketSet } from './load-generator.js';
+import { A, ip, mac } from './bench-attributes.js';
 
-const d = dictionary();
-const A = Object.fromEntries(
-  ['User-Name', 'User-Password', 'NAS-IP-Address', 'NAS-Port', 'NAS-Port-Id', 'NAS-Port-Type', 'Service-Type', 'Framed-Protocol',
-    'Calling-Station-Id', 'Called-Station-Id', 'NAS-Identifier', 'Acct-Session-Id', 'Acct-Status-Type', 'Acct-Session-Time',
-    'Acct-Input-Octets', 'Acct-Output-Octets', 'Acct-Input-Gigawords', 'Acct-Output-Gigawords', 'Acct-Input-Packets',
-    'Acct-Output-Packets', 'Framed-IP-Address', 'Acct-Delay-Time'].map((n) => [n, d.attr(n)]),
-) as Record<string, ReturnType<typeof d.attr>>;
 
 const w = new PacketWriter();
-const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
-const mac = (j: number): string => `02:00:${[(j >>> 24) & 255, (j >> 16) & 255, (j >> 8) & 255, j & 255].map((b) => hex(b, 2).toUpperCase()).join(':')}`;
-const ip = (j: number): string => `10.${(j >> 16) & 255}.${(j >> 8) & 255}.${j & 255}`;
 
 /** The attributes every request of session `j` (subscriber `user`) carries. */
 function ppp(user: number, j: number): PacketWriter {
@@ -39,7 +29,7 @@ function ppp(user: number, j: number): PacketWriter {
     .add(A['NAS-Port-Type']!, 'Ethernet')
     .add(A['Calling-Station-Id']!, mac(j))
     .add(A['Called-Station-Id']!, 'pppoe-service')
-    .add(A['Acct-Session-Id']!, `81${hex(j, 8)}`);
+    .add(A['Acct-Session-Id']!, `81${j.toString(16).padStart(8, '0')}`);
 }
 
 /** An Access-Request with Identifier `id` for `user`, or a random one of user1..userN. */

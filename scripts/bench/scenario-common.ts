@@ -10,24 +10,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import { dictionary } from '../../aaa/codec/dictionary.js';
 import { Code } from '../../aaa/codec/packet.js';
 import { hideUserPassword } from '../../aaa/codec/user-password.js';
 import { PacketWriter } from '../../aaa/codec/writer.js';
 import type { Config } from '../../lib/config.js';
 import type { Knex } from '../../lib/db.js';
+import { A, ip, mac } from './bench-attributes.js';
 
-const d = dictionary();
-const A = Object.fromEntries(
-  ['User-Name', 'User-Password', 'NAS-IP-Address', 'NAS-Port', 'NAS-Port-Id', 'NAS-Port-Type', 'Service-Type', 'Framed-Protocol',
-    'Calling-Station-Id', 'Called-Station-Id', 'NAS-Identifier', 'Acct-Session-Id', 'Acct-Status-Type', 'Acct-Session-Time',
-    'Acct-Input-Octets', 'Acct-Output-Octets', 'Acct-Input-Gigawords', 'Acct-Output-Gigawords', 'Acct-Input-Packets',
-    'Acct-Output-Packets', 'Framed-IP-Address', 'Acct-Delay-Time'].map((n) => [n, d.attr(n)]),
-) as Record<string, ReturnType<typeof d.attr>>;
 
 const w = new PacketWriter();
-const mac = (i: number): string => `02:00:${[(i >> 24) & 255, (i >> 16) & 255, (i >> 8) & 255, i & 255].map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(':')}`;
-const ip = (i: number): string => `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
 /** Acct-Session-Id of subscriber i (as bench-radius.ts sends it). */
 export const acctSessionId = (i: number): string => `8100${i.toString(16).padStart(4, '0')}`;
 
