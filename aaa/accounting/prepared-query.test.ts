@@ -7,8 +7,9 @@ test('knex placeholders become numbered ones in order', () => {
   assert.equal(positional('SELECT ?::int + ?::int'), 'SELECT $1::int + $2::int');
 });
 
-test('the session upsert has exactly the one placeholder the writer fills (a ? in a comment would shift it)', () => {
+test('the session upsert has exactly the three placeholders the writer fills, in order (a ? in a comment would shift them)', () => {
   const text = positional(UPSERT);
-  assert.ok(text.includes('$1::json'));
-  assert.ok(!text.includes('$2'));
+  assert.ok(text.includes('$1::json'), 'the rows');
+  assert.ok(text.includes('ANY($2::uuid[])') && text.includes('ANY($3::uuid[])'), 'the session keys, for the open and the closed rows');
+  assert.ok(!text.includes('$4'));
 });
