@@ -8,7 +8,7 @@
  * accounting, Acct-Interim-Interval overrides the configured interval, Mikrotik-Rate-Limit caps
  * the session's traffic. A rejected or unanswered login is tried again after `retrySeconds`.
  */
-import { dictionary } from '../aaa/codec/dictionary.js';
+import { attributeDefs } from '../aaa/codec/attribute-defs.js';
 import { Code, type Packet } from '../aaa/codec/packet.js';
 import { readInteger, readIpv4, readOctets, readString } from '../aaa/codec/values.js';
 import type { CoaChanges } from './radius/coa-listener.js';
@@ -58,15 +58,14 @@ export interface RouterStats {
   disconnects: number;
 }
 
-const d = dictionary();
-const A = {
-  cls: d.attr('Class'),
-  framedIp: d.attr('Framed-IP-Address'),
-  rateLimit: d.attr('Mikrotik-Rate-Limit'),
-  addressList: d.attr('Mikrotik-Address-List'),
-  interim: d.attr('Acct-Interim-Interval'),
-  replyMessage: d.attr('Reply-Message'),
-};
+const A = attributeDefs({
+  cls: 'Class',
+  framedIp: 'Framed-IP-Address',
+  rateLimit: 'Mikrotik-Rate-Limit',
+  addressList: 'Mikrotik-Address-List',
+  interim: 'Acct-Interim-Interval',
+  replyMessage: 'Reply-Message',
+});
 
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 

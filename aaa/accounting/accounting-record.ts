@@ -14,38 +14,38 @@
  *   `ignored`: the session keeps its stored times.
  */
 import { createHash } from 'node:crypto';
-import { dictionary } from '../codec/dictionary.js';
+import { attributeDefs } from '../codec/attribute-defs.js';
+import type { AttributeDef } from '../codec/dictionary.js';
 import type { Packet } from '../codec/packet.js';
 import { attributeOf, readInteger, readIpv4, readString } from '../codec/values.js';
 import { pgText } from '../../lib/pg-text.js';
 import { parseClass, parseVoucherClass } from '../policy/reply-attributes.js';
 import { sessionIpv6, type SessionIpv6 } from './session-ipv6.js';
 
-const d = dictionary();
-const A = {
-  statusType: d.attr('Acct-Status-Type'),
-  sessionId: d.attr('Acct-Session-Id'),
-  multiSessionId: d.attr('Acct-Multi-Session-Id'),
-  userName: d.attr('User-Name'),
-  nasIdentifier: d.attr('NAS-Identifier'),
-  nasPort: d.attr('NAS-Port'),
-  nasPortId: d.attr('NAS-Port-Id'),
-  nasPortType: d.attr('NAS-Port-Type'),
-  callingStationId: d.attr('Calling-Station-Id'),
-  calledStationId: d.attr('Called-Station-Id'),
-  framedIp: d.attr('Framed-IP-Address'),
-  serviceType: d.attr('Service-Type'),
-  class: d.attr('Class'),
-  delay: d.attr('Acct-Delay-Time'),
-  sessionTime: d.attr('Acct-Session-Time'),
-  inOctets: d.attr('Acct-Input-Octets'),
-  outOctets: d.attr('Acct-Output-Octets'),
-  inGigawords: d.attr('Acct-Input-Gigawords'),
-  outGigawords: d.attr('Acct-Output-Gigawords'),
-  inPackets: d.attr('Acct-Input-Packets'),
-  outPackets: d.attr('Acct-Output-Packets'),
-  terminateCause: d.attr('Acct-Terminate-Cause'),
-};
+const A = attributeDefs({
+  statusType: 'Acct-Status-Type',
+  sessionId: 'Acct-Session-Id',
+  multiSessionId: 'Acct-Multi-Session-Id',
+  userName: 'User-Name',
+  nasIdentifier: 'NAS-Identifier',
+  nasPort: 'NAS-Port',
+  nasPortId: 'NAS-Port-Id',
+  nasPortType: 'NAS-Port-Type',
+  callingStationId: 'Calling-Station-Id',
+  calledStationId: 'Called-Station-Id',
+  framedIp: 'Framed-IP-Address',
+  serviceType: 'Service-Type',
+  class: 'Class',
+  delay: 'Acct-Delay-Time',
+  sessionTime: 'Acct-Session-Time',
+  inOctets: 'Acct-Input-Octets',
+  outOctets: 'Acct-Output-Octets',
+  inGigawords: 'Acct-Input-Gigawords',
+  outGigawords: 'Acct-Output-Gigawords',
+  inPackets: 'Acct-Input-Packets',
+  outPackets: 'Acct-Output-Packets',
+  terminateCause: 'Acct-Terminate-Cause',
+});
 
 /** Acct-Status-Type values (RFC 2866 §5.1). */
 export const STATUS = { Start: 1, Stop: 2, InterimUpdate: 3, AccountingOn: 7, AccountingOff: 8 } as const;
@@ -141,7 +141,7 @@ function classText(v: Buffer | undefined): string | null {
   return /^[\x20-\x7e]*$/.test(v.toString('latin1')) ? v.toString('latin1') : `0x${v.toString('hex')}`;
 }
 
-function enumName(def: typeof A.nasPortType, value: number | undefined): string | null {
+function enumName(def: AttributeDef, value: number | undefined): string | null {
   if (value === undefined) return null;
   return def.valueNames.get(value) ?? String(value);
 }

@@ -6,17 +6,16 @@
  * Stored on accounting_sessions (migrations/…_ipv6.ts); the captive portal finds a subscriber by
  * an address inside the delegated or framed prefix of an open session.
  */
-import { dictionary } from '../codec/dictionary.js';
+import { attributeDefs } from '../codec/attribute-defs.js';
 import type { Packet } from '../codec/packet.js';
 import { readIpv6 } from '../codec/values.js';
 
-const d = dictionary();
-const A = {
-  framedPrefix: d.attr('Framed-IPv6-Prefix'),
-  delegatedPrefix: d.attr('Delegated-IPv6-Prefix'),
-  interfaceId: d.attr('Framed-Interface-Id'),
-  framedAddress: d.attr('Framed-IPv6-Address'),
-};
+const A = attributeDefs({
+  framedPrefix: 'Framed-IPv6-Prefix',
+  delegatedPrefix: 'Delegated-IPv6-Prefix',
+  interfaceId: 'Framed-Interface-Id',
+  framedAddress: 'Framed-IPv6-Address',
+});
 
 /** Text forms (`2001:db8::/56`, `0211:22ff:fe33:4455`, `2001:db8::2`); null when absent or malformed. */
 export interface SessionIpv6 {

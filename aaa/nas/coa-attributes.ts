@@ -4,7 +4,8 @@
  * NAK carries.
  */
 import net from 'node:net';
-import { dictionary, type AttributeDef } from '../codec/dictionary.js';
+import { attributeDefs } from '../codec/attribute-defs.js';
+import type { AttributeDef } from '../codec/dictionary.js';
 import type { AttributeValue } from '../codec/values.js';
 
 /** Error-Cause values (RFC 5176 §3.6). */
@@ -28,13 +29,12 @@ export const ERROR_CAUSE_NAMES: Readonly<Record<number, string>> = {
   508: 'Multiple-Session-Selection-Unsupported',
 };
 
-const dict = dictionary();
-const A = {
-  userName: dict.attr('User-Name'),
-  acctSessionId: dict.attr('Acct-Session-Id'),
-  framedIp: dict.attr('Framed-IP-Address'),
-  nasIp: dict.attr('NAS-IP-Address'),
-};
+const A = attributeDefs({
+  userName: 'User-Name',
+  acctSessionId: 'Acct-Session-Id',
+  framedIp: 'Framed-IP-Address',
+  nasIp: 'NAS-IP-Address',
+});
 
 /**
  * Session identification for a CoA/Disconnect-Request to a MikroTik NAS (MikroTik manual "RADIUS",

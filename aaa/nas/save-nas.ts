@@ -23,6 +23,7 @@ import { z } from 'zod';
 import { randomCredential } from '../../lib/credentials.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
+import { fieldErrors } from '../../lib/field-errors.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 
 export const NAS_FIELDS = [
@@ -109,13 +110,6 @@ export type SaveNasOutcome =
   | { ok: false; code: 'stale' | 'not_found' };
 
 const ipTaken = (err: unknown): boolean => (err as { code?: string; constraint?: string }).code === '23505' && (err as { constraint?: string }).constraint === 'nas_ip_address_key';
-
-/** Zod issues as `{ field: locale key }`, the first issue of each field (as the console's other forms). */
-function fieldErrors(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) out[String(issue.path[0] ?? '_')] ??= issue.message.startsWith('error.') ? issue.message : 'error.invalid';
-  return out;
-}
 
 function parse(input: NasFormValues): { ok: true; data: NasForm } | { ok: false; code: 'invalid'; errors: Record<string, string> } {
   const parsed = nasForm.safeParse(input);

@@ -10,30 +10,29 @@
  *   for the bits above 2^32, Mikrotik-Delegated-IPv6-Pool (22) for the plan's DHCPv6-PD pool.
  *   Other vendors get the standard attributes only.
  */
-import { dictionary } from '../codec/dictionary.js';
+import { attributeDefs } from '../codec/attribute-defs.js';
 import type { PacketWriter } from '../codec/writer.js';
 import type { AccessProfile } from './decide.js';
 
-const d = dictionary();
-const A = {
-  framedIp: d.attr('Framed-IP-Address'),
-  framedPool: d.attr('Framed-Pool'),
-  sessionTimeout: d.attr('Session-Timeout'),
-  idleTimeout: d.attr('Idle-Timeout'),
-  interim: d.attr('Acct-Interim-Interval'),
-  class: d.attr('Class'),
-  replyMessage: d.attr('Reply-Message'),
-  rateLimit: d.attr('Mikrotik-Rate-Limit'),
-  addressList: d.attr('Mikrotik-Address-List'),
-  group: d.attr('Mikrotik-Group'),
-  totalLimit: d.attr('Mikrotik-Total-Limit'),
-  totalLimitGigawords: d.attr('Mikrotik-Total-Limit-Gigawords'),
-  framedIpv6Prefix: d.attr('Framed-IPv6-Prefix'),
-  framedIpv6Pool: d.attr('Framed-IPv6-Pool'),
-  delegatedIpv6Prefix: d.attr('Delegated-IPv6-Prefix'),
-  delegatedIpv6PrefixPool: d.attr('Delegated-IPv6-Prefix-Pool'),
-  mikrotikDelegatedIpv6Pool: d.attr('Mikrotik-Delegated-IPv6-Pool'),
-};
+const A = attributeDefs({
+  framedIp: 'Framed-IP-Address',
+  framedPool: 'Framed-Pool',
+  sessionTimeout: 'Session-Timeout',
+  idleTimeout: 'Idle-Timeout',
+  interim: 'Acct-Interim-Interval',
+  class: 'Class',
+  replyMessage: 'Reply-Message',
+  rateLimit: 'Mikrotik-Rate-Limit',
+  addressList: 'Mikrotik-Address-List',
+  group: 'Mikrotik-Group',
+  totalLimit: 'Mikrotik-Total-Limit',
+  totalLimitGigawords: 'Mikrotik-Total-Limit-Gigawords',
+  framedIpv6Prefix: 'Framed-IPv6-Prefix',
+  framedIpv6Pool: 'Framed-IPv6-Pool',
+  delegatedIpv6Prefix: 'Delegated-IPv6-Prefix',
+  delegatedIpv6PrefixPool: 'Delegated-IPv6-Prefix-Pool',
+  mikrotikDelegatedIpv6Pool: 'Mikrotik-Delegated-IPv6-Pool',
+});
 
 const TWO_32 = 2 ** 32;
 

@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
-import { fieldErrors } from '../../billing/customers/save-customer.js';
+import { fieldErrors } from '../../lib/field-errors.js';
 
 export const DUNNING_ACTIONS = ['reminder', 'late_fee', 'soft_limit', 'suspend'] as const;
 export type DunningAction = (typeof DUNNING_ACTIONS)[number];

@@ -17,7 +17,7 @@ import { isValidRateLimit } from '../../lib/routeros/rate-limit.js';
 import type { UseCaseDeps } from '../../billing/engine/engine.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
-import { fieldErrors } from '../../billing/customers/save-customer.js';
+import { fieldErrors } from '../../lib/field-errors.js';
 import { setActive } from './set-active.js';
 
 /** Largest price accepted: a trillion rupiah (well inside a safe integer). */

@@ -14,7 +14,7 @@ import { isValidRateLimit } from '../../lib/routeros/rate-limit.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
 import { readSetting, writeSetting } from '../../lib/settings-store.js';
-import { fieldErrors } from '../../billing/customers/save-customer.js';
+import { fieldErrors } from '../../lib/field-errors.js';
 import type { SettingsSaveOutcome } from './company-settings.js';
 
 const rate = z.string().trim().min(1, 'error.required').max(100, 'error.too_long').refine(isValidRateLimit, 'settings.error.rate_limit');

@@ -11,7 +11,7 @@ import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
 import { readSetting, writeSetting } from '../../lib/settings-store.js';
 import { BANK_ACCOUNTS_MAX, billingSettingsSchema, type BankAccount, type BillingSettings } from '../../billing/settings/billing-settings.js';
-import { fieldErrors } from '../../billing/customers/save-customer.js';
+import { fieldErrors } from '../../lib/field-errors.js';
 
 /**
  * A percent as staff type it → basis points: "11" → 1100, "11,5" / "11.5" → 1150, "0" → 0.

@@ -13,7 +13,7 @@ import { randomCredential } from '../../lib/credentials.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
 import { hashPassword } from '../../lib/password.js';
-import { fieldErrors } from '../../billing/customers/save-customer.js';
+import { fieldErrors } from '../../lib/field-errors.js';
 import { STAFF_ROLES, type StaffRole } from '../../lib/permissions.js';
 
 /** Length of a one-time password: about 93 bits (lib/credentials.ts). */

@@ -1,7 +1,7 @@
 /**
  * A subscription after it was created: editing it (username, static IP, MAC binding, service
  * type, billing day, notes), setting a new PPPoE / hotspot password (shown once, like a new
- * subscription's: new-credentials.ts), and terminating it from a confirmation page with a reason.
+ * subscription's: lib/shown-once.ts), and terminating it from a confirmation page with a reason.
  * The billing rules are the use cases' (billing/subscriptions/update-subscription.ts,
  * reset-subscription-password.ts, terminate-subscription.ts); these routes parse, authorise
  * (subscriptions.edit) and render. CSRF is checked for every POST by `guard`.
@@ -15,7 +15,7 @@ import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
 import { formBody, idParam } from '../../lib/http/request.js';
-import type { NewCredentials } from './new-credentials.js';
+import type { ShownOnce } from '../../lib/shown-once.js';
 import type { CredentialsPush } from '../../network/genieacs/credentials-push.js';
 import { parseSubscriptionEditForm } from './subscription-form.js';
 import { deviceChoices } from '../devices/list-devices.js';
@@ -37,7 +37,7 @@ async function loadForForm(deps: AdminDeps, id: number): Promise<Record<string, 
       deps.db.raw('(SELECT count(*)::int FROM accounting_sessions a WHERE a.subscription_id = s.id AND a.stop_time IS NULL) AS open_sessions'))) ?? null;
 }
 
-export function addLifecycleRoutes(r: Router<AdminState>, deps: AdminDeps, credentials: () => NewCredentials, cpePush?: CredentialsPush): void {
+export function addLifecycleRoutes(r: Router<AdminState>, deps: AdminDeps, credentials: () => ShownOnce, cpePush?: CredentialsPush): void {
   async function editPage(ctx: Ctx, id: number, values: Record<string, unknown> | null, errors: Record<string, string> = {}, status = 200, stale = false): Promise<void> {
     const sub = await loadForForm(deps, id);
     if (!sub) throw new AppError('not_found', 'not_found', 404);

@@ -18,11 +18,11 @@ import { AppError } from '../../lib/errors.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
 import { formBody, idParam, queryValue } from '../../lib/http/request.js';
+import { shownOnce } from '../../lib/shown-once.js';
 import { requireInScope } from '../../billing/customers/customer-scope.js';
 import { addLifecycleRoutes } from './lifecycle-routes.js';
 import { createCredentialsPush } from '../../network/genieacs/credentials-push.js';
 import { loadCpePanel } from '../genieacs/cpe-panel.js';
-import { newCredentials } from './new-credentials.js';
 import { revealPassword } from './reveal-password.js';
 import { createRouterOutcomes, savedSuffix } from './router-outcome.js';
 import { subscriptionDetail } from './subscription-detail.js';
@@ -34,7 +34,8 @@ const pageParam = (v: unknown): number => Number.parseInt(queryValue(v, 6), 10) 
 
 export function createSubscriptionRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
-  const credentials = () => newCredentials(deps);
+  // The generated password of a subscription just created or reset, shown once (lib/shown-once.ts).
+  const credentials = () => shownOnce(deps, 'new-subscription-password');
   const today = (): string => localDate(deps.clock.now(), deps.config.ISP_TIME_ZONE);
   const router = createRouterOutcomes(deps);
   const cpePush = createCredentialsPush(deps); // issue 14: PPPoE credentials to the linked CPE (GenieACS)

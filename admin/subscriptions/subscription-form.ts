@@ -6,6 +6,7 @@
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import type { Knex } from '../../lib/db.js';
+import { fieldErrors } from '../../lib/field-errors.js';
 import { localDate } from '../../billing/plans/billing-period.js';
 import { USERNAME_PATTERN } from '../../billing/subscriptions/subscription-username.js';
 import { parseLatLng } from '../../network/devices/coordinates.js';
@@ -36,13 +37,7 @@ export const subscriptionForm = z.object({
 export type SubscriptionFields = z.output<typeof subscriptionForm>;
 
 /** The first message per field; a message that is not one of ours (zod's own) reads "Not valid." */
-function fieldErrors(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) {
-    out[String(issue.path[0] ?? '_')] ??= /^(subscriptions\.|devices\.)?error\./.test(issue.message) ? issue.message : 'error.invalid';
-  }
-  return out;
-}
+const fieldErrorsOf = (error: z.ZodError): Record<string, string> => fieldErrors(error, { ours: /^(subscriptions\.|devices\.)?error\./ });
 
 export type ParsedForm = { ok: true; fields: SubscriptionFields } | { ok: false; errors: Record<string, string> };
 
@@ -50,7 +45,7 @@ export type ParsedForm = { ok: true; fields: SubscriptionFields } | { ok: false;
 export function parseSubscriptionForm(body: Record<string, string>): ParsedForm {
   const raw = Object.fromEntries(Object.keys(subscriptionForm.shape).map((k) => [k, String(body[k] ?? '')]));
   const parsed = subscriptionForm.safeParse(raw);
-  return parsed.success ? { ok: true, fields: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+  return parsed.success ? { ok: true, fields: parsed.data } : { ok: false, errors: fieldErrorsOf(parsed.error) };
 }
 
 /** Today's day of the month in the ISP time zone, capped to 28 (periods must start in every month). */
@@ -93,5 +88,5 @@ export type SubscriptionEditFields = z.output<typeof subscriptionEditForm>;
 export function parseSubscriptionEditForm(body: Record<string, string>): { ok: true; fields: SubscriptionEditFields } | { ok: false; errors: Record<string, string> } {
   const raw = Object.fromEntries(Object.keys(subscriptionEditForm.shape).map((k) => [k, String(body[k] ?? '')]));
   const parsed = subscriptionEditForm.safeParse(raw);
-  return parsed.success ? { ok: true, fields: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+  return parsed.success ? { ok: true, fields: parsed.data } : { ok: false, errors: fieldErrorsOf(parsed.error) };
 }

@@ -2,7 +2,7 @@
  * /admin/webhooks: outbound webhook endpoints (billing/webhooks-out/; README.md, "Webhooks"), every
  * route behind webhooks.manage (admin), CSRF on every POST by `guard`, every change audited:
  * - the list of endpoints with their pending and failed deliveries, and a form to register one;
- * - an endpoint's page: its signing secret shown once after creation or rotation (shown-once.ts),
+ * - an endpoint's page: its signing secret shown once after creation or rotation (lib/shown-once.ts),
  *   the form (URL, description, events, on/off), rotate, send a test event, delete, and its
  *   delivery log (status, attempts, last response code and body excerpt, duration) with "replay".
  * Forms work without JavaScript (POST, redirect, GET).
@@ -13,13 +13,13 @@ import { AppError } from '../../lib/errors.js';
 import { EVENT_TYPES } from '../../lib/outbound-events.js';
 import { t } from '../../lib/i18n.js';
 import { formBody, idParam, queryValue } from '../../lib/http/request.js';
+import { shownOnce } from '../../lib/shown-once.js';
 import { createEndpoint, deleteEndpoint, rotateEndpointSecret, updateEndpoint, type EndpointInput } from '../../billing/webhooks-out/manage-endpoints.js';
 import { replayDelivery, sendTestEvent } from '../../billing/webhooks-out/send-now.js';
 import { webhookDeps } from '../../billing/webhooks-out/webhook-deps.js';
 import { actorOf, guard, type AdminState } from '../context.js';
 import type { AdminDeps } from '../deps.js';
 import { listDeliveries, listEndpoints, loadEndpoint } from './webhook-lists.js';
-import { shownOnce } from './shown-once.js';
 
 type Ctx = Koa.ParameterizedContext<AdminState>;
 
@@ -38,7 +38,8 @@ export function createWebhookRoutes(deps: AdminDeps): Router<AdminState> {
   const r = new Router<AdminState>();
   const perm = guard('webhooks.manage');
   const wh = () => webhookDeps(deps);
-  const secretsOnce = () => shownOnce(deps);
+  // The new signing secret, shown once on the endpoint's page after creation or rotation; the stored one is never displayed again.
+  const secretsOnce = () => shownOnce(deps, 'webhook-secret');
   const saved = (ctx: Ctx): string | null => {
     const v = queryValue(ctx.query.saved, 30);
     return SAVED.has(v) ? v : null;

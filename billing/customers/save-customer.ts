@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { storedPhone } from '../../lib/phone.js';
 import { recordAudit, type AuditActor } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
+import { fieldErrors } from '../../lib/field-errors.js';
 
 /** The longest area name (customers_area_check). */
 export const AREA_MAX = 60;
@@ -44,16 +45,6 @@ export type SaveOutcome =
   | { ok: true; id: number }
   | { ok: false; code: 'invalid'; errors: Record<string, string> }
   | { ok: false; code: 'stale' | 'not_found' };
-
-/** Field errors by field name (the first message of each), from a failed parse. */
-export function fieldErrors(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? '_');
-    out[field] ??= issue.message.startsWith('error.') ? issue.message : 'error.invalid';
-  }
-  return out;
-}
 
 const AUDITED = ['name', 'phone', 'email', 'address', 'identity_number', 'locale', 'notes', 'area'] as const;
 const pick = (row: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(AUDITED.map((k) => [k, row[k] ?? null]));

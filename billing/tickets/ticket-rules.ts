@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { AuditEntry } from '../../lib/audit.js';
 import type { Knex } from '../../lib/db.js';
+import { fieldErrors } from '../../lib/field-errors.js';
 
 export const TICKET_STATUSES = ['open', 'answered', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -19,9 +20,7 @@ export const ticketBody = z.string().trim().min(1, 'tickets.error.message_requir
 
 /** The first message of each failing field. */
 export function ticketErrors(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) out[String(issue.path[0] ?? '_')] ??= issue.message.startsWith('tickets.error.') ? issue.message : 'tickets.error.invalid';
-  return out;
+  return fieldErrors(error, { ours: /^tickets\.error\./, invalid: 'tickets.error.invalid' });
 }
 
 /** A public reference as customers and staff quote it: T-2026-000123. */

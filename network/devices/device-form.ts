@@ -13,6 +13,7 @@
  */
 import net from 'node:net';
 import { z } from 'zod';
+import { fieldErrors } from '../../lib/field-errors.js';
 import { parseLatLng } from './coordinates.js';
 import { SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS } from './snmp-credentials.js';
 
@@ -103,9 +104,7 @@ export function keptDeviceValues(values: DeviceFormValues): DeviceFormValues {
 export function parseDeviceForm(input: DeviceFormValues): { ok: true; data: DeviceForm } | { ok: false; errors: Record<string, string> } {
   const parsed = deviceForm.safeParse(input);
   if (parsed.success) return { ok: true, data: parsed.data };
-  const errors: Record<string, string> = {};
-  for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'location')] ??= /^(devices\.)?error\./.test(issue.message) ? issue.message : 'error.invalid';
-  return { ok: false, errors };
+  return { ok: false, errors: fieldErrors(parsed.error, { ours: /^(devices\.)?error\./, fallbackField: 'location' }) };
 }
 
 /** What the form shows of a stored device: never a sealed secret. */

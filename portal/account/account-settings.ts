@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { hashPassword, passwordProblem, verifyPassword } from '../../lib/password.js';
 import { normalizePhone, storedPhone } from '../../lib/phone.js';
 import type { Knex } from '../../lib/db.js';
+import { fieldErrors } from '../../lib/field-errors.js';
 import { recordCustomerAudit, type CustomerActor } from './customer-audit.js';
 
 /** Field errors are locale keys (views/locales/portal/account). */
@@ -20,14 +21,7 @@ export const contactForm = z.object({
 
 export type Outcome = { ok: true } | { ok: false; code: 'invalid'; errors: Record<string, string> } | { ok: false; code: 'stale' | 'not_found' };
 
-function errorsOf(error: z.ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of error.issues) {
-    const field = String(issue.path[0] ?? '_');
-    out[field] ??= issue.message.startsWith('portal.account.error.') ? issue.message : 'portal.account.error.invalid';
-  }
-  return out;
-}
+const errorsOf = (error: z.ZodError): Record<string, string> => fieldErrors(error, { ours: /^portal\.account\.error\./, invalid: 'portal.account.error.invalid' });
 
 /**
  * @param version the customers.version the form was opened with

@@ -13,7 +13,7 @@
  */
 import dgram from 'node:dgram';
 import { verifySignedRequest } from '../../aaa/codec/authenticators.js';
-import { dictionary } from '../../aaa/codec/dictionary.js';
+import { attributeDefs } from '../../aaa/codec/attribute-defs.js';
 import { Code, decodePacket, type Packet } from '../../aaa/codec/packet.js';
 import { readIpv4, readString } from '../../aaa/codec/values.js';
 import { PacketWriter } from '../../aaa/codec/writer.js';
@@ -46,16 +46,15 @@ export interface CoaListener {
   close(): Promise<void>;
 }
 
-const d = dictionary();
-const A = {
-  userName: d.attr('User-Name'),
-  acctSessionId: d.attr('Acct-Session-Id'),
-  framedIp: d.attr('Framed-IP-Address'),
-  nasIp: d.attr('NAS-IP-Address'),
-  rateLimit: d.attr('Mikrotik-Rate-Limit'),
-  addressList: d.attr('Mikrotik-Address-List'),
-  errorCause: d.attr('Error-Cause'),
-};
+const A = attributeDefs({
+  userName: 'User-Name',
+  acctSessionId: 'Acct-Session-Id',
+  framedIp: 'Framed-IP-Address',
+  nasIp: 'NAS-IP-Address',
+  rateLimit: 'Mikrotik-Rate-Limit',
+  addressList: 'Mikrotik-Address-List',
+  errorCause: 'Error-Cause',
+});
 
 /** Binds the listener; resolves once bound. @throws Error when the port is taken. */
 export async function startCoaListener<S>(opts: CoaListenerOptions<S>): Promise<CoaListener> {
