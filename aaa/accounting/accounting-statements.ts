@@ -63,8 +63,11 @@ const MERGE = `
  *    open partition). Only partitions from a day before the record's start are searched.
  * 3. `inserted`: keys with no row are inserted, unless the record's time is before the newest
  *    archived month (accounting_archives): a month that was archived and dropped is not
- *    resurrected with a partial row. The statement returns those keys; the writer keeps their
- *    records as dead letters (reason `archived_month`).
+ *    resurrected with a partial row.
+ * It returns one row: `inserted`, the number of new sessions (the writer keeps the open
+ * partition's statistics current with it: open-partition-stats.ts), and `archived`, the keys
+ * refused as before the newest archived month, whose records the writer keeps as dead letters
+ * (reason `archived_month`).
  * Two processes inserting one new session at once: the second fails on the open partition's
  * unique key (23505) and its retry finds the row (accounting-writer.ts).
  *
@@ -117,7 +120,8 @@ inserted AS (
   SELECT ${COLUMNS} FROM fresh WHERE storable
   RETURNING 1
 )
-SELECT session_key::text AS session_key FROM fresh WHERE NOT storable`;
+SELECT (SELECT count(*) FROM inserted)::int AS inserted,
+       ARRAY(SELECT session_key::text FROM fresh WHERE NOT storable) AS archived`;
 
 export const DEAD_LETTER = `
 INSERT INTO accounting_dead_letters (nas_id, nas_ip_address, reason, detail, record)

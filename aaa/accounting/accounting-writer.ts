@@ -42,6 +42,7 @@ import type { RadiusMetrics } from '../metrics/radius-metrics.js';
 import { RateLimitedLog, createRepeatedErrorLog, summarizeError } from '../../lib/rate-limited-log.js';
 import { isNasRecord, type AccountingRecord, type NasRecord, type SessionRecord } from './accounting-record.js';
 import { CLOSE_NAS, DEAD_LETTER, UPSERT } from './accounting-statements.js';
+import { createOpenPartitionStats } from './open-partition-stats.js';
 import { mergeRecords, toRow } from './session-rows.js';
 import { preparedQuery } from './prepared-query.js';
 
@@ -80,6 +81,9 @@ const RETRYABLE = new Set(['40001', '40P01', '23503', '23505']);
 /** Dead-letter reason of a record for a session unknown to us whose time is in a month already archived and dropped. */
 export const ARCHIVED_MONTH = 'archived_month';
 
+/** The upsert's one row (accounting-statements.ts): new sessions, and keys refused as archived. */
+interface UpsertResult { inserted: number; archived: string[] }
+
 const sqlState = (err: unknown): string => (err as { code?: unknown }).code?.toString() ?? '';
 
 /** A data exception or integrity constraint violation (SQLSTATE class 22, 23): the rows are at fault, not the database. */
@@ -101,6 +105,7 @@ export function createAccountingWriter(opts: {
 }): AccountingWriter {
   const { db, log, metrics, maxBatch = 1000, lanes: laneCount = 2, maxInFlight = 2000 } = opts;
   let inFlight = 0;
+  const stats = createOpenPartitionStats({ db, log });
   const deadLetterLog = new RateLimitedLog(60_000);
   const errors = createRepeatedErrorLog(log);
 
@@ -128,10 +133,11 @@ export function createAccountingWriter(opts: {
       const keyArray = `{${keys.join(',')}}`;
       const params = [JSON.stringify(rows), keyArray, keyArray];
       // Alone, it runs prepared (planned once per connection: prepared-query.ts); in a transaction, as is.
-      const { rows: archived } = q === db
-        ? await preparedQuery<{ session_key: string }>(db, 'accounting_upsert', UPSERT, params)
-        : await q.raw<{ rows: Array<{ session_key: string }> }>(UPSERT, params);
-      return new Set(archived.map((a) => a.session_key));
+      const { rows: [result] } = q === db
+        ? await preparedQuery<UpsertResult>(db, 'accounting_upsert', UPSERT, params)
+        : await q.raw<{ rows: UpsertResult[] }>(UPSERT, params);
+      if (result!.inserted) stats.inserted(result!.inserted); // open-partition-stats.ts
+      return new Set(result!.archived);
     };
     if (nasRecords.length) return db.transaction((trx) => run(trx));
     return run(db); // one statement: it commits on its own
@@ -247,6 +253,7 @@ export function createAccountingWriter(opts: {
     deadLetter: (record, reason) => enqueue(record, reason),
     async close() {
       await Promise.all(lanes.map((l) => l.running));
+      await stats.settled();
     },
   };
 }
