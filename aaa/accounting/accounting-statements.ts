@@ -64,8 +64,9 @@ const MERGE = `
  * 3. `inserted`: keys with no row are inserted, unless the record's time is before the newest
  *    archived month (accounting_archives): a month that was archived and dropped is not
  *    resurrected with a partial row.
- * It returns one row: `inserted`, the number of new sessions (the writer keeps the open
- * partition's statistics current with it: open-partition-stats.ts), and `archived`, the keys
+ * It returns one row: `opened`, the number of new rows that are open sessions (they went into
+ * the open partition: the writer keeps its statistics current with the count,
+ * open-partition-stats.ts), and `archived`, the keys
  * refused as before the newest archived month, whose records the writer keeps as dead letters
  * (reason `archived_month`).
  * Two processes inserting one new session at once: the second fails on the open partition's
@@ -120,7 +121,7 @@ inserted AS (
   SELECT ${COLUMNS} FROM fresh WHERE storable
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM inserted)::int AS inserted,
+SELECT (SELECT count(*) FROM fresh WHERE storable AND stop_time IS NULL)::int AS opened,
        ARRAY(SELECT session_key::text FROM fresh WHERE NOT storable) AS archived`;
 
 export const DEAD_LETTER = `

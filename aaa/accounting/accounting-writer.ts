@@ -81,8 +81,8 @@ const RETRYABLE = new Set(['40001', '40P01', '23503', '23505']);
 /** Dead-letter reason of a record for a session unknown to us whose time is in a month already archived and dropped. */
 export const ARCHIVED_MONTH = 'archived_month';
 
-/** The upsert's one row (accounting-statements.ts): new sessions, and keys refused as archived. */
-interface UpsertResult { inserted: number; archived: string[] }
+/** The upsert's one row (accounting-statements.ts): new open sessions, and keys refused as archived. */
+interface UpsertResult { opened: number; archived: string[] }
 
 const sqlState = (err: unknown): string => (err as { code?: unknown }).code?.toString() ?? '';
 
@@ -136,7 +136,7 @@ export function createAccountingWriter(opts: {
       const { rows: [result] } = q === db
         ? await preparedQuery<UpsertResult>(db, 'accounting_upsert', UPSERT, params)
         : await q.raw<{ rows: UpsertResult[] }>(UPSERT, params);
-      if (result!.inserted) stats.inserted(result!.inserted); // open-partition-stats.ts
+      if (result!.opened) stats.inserted(result!.opened); // open-partition-stats.ts
       return new Set(result!.archived);
     };
     if (nasRecords.length) return db.transaction((trx) => run(trx));
