@@ -44,7 +44,7 @@ import { isNasRecord, type AccountingRecord, type NasRecord, type SessionRecord 
 import { CLOSE_NAS, DEAD_LETTER, UPSERT } from './accounting-statements.js';
 import { createOpenPartitionStats } from './open-partition-stats.js';
 import { mergeRecords, toRow } from './session-rows.js';
-import { preparedQuery } from './prepared-query.js';
+import { preparedQuery } from '../../lib/prepared-query.js';
 
 /** How a record was kept: in accounting_sessions, or in accounting_dead_letters. */
 export type StoreResult = 'stored' | 'dead_letter';
@@ -132,7 +132,7 @@ export function createAccountingWriter(opts: {
       // A PostgreSQL array literal: session keys are uuids (hex and dashes), nothing to quote.
       const keyArray = `{${keys.join(',')}}`;
       const params = [JSON.stringify(rows), keyArray, keyArray];
-      // Alone, it runs prepared (planned once per connection: prepared-query.ts); in a transaction, as is.
+      // Alone, it runs prepared (planned once per connection: lib/prepared-query.ts); in a transaction, as is.
       const { rows: [result] } = q === db
         ? await preparedQuery<UpsertResult>(db, 'accounting_upsert', UPSERT, params)
         : await q.raw<{ rows: UpsertResult[] }>(UPSERT, params);

@@ -8,7 +8,7 @@
  * partition was empty at that ANALYZE (a new installation, or after every session closed, e.g. a
  * NAS sent Accounting-On) and then fills fast (the reconnect storm after a router reboot), the
  * plan of each batch (a prepared statement, whose generic plan is cached per connection:
- * prepared-query.ts) is a scan of the whole partition,
+ * lib/prepared-query.ts) is a scan of the whole partition,
  * so every batch costs more as the partition grows. Measured with `npm run bench:radius -- --only
  * acct --subscribers 20000 --concurrency 16` (a bench run empties the partition first): a batch of
  * 8 Starts took 5 ms with 3,000 sessions open and 14 ms with 20,000, and Interim-Updates kept the

@@ -12,7 +12,7 @@ import { Registry } from 'prom-client';
 import { sessionKey, type SessionRecord } from '../../aaa/accounting/accounting-record.js';
 import { UPSERT } from '../../aaa/accounting/accounting-statements.js';
 import { createAccountingWriter } from '../../aaa/accounting/accounting-writer.js';
-import { positional } from '../../aaa/accounting/prepared-query.js';
+import { positional } from '../../lib/prepared-query.js';
 import { createRadiusMetrics } from '../../aaa/metrics/radius-metrics.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';

@@ -1,6 +1,6 @@
 /**
  * The accounting writer's group commit runs the session upsert as a prepared statement
- * (aaa/accounting/prepared-query.ts): PostgreSQL parses and plans it once per connection, not once
+ * (lib/prepared-query.ts): PostgreSQL parses and plans it once per connection, not once
  * per batch (issue 13, item 2: accounting throughput). Against the real PostgreSQL, on a pool of
  * one connection so the test can read that connection's pg_prepared_statements; and a partition
  * created after the statement was prepared (the worker's monthly upkeep) is used by it.

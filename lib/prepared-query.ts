@@ -12,7 +12,7 @@
  * Errors are node-postgres errors as with `db.raw` (SQLSTATE in `code`), so callers' retry and
  * bisection rules are unchanged. Use it outside a transaction only (it takes its own connection).
  */
-import type { Knex } from '../../lib/db.js';
+import type { Knex } from './db.js';
 
 interface PgConnection {
   query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;

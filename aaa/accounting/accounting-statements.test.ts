@@ -1,11 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { positional } from './prepared-query.js';
+import { positional } from '../../lib/prepared-query.js';
 import { UPSERT } from './accounting-statements.js';
-
-test('knex placeholders become numbered ones in order', () => {
-  assert.equal(positional('SELECT ?::int + ?::int'), 'SELECT $1::int + $2::int');
-});
 
 test('the session upsert has exactly the three placeholders the writer fills, in order (a ? in a comment would shift them)', () => {
   const text = positional(UPSERT);
