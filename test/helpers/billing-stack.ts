@@ -12,7 +12,8 @@ import { freePort } from '../../lib/embedded/local-state.js';
 import { createHttpServer, type HttpServer } from '../../web/app.js';
 import type { RunningRole } from '../../lib/role.js';
 import { startWebRole } from '../../web/web-role.js';
-import { createNas } from './factories.js';
+import { addDays } from '../../billing/plans/billing-period.js';
+import { createCustomer, createNas, createPlan, createSubscription } from './factories.js';
 import { startFakeMidtrans, type FakeMidtrans } from './fake-midtrans.js';
 import { startFakeXendit, type FakeXendit } from './fake-xendit.js';
 import { startNasEmulator, type NasEmulator } from './nas-emulator.js';
@@ -70,4 +71,42 @@ export async function startBillingStack(opts: { start: string; env?: Record<stri
       await Promise.all([nas.close(), midtrans.close(), xendit.close()]);
     },
   };
+}
+
+/** A subscription that overdueSubscriptions billed, with its invoices (id order). */
+export interface OverdueSubscription {
+  id: number;
+  customerId: number;
+  invoices: Array<{ id: number; status: string; total: number }>;
+}
+
+/**
+ * One customer and subscription per name on a plan at `price` (rupiah), started 1 October and
+ * billed on the 1st; then the invoice run and the dunning pass day by day from 20 November to
+ * 18 December (Asia/Jakarta days), leaving the clock at 18 December 12:00 in Jakarta. Each
+ * subscription then has its December invoice overdue; the caller asserts what it relies on.
+ */
+export async function overdueSubscriptions<N extends string>(
+  stack: BillingStack, names: readonly N[], price: number,
+): Promise<Record<N, OverdueSubscription>> {
+  const { db } = stack.c;
+  const plan = await createPlan(db, { name: 'Rumahan 10 Mbps', price });
+  const subs = {} as Record<N, OverdueSubscription>;
+  for (const name of names) {
+    const customer = await createCustomer(db, { name: `Pelanggan ${name}` });
+    const s = await createSubscription(db, { customerId: customer.id, planId: plan.id, anchorDay: 1 });
+    await db('subscriptions').where({ id: s.id }).update({ started_at: '2026-10-01T00:00:00+07:00' });
+    subs[name] = { id: s.id, customerId: customer.id, invoices: [] };
+  }
+  for (let day = '2026-11-20'; day <= '2026-12-18'; day = addDays(day, 1)) {
+    stack.clock.set(`${day}T02:00:00Z`); // 09:00 in Jakarta
+    await stack.engine.generateInvoices();
+    await stack.engine.runDunningPass();
+  }
+  stack.clock.set('2026-12-18T05:00:00Z');
+  for (const s of Object.values<OverdueSubscription>(subs)) {
+    const rows = await db('invoices').where({ subscription_id: s.id }).orderBy('id').select('id', 'status', 'total');
+    s.invoices = rows.map((r: { id: number; status: string; total: number }) => ({ id: Number(r.id), status: r.status, total: Number(r.total) }));
+  }
+  return subs;
 }

@@ -9,7 +9,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
-import { sessionKey, type SessionRecord } from '../../aaa/accounting/accounting-record.js';
+import type { SessionRecord } from '../../aaa/accounting/accounting-record.js';
 import { UPSERT } from '../../aaa/accounting/accounting-statements.js';
 import { createAccountingWriter } from '../../aaa/accounting/accounting-writer.js';
 import { positional } from '../../lib/prepared-query.js';
@@ -17,6 +17,7 @@ import { createRadiusMetrics } from '../../aaa/metrics/radius-metrics.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createNas, createSubscription } from '../helpers/factories.js';
+import { sessionRecord } from '../helpers/session-records.js';
 
 const NAS_IP = '127.0.0.12';
 let t: TestDatabase;
@@ -35,15 +36,11 @@ after(async () => {
 });
 
 function start(i: number): SessionRecord {
-  const eventTime = Date.now();
-  const id = `storm-${i}`;
-  return {
-    kind: 'start', sessionKey: sessionKey(sub.username, id, NAS_IP, `ether${i}`), acctSessionId: id, acctMultiSessionId: null,
-    username: sub.username, subscriptionId: sub.id, nasId, nasIpAddress: NAS_IP, nasIdentifier: 'edge-1', nasPort: `ether${i}`,
-    nasPortType: 'Ethernet', callingStationId: 'AA:BB:CC:00:00:03', calledStationId: null, framedIpAddress: null,
-    serviceType: 'Framed-User', class: null, eventTime, startTime: eventTime, startIsEstimate: false, sessionTime: 0,
-    inputOctets: 0n, outputOctets: 0n, inputPackets: 0, outputPackets: 0, terminateCause: null,
-  };
+  const now = Date.now();
+  return sessionRecord({
+    sub, nasId, nasIp: NAS_IP, id: `storm-${i}`, kind: 'start', eventTime: now, sessionStart: now, input: 0, output: 0, packets: 0,
+    nasPort: `ether${i}`, callingStationId: 'AA:BB:CC:00:00:03', framedIpAddress: null,
+  });
 }
 
 /** How the prepared upsert's generic plan (the one cached per connection) reads the open partition. */

@@ -25,6 +25,7 @@ import { createRadiusMetrics } from '../../aaa/metrics/radius-metrics.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createNas, createSubscription } from '../helpers/factories.js';
+import { sessionRecord } from '../helpers/session-records.js';
 
 const NAS_IP = '127.0.0.9';
 let t: TestDatabase;
@@ -54,16 +55,10 @@ const START = at('2031-01-31T16:50:00Z'); // 23:50 on 31 January in Jakarta
 
 /** A record as the radius role makes it from an Accounting-Request (accounting-record.ts). */
 function record(id: string, kind: SessionRecord['kind'], eventIso: string, input: number, output: number): SessionRecord {
-  const eventTime = at(eventIso);
-  return {
-    kind, sessionKey: sessionKey(sub.username, id, NAS_IP, 'ether2'), acctSessionId: id, acctMultiSessionId: null,
-    username: sub.username, subscriptionId: sub.id, nasId, nasIpAddress: NAS_IP, nasIdentifier: 'edge-1', nasPort: 'ether2',
-    nasPortType: 'Ethernet', callingStationId: 'AA:BB:CC:00:00:01', calledStationId: null, framedIpAddress: '100.64.1.2',
-    serviceType: 'Framed-User', class: null, eventTime, startTime: kind === 'start' ? eventTime : START,
-    startIsEstimate: kind !== 'start', sessionTime: Math.round((eventTime - START) / 1000),
-    inputOctets: BigInt(input), outputOctets: BigInt(output), inputPackets: 1, outputPackets: 1,
-    terminateCause: kind === 'stop' ? 'User-Request' : null,
-  };
+  return sessionRecord({
+    sub, nasId, nasIp: NAS_IP, id, kind, eventTime: at(eventIso), sessionStart: START, input, output,
+    callingStationId: 'AA:BB:CC:00:00:01', framedIpAddress: '100.64.1.2',
+  });
 }
 
 interface Stored { partition: string; stop_time: Date | null; input_octets: string; output_octets: string; terminate_cause: string | null }

@@ -12,13 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { maintainAccountingPartitions } from '../../aaa/accounting/accounting-partitions.js';
-import { sessionKey, type SessionRecord } from '../../aaa/accounting/accounting-record.js';
+import type { SessionRecord } from '../../aaa/accounting/accounting-record.js';
 import { createAccountingWriter, type AccountingWriter } from '../../aaa/accounting/accounting-writer.js';
 import { createRadiusMetrics } from '../../aaa/metrics/radius-metrics.js';
 import { createDb, type Knex } from '../../lib/db.js';
 import { createLogger } from '../../lib/logger.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { createNas, createSubscription } from '../helpers/factories.js';
+import { sessionRecord } from '../helpers/session-records.js';
 
 const NAS_IP = '127.0.0.11';
 const log = createLogger('silent');
@@ -49,16 +50,10 @@ const at = (iso: string): number => new Date(iso).getTime();
 const START = at('2031-01-20T10:00:00Z');
 
 function record(id: string, kind: SessionRecord['kind'], eventIso: string, input: number): SessionRecord {
-  const eventTime = at(eventIso);
-  return {
-    kind, sessionKey: sessionKey(sub.username, id, NAS_IP, 'ether2'), acctSessionId: id, acctMultiSessionId: null,
-    username: sub.username, subscriptionId: sub.id, nasId, nasIpAddress: NAS_IP, nasIdentifier: 'edge-1', nasPort: 'ether2',
-    nasPortType: 'Ethernet', callingStationId: 'AA:BB:CC:00:00:02', calledStationId: null, framedIpAddress: '100.64.1.3',
-    serviceType: 'Framed-User', class: null, eventTime, startTime: kind === 'start' ? eventTime : START,
-    startIsEstimate: kind !== 'start', sessionTime: Math.round((eventTime - START) / 1000),
-    inputOctets: BigInt(input), outputOctets: BigInt(input * 2), inputPackets: 1, outputPackets: 1,
-    terminateCause: kind === 'stop' ? 'User-Request' : null,
-  };
+  return sessionRecord({
+    sub, nasId, nasIp: NAS_IP, id, kind, eventTime: at(eventIso), sessionStart: START, input, output: input * 2,
+    callingStationId: 'AA:BB:CC:00:00:02', framedIpAddress: '100.64.1.3',
+  });
 }
 
 test('eight group commits are one prepared upsert executed eight times on the connection, each result stored', async () => {

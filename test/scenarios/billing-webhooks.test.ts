@@ -15,12 +15,12 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BILLING_JOBS } from '../../billing/engine/engine.js';
-import { addDays } from '../../billing/plans/billing-period.js';
 import { duePaymentEvents, retryDelayMs } from '../../billing/webhooks/due-payment-events.js';
 import { QUEUES } from '../../lib/queue.js';
 import { adminClient } from '../helpers/admin-client.js';
-import { createCustomer, createPlan, createStaff, createSubscription } from '../helpers/factories.js';
-import { startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
+import { createStaff } from '../helpers/factories.js';
+import { overdueSubscriptions, startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
+import { until } from '../helpers/poll.js';
 import { midtransSignature } from '../helpers/fake-midtrans.js';
 
 const PRICE = 150_000;
@@ -39,17 +39,6 @@ const subs = {} as Record<Name, Sub>;
 const at = (day: string): string => `${day}T02:00:00Z`;
 /** The web app's webhook for a gateway. */
 const url = (provider: string): string => `${stack.baseUrl}/webhooks/${provider}`;
-
-/** Polls `check` until it returns something truthy; throws after `ms`. */
-async function until<T>(what: string, check: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((res) => setTimeout(res, 25));
-  }
-}
 
 interface EventRow { id: number; event_key: string; status: string; attempts: number; last_error: string | null; received_at: Date; last_attempt_at: Date | null }
 
@@ -121,23 +110,9 @@ async function sweep(): Promise<number> {
 before(async () => {
   stack = await startBillingStack({ start: at('2026-11-20') });
   const { db } = stack.c;
-  const plan = await createPlan(db, { name: 'Rumahan 10 Mbps', price: PRICE });
-  for (const name of NAMES) {
-    const customer = await createCustomer(db, { name: `Pelanggan ${name}` });
-    const s = await createSubscription(db, { customerId: customer.id, planId: plan.id, anchorDay: 1 });
-    await db('subscriptions').where({ id: s.id }).update({ started_at: '2026-10-01T00:00:00+07:00' });
-    subs[name] = { id: s.id, customerId: customer.id, invoiceId: 0 };
-  }
-  for (let day = '2026-11-20'; day <= '2026-12-18'; day = addDays(day, 1)) {
-    stack.clock.set(at(day));
-    await stack.engine.generateInvoices();
-    await stack.engine.runDunningPass();
-  }
-  stack.clock.set('2026-12-18T05:00:00Z');
-  for (const s of Object.values(subs)) {
-    const invoices = await db('invoices').where({ subscription_id: s.id }).select('id', 'status', 'total');
-    assert.deepEqual(invoices.map((i) => [i.status, i.total]), [['overdue', PRICE]]);
-    s.invoiceId = Number(invoices[0].id);
+  for (const [name, o] of Object.entries(await overdueSubscriptions(stack, NAMES, PRICE))) {
+    assert.deepEqual(o.invoices.map((i) => [i.status, i.total]), [['overdue', PRICE]]);
+    const s = subs[name as Name] = { id: o.id, customerId: o.customerId, invoiceId: o.invoices[0]!.id };
     assert.equal((await db('subscriptions').where({ id: s.id }).first('status')).status, 'suspended');
   }
 });

@@ -16,7 +16,6 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { BILLING_JOBS } from '../../billing/engine/engine.js';
 import { GATEWAYS_KEY } from '../../billing/settings/integrations.js';
-import { addDays } from '../../billing/plans/billing-period.js';
 import { retryDelayMs } from '../../billing/webhooks/due-payment-events.js';
 import { QUEUES } from '../../lib/queue.js';
 import { readSetting, writeSetting } from '../../lib/settings-store.js';
@@ -24,8 +23,9 @@ import fs from 'node:fs';
 import { issueTransferCode } from '../../billing/payments/bank-transfer/issue-transfer-code.js';
 import { submitTransferReceipt } from '../../billing/payments/bank-transfer/transfer-receipts.js';
 import { adminClient } from '../helpers/admin-client.js';
-import { createCustomer, createPlan, createStaff, createSubscription } from '../helpers/factories.js';
-import { startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
+import { createStaff } from '../helpers/factories.js';
+import { overdueSubscriptions, startBillingStack, type BillingStack } from '../helpers/billing-stack.js';
+import { until } from '../helpers/poll.js';
 import { startFakeDuitku, type FakeDuitku } from '../helpers/fake-duitku.js';
 import { startFakeTripay, type FakeTripay } from '../helpers/fake-tripay.js';
 
@@ -43,15 +43,6 @@ const subs = {} as Record<Name, Sub>;
 const at = (day: string): string => `${day}T02:00:00Z`;
 const url = (provider: string): string => `${stack.baseUrl}/webhooks/${provider}`;
 
-async function until<T>(what: string, check: () => Promise<T | undefined | null | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((res) => setTimeout(res, 25));
-  }
-}
 interface EventRow { id: number; event_key: string; status: string; attempts: number; last_error: string | null }
 const events = (orderId: string): Promise<EventRow[]> =>
   stack.c.db('payment_events').where({ order_id: orderId }).orderBy('id').select('id', 'event_key', 'status', 'attempts', 'last_error');
@@ -59,7 +50,7 @@ const handled = (orderId: string, count = 1): Promise<EventRow[]> =>
   until(`${count} handled event(s) of ${orderId}`, async () => {
     const rows = await events(orderId);
     return rows.length >= count && rows.every((e) => e.status !== 'received') && rows;
-  });
+  }, 15_000);
 const countRows = async (table: string, where: Record<string, unknown> = {}): Promise<number> =>
   Number((await stack.c.db(table).where(where).count<Array<{ count: string }>>('* as count'))[0]!.count);
 
@@ -100,24 +91,9 @@ before(async () => {
       DUITKU_MERCHANT_CODE: DUITKU.merchantCode, DUITKU_API_KEY: DUITKU.apiKey, DUITKU_API_URL: duitku.url,
     },
   });
-  const { db } = stack.c;
-  const plan = await createPlan(db, { name: 'Rumahan 10 Mbps', price: PRICE });
-  for (const name of NAMES) {
-    const customer = await createCustomer(db, { name: `Pelanggan ${name}` });
-    const s = await createSubscription(db, { customerId: customer.id, planId: plan.id, anchorDay: 1 });
-    await db('subscriptions').where({ id: s.id }).update({ started_at: '2026-10-01T00:00:00+07:00' });
-    subs[name] = { id: s.id, customerId: customer.id, invoiceId: 0 };
-  }
-  for (let day = '2026-11-20'; day <= '2026-12-18'; day = addDays(day, 1)) {
-    stack.clock.set(at(day));
-    await stack.engine.generateInvoices();
-    await stack.engine.runDunningPass();
-  }
-  stack.clock.set('2026-12-18T05:00:00Z');
-  for (const s of Object.values(subs)) {
-    const [inv] = await db('invoices').where({ subscription_id: s.id }).select('id', 'status');
-    assert.equal(inv.status, 'overdue');
-    s.invoiceId = Number(inv.id);
+  for (const [name, s] of Object.entries(await overdueSubscriptions(stack, NAMES, PRICE))) {
+    assert.deepEqual(s.invoices.map((i) => i.status), ['overdue']);
+    subs[name as Name] = { id: s.id, customerId: s.customerId, invoiceId: s.invoices[0]!.id };
   }
 });
 
@@ -172,7 +148,7 @@ test('Tripay: a PAID callback the status API does not confirm yet is retried, th
   const body = tripay.callbackBody(orderId);
   [...tripay.transactions.values()].find((x) => x.merchant_ref === orderId)!.status = 'UNPAID';
   assert.equal((await tripay.deliver(url('tripay'), body)).status, 200);
-  const event = await until('an unconfirmed attempt', async () => (await events(orderId)).find((e) => e.attempts > 0));
+  const event = await until('an unconfirmed attempt', async () => (await events(orderId)).find((e) => e.attempts > 0), 15_000);
   assert.equal(event.status, 'received');
   assert.match(event.last_error ?? '', /tripay status API still says pending/);
   await assertNotCredited(s);
@@ -234,7 +210,7 @@ test('Duitku: a success callback the status API still calls "01" (process) is re
   const form = duitku.callbackForm(orderId);
   duitku.transactions.get(orderId)!.statusCode = '01';
   assert.equal((await duitku.deliver(url('duitku'), form)).status, 200);
-  const event = await until('an unconfirmed attempt', async () => (await events(orderId)).find((e) => e.attempts > 0));
+  const event = await until('an unconfirmed attempt', async () => (await events(orderId)).find((e) => e.attempts > 0), 15_000);
   assert.equal(event.status, 'received');
   await assertNotCredited(s);
   duitku.pay(orderId);
