@@ -243,8 +243,10 @@ test('e. on a 360×740 phone, typing in the customer search filters the list in 
   await search.pressSequentially('sukamaju', { delay: 40 });
   await until('the result count shows the 3 matches', async () => (await text(page, '[data-total]')) === '3');
   assert.equal(await page.evaluate('window.__sameDocument === true'), true, 'the list changed without a page load');
-  const names = await page.locator('#customer-results tbody tr td[data-label="Name"]').allTextContents();
-  assert.deepEqual(names.map((n) => n.trim()).sort(), ['Warga Sukamaju 1', 'Warga Sukamaju 2', 'Warga Sukamaju 3']);
+  // The phone layout's labels (public/admin-tables.js) are set by a MutationObserver after the swap.
+  const names = async (): Promise<string[]> => (await page.locator('#customer-results tbody tr td[data-label="Name"]').allTextContents()).map((n) => n.trim()).sort();
+  await until('the swapped rows are labelled for the phone', async () => (await names()).length > 0);
+  assert.deepEqual(await names(), ['Warga Sukamaju 1', 'Warga Sukamaju 2', 'Warga Sukamaju 3']);
   await page.waitForURL(/[?&]q=sukamaju(&|$)/); // the address follows the search (back / reload keep it)
   assert.equal(await search.inputValue(), 'sukamaju', 'the typed text stays in the box');
   await screenshot(page, 'phone-customer-search');
@@ -255,7 +257,8 @@ test('e. on a 360×740 phone, typing in the customer search filters the list in 
   assert.equal(await text(page, '[data-total]'), '3');
   await search.fill('085711110002');
   await until('the result count narrows to one', async () => (await text(page, '[data-total]')) === '1');
-  assert.deepEqual((await page.locator('#customer-results tbody tr td[data-label="Name"]').allTextContents()).map((n) => n.trim()), ['Warga Sukamaju 2']);
+  await until('the swapped rows are labelled for the phone', async () => (await names()).length > 0);
+  assert.deepEqual(await names(), ['Warga Sukamaju 2']);
   assert.equal(await page.evaluate('window.__sameDocument === true'), true);
 
   // Back goes to the previous search, still a whole console page (htmx restores it from the server).
