@@ -22,6 +22,7 @@ function handler() {
       lookupUsername: (name) => { lookedUp.push(name); return Promise.resolve(undefined); },
       lookupVoucher: () => Promise.resolve(undefined),
       loadUsage: () => Promise.resolve(0n),
+      loadOpenSessions: () => Promise.resolve([]),
     },
     startVoucher: () => Promise.reject(new Error('not in these tests')),
     clock: settableClock(NOW),

@@ -41,7 +41,7 @@ export type AccessOutcome =
 
 export interface AccessDeps extends Omit<DecideDeps, 'index' | 'sync'> {
   index: AccessReplica;
-  sync: Pick<ReplicaSync, 'lookupUsername' | 'loadUsage' | 'lookupVoucher'>;
+  sync: Pick<ReplicaSync, 'lookupUsername' | 'loadUsage' | 'loadOpenSessions' | 'lookupVoucher'>;
   clock: Clock;
   postAuth: PostAuthLog;
   /** Acct-Interim-Interval sent in every Access-Accept, seconds. */

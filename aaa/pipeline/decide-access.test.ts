@@ -13,11 +13,20 @@ import { findInIndex, type Credential } from './find-credential.js';
 const GIB = 2 ** 30;
 const MAC = 'AA:BB:CC:00:00:01';
 
-function stage(index: AccessReplica, over: Partial<DecideDeps> = {}) {
-  const calls = { loadUsage: [] as Array<[number, string]>, startVoucher: [] as number[], recheck: 0 };
+/** `stored`: the open sessions in the database, read when the index has them marked changed. */
+function stage(index: AccessReplica, over: Partial<DecideDeps> = {}, stored: OpenSessionAccess[] = []) {
+  const calls = { loadUsage: [] as Array<[number, string]>, loadOpenSessions: [] as number[], startVoucher: [] as number[], recheck: 0 };
   const decideAccess = createDecideStage({
     index,
-    sync: { loadUsage: (id, start) => { calls.loadUsage.push([id, start]); return Promise.resolve(BigInt(GIB / 4)); } },
+    sync: {
+      loadUsage: (id, start) => { calls.loadUsage.push([id, start]); return Promise.resolve(BigInt(GIB / 4)); },
+      loadOpenSessions: (id) => {
+        calls.loadOpenSessions.push(id);
+        const rows = stored.filter((r) => r.subscriptionId === id);
+        index.putOpenSessionsOf(id, rows, index.openSessionsChange(id));
+        return Promise.resolve(rows);
+      },
+    },
     startVoucher: (id, now) => {
       calls.startVoucher.push(id);
       return Promise.resolve({ firstUsedAt: now.getTime(), expiresAt: now.getTime() + 1800_000, status: 'active' as const });
@@ -56,7 +65,7 @@ test('a quota plan: usage from the index is synchronous; a period the index lack
 test('simultaneous use: the routers are asked once; a session they no longer have does not refuse', async () => {
   const index = fixtureIndex();
   const other: OpenSessionAccess = { subscriptionId: 42, sessionKey: 'k', nasIpAddress: NAS.ipAddress, acctSessionId: 's1', callingStationId: 'AA:BB:CC:00:00:99', framedIpAddress: null, updateTime: NOW.getTime() };
-  index.putOpenSessions([42], [other]);
+  index.putAllOpenSessions([other]);
   let left: OpenSessionAccess[] = [];
   let asked = 0;
   const { decide } = stage(index, { staleSessions: { recheck: (_sub, sessions) => { asked++; assert.deepEqual(sessions, [other]); return Promise.resolve(left); } } });
@@ -66,6 +75,38 @@ test('simultaneous use: the routers are asked once; a session they no longer hav
   assert.equal(asked, 2, 'once per login');
   const without = stage(index).decide('budi');
   assert.ok(!(without instanceof Promise) && without.reason === 'simultaneous_use', 'no stale-session check configured: refused at once');
+});
+
+test('open sessions changed by accounting since the index read them: read once, then the decision is made on them', async () => {
+  const index = fixtureIndex();
+  const elsewhere: OpenSessionAccess = { subscriptionId: 42, sessionKey: 'k', nasIpAddress: NAS.ipAddress, acctSessionId: 's1', callingStationId: 'AA:BB:CC:00:00:99', framedIpAddress: null, updateTime: NOW.getTime() };
+  assert.equal((stage(index).decide('budi') as AccessDecision).kind, 'accept', 'none held: accepted at once');
+  index.markOpenSessionsChanged([42]); // a Start on another device was committed
+  const { calls, decide } = stage(index, {}, [elsewhere]);
+  const pending = decide('budi');
+  assert.ok(pending instanceof Promise, 'waits for the sessions');
+  assert.deepEqual(await pending, { kind: 'reject', reason: 'simultaneous_use', message: index.settings.messages.simultaneousUse });
+  assert.deepEqual(calls.loadOpenSessions, [42]);
+  const again = decide('budi');
+  assert.ok(!(again instanceof Promise) && again.kind === 'reject', 'held by the index now: no wait');
+  assert.equal(calls.loadOpenSessions.length, 1);
+});
+
+test('a change marked while the sessions were being read keeps them marked: the next login reads again', () => {
+  const index = fixtureIndex();
+  index.markOpenSessionsChanged([42]);
+  const before = index.openSessionsChange(42);
+  index.markOpenSessionsChanged([42]); // a Stop committed after the read's snapshot
+  index.putOpenSessionsOf(42, [], before);
+  assert.equal(index.openSessions(42), undefined);
+  index.putOpenSessionsOf(42, [], index.openSessionsChange(42));
+  assert.deepEqual(index.openSessions(42), []);
+  index.markOpenSessionsChanged([42]);
+  const full = index.sessionChangeCount;
+  index.markOpenSessionsChanged([7]);
+  index.putAllOpenSessions([], full);
+  assert.deepEqual(index.openSessions(42), [], 'the full load read after the change');
+  assert.equal(index.openSessions(7), undefined, 'marked after the full load began');
 });
 
 test('a voucher whose batch is not in the index: refused', () => {

@@ -4,6 +4,8 @@
  * voucher its batch and last Access-Accept) and asks aaa/policy/decide.ts. From the index it is
  * synchronous; it returns a Promise only when it must wait:
  * - a quota period's usage the index does not hold: loaded once from the database;
+ * - open sessions accounting changed since the index read them: read once from the database
+ *   (AccessReplica.openSessions);
  * - a simultaneous-use refusal: the routers are asked, once and bounded, whether those sessions
  *   still exist (aaa/nas/stale-session-check.ts), and the decision is made again on the answer;
  * - a voucher's first Access-Accept: its validity starts now and is stored before the guest is
@@ -13,7 +15,7 @@
  * is not in the index), `no_batch` (the voucher's batch is not), `unknown_user` (the voucher was
  * gone when its first use was to be stored).
  */
-import type { PlanAccess } from '../../billing/access/subscription-access.js';
+import type { OpenSessionAccess, PlanAccess } from '../../billing/access/subscription-access.js';
 import type { VoucherAccess } from '../../billing/access/voucher-access.js';
 import type { AccessReplica, NasEntry, SubscriptionEntry } from '../replica/access-replica.js';
 import type { ReplicaSync } from '../replica/replica-sync.js';
@@ -31,7 +33,7 @@ export interface DecideDeps {
   index: Pick<AccessReplica,
     'settings' | 'plan' | 'openSessions' | 'quotaPeriodStart' | 'usedOctets' |
     'voucherBatch' | 'voucherById' | 'voucherOpenSessions' | 'voucherAccept' | 'putVouchers'>;
-  sync: Pick<ReplicaSync, 'loadUsage'>;
+  sync: Pick<ReplicaSync, 'loadUsage' | 'loadOpenSessions'>;
   /** Starts a voucher's validity at its first Access-Accept; resolves with what is stored, or null when the voucher is gone. */
   startVoucher(voucherId: number, now: Date): Promise<Pick<VoucherAccess, 'firstUsedAt' | 'expiresAt' | 'status'> | null>;
   /** A voucher's open sessions silent for longer than this do not count for its one-device rule. */
@@ -53,14 +55,20 @@ export function createDecideStage(deps: DecideDeps): DecideStage {
     const plan = index.plan(sub.planId);
     if (!plan) return { kind: 'reject', reason: 'no_plan', message: index.settings.messages.rejected };
     const periodStart = index.quotaPeriodStart(sub, plan, now);
-    if (!periodStart) return withUsage(sub, plan, nas, callingStationId, now, 0n);
+    if (!periodStart) return withSessions(sub, plan, nas, callingStationId, now, 0n);
     const used = index.usedOctets(sub.id, periodStart);
-    if (used !== undefined) return withUsage(sub, plan, nas, callingStationId, now, used);
-    return deps.sync.loadUsage(sub.id, periodStart).then((u) => withUsage(sub, plan, nas, callingStationId, now, u));
+    if (used !== undefined) return withSessions(sub, plan, nas, callingStationId, now, used);
+    return deps.sync.loadUsage(sub.id, periodStart).then((u) => withSessions(sub, plan, nas, callingStationId, now, u));
+  }
+
+  function withSessions(sub: SubscriptionEntry, plan: PlanAccess, nas: NasEntry, callingStationId: string | null, now: Date, usedOctets: bigint): Decision | Promise<Decision> {
+    const held = index.openSessions(sub.id);
+    if (held) return withUsage(sub, plan, nas, callingStationId, now, usedOctets, held);
+    return deps.sync.loadOpenSessions(sub.id).then((read) => withUsage(sub, plan, nas, callingStationId, now, usedOctets, read));
   }
 
   function withUsage(sub: SubscriptionEntry, plan: PlanAccess, nas: NasEntry, callingStationId: string | null, now: Date, usedOctets: bigint,
-    openSessions = index.openSessions(sub.id), rechecked = false): Decision | Promise<Decision> {
+    openSessions: readonly OpenSessionAccess[], rechecked = false): Decision | Promise<Decision> {
     const decision = decide({
       subscription: sub,
       plan,

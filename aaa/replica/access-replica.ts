@@ -56,6 +56,12 @@ export class AccessReplica {
   private readonly byId = new Map<number, SubscriptionEntry>();
   private readonly plans = new Map<number, PlanAccess>();
   private readonly sessions = new Map<number, OpenSessionAccess[]>();
+  /**
+   * Subscriptions whose open sessions changed since they were read, with the change's number:
+   * read again by the next Access-Request that needs them (openSessions, replica-lookups.ts).
+   */
+  private readonly staleSessions = new Map<number, number>();
+  private sessionChanges = 0;
   private readonly usage = new Map<number, UsageEntry>();
   private readonly vouchersByCode = new Map<string, VoucherAccess>();
   private readonly vouchersById = new Map<number, VoucherAccess>();
@@ -90,8 +96,38 @@ export class AccessReplica {
     return this.plans.get(id);
   }
 
-  openSessions(subscriptionId: number): readonly OpenSessionAccess[] {
+  /**
+   * The open sessions of a subscription, or undefined when accounting changed them since they
+   * were read: load them (ReplicaSync.loadOpenSessions) before deciding.
+   */
+  openSessions(subscriptionId: number): readonly OpenSessionAccess[] | undefined {
+    if (this.staleSessions.has(subscriptionId)) return undefined;
     return this.sessions.get(subscriptionId) ?? EMPTY;
+  }
+
+  /**
+   * Marks the open sessions of `subscriptionIds` as changed (a committed Start or Stop named them).
+   * They are read again only when an Access-Request needs them: a Start or Stop costs each radius
+   * process no query, and most are never asked about before the next change (ARCHITECTURE.md,
+   * "The replica").
+   */
+  markOpenSessionsChanged(subscriptionIds: Iterable<number>): void {
+    for (const id of subscriptionIds) this.staleSessions.set(id, ++this.sessionChanges);
+  }
+
+  /** The number of the last change marked for the subscription's sessions (0: none); pass it to putOpenSessionsOf. */
+  openSessionsChange(subscriptionId: number): number {
+    return this.staleSessions.get(subscriptionId) ?? 0;
+  }
+
+  /**
+   * Holds `rows`, read after change number `change` (openSessionsChange before the query), as the
+   * subscription's open sessions. They stay marked changed when another change came meanwhile.
+   */
+  putOpenSessionsOf(subscriptionId: number, rows: OpenSessionAccess[], change: number): void {
+    if (rows.length) this.sessions.set(subscriptionId, rows);
+    else this.sessions.delete(subscriptionId);
+    if (this.staleSessions.get(subscriptionId) === change) this.staleSessions.delete(subscriptionId);
   }
 
   /** The subscription's cleartext password (opened once, then cached in the entry). */
@@ -240,18 +276,23 @@ export class AccessReplica {
     for (const p of rows) this.plans.set(p.id, p);
   }
 
-  /** Replaces the open sessions of `subscriptionIds` with `rows` (subscriptions absent from rows have none). */
-  putOpenSessions(subscriptionIds: Iterable<number>, rows: OpenSessionAccess[]): void {
-    for (const id of subscriptionIds) this.sessions.delete(id);
+  /**
+   * Replaces every subscription's open sessions with `rows` (the full load), read after change
+   * number `change` (sessionChangeCount before the query): changes marked since stay marked.
+   */
+  putAllOpenSessions(rows: OpenSessionAccess[], change = this.sessionChanges): void {
+    this.sessions.clear();
     for (const r of rows) {
       const list = this.sessions.get(r.subscriptionId);
       if (list) list.push(r);
       else this.sessions.set(r.subscriptionId, [r]);
     }
+    for (const [id, n] of this.staleSessions) if (n <= change) this.staleSessions.delete(id);
   }
 
-  clearOpenSessions(): void {
-    this.sessions.clear();
+  /** The number of session changes marked so far (for putAllOpenSessions). */
+  get sessionChangeCount(): number {
+    return this.sessionChanges;
   }
 
   putUsage(subscriptionId: number, periodStart: string, octets: bigint): void {

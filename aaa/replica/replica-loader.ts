@@ -71,13 +71,8 @@ export function createReplicaLoader(deps: ReplicaLoaderDeps): ReplicaLoader {
         for (const r of rows) misses.usernames.delete(r.username);
       }
     }
-    if (work.sessions.size) {
-      const all = [...work.sessions];
-      for (let i = 0; i < all.length; i += CHUNK) {
-        const chunk = all.slice(i, i + CHUNK);
-        replica.putOpenSessions(chunk, await loadOpenSessions(db, chunk));
-      }
-    }
+    // No query: read again when an Access-Request needs them (AccessReplica.openSessions).
+    if (work.sessions.size) replica.markOpenSessionsChanged(work.sessions);
     if (work.usage.size) await reloadUsage([...work.usage]);
     if (work.voucherBatches.size) await reloadVoucherBatches([...work.voucherBatches]);
     if (work.vouchers.size) await reloadVouchers([...work.vouchers]);
@@ -168,9 +163,9 @@ export function createReplicaLoader(deps: ReplicaLoaderDeps): ReplicaLoader {
     const subs = await loadSubscriptionAccess(db, replica.timeZone);
     const found = new Set(subs.map((s) => s.id));
     replica.putSubscriptions(subs, replica.subscriptionIds().filter((id) => !found.has(id)));
-    replica.clearOpenSessions();
+    const change = replica.sessionChangeCount;
     const sessions = await loadOpenSessions(db);
-    replica.putOpenSessions([], sessions);
+    replica.putAllOpenSessions(sessions, change);
     await reloadUsage(replica.quotaSubscriptionIds());
     await reloadVoucherBatches();
     const vouchers = await loadVoucherAccess(db);

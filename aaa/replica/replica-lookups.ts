@@ -4,7 +4,7 @@
  * billing/access and joined to the replica. The answer "no such row" (and a used or expired voucher)
  * is remembered for 5 s, so retransmissions and retries of a stranger cost no query.
  */
-import { findSubscriptionAccessByUsername, loadUsageSince } from '../../billing/access/subscription-access.js';
+import { findSubscriptionAccessByUsername, loadOpenSessions, loadUsageSince, type OpenSessionAccess } from '../../billing/access/subscription-access.js';
 import { findVoucherByCode, loadVoucherOpenSessions, type VoucherAccess } from '../../billing/access/voucher-access.js';
 import type { Knex } from '../../lib/db.js';
 import type { AccessReplica, SubscriptionEntry } from './access-replica.js';
@@ -35,10 +35,17 @@ export interface ReplicaLookups {
   lookupVoucher(codes: string[]): Promise<VoucherAccess | undefined>;
   /** Loads the quota usage (octets) of a subscription for the period starting `periodStart`. */
   loadUsage(subscriptionId: number, periodStart: string): Promise<bigint>;
+  /**
+   * Reads the open sessions of a subscription that accounting changed since the replica read them
+   * (AccessReplica.openSessions gave undefined): one query, shared by the requests that wait for
+   * it at once; the replica holds the answer. Rejects on a database failure.
+   */
+  loadOpenSessions(subscriptionId: number): Promise<readonly OpenSessionAccess[]>;
 }
 
 export function createReplicaLookups(deps: { db: Knex; replica: AccessReplica; loader: ReplicaLoader; misses: LookupMisses }): ReplicaLookups {
   const { db, replica, loader, misses } = deps;
+  const sessionReads = new Map<number, Promise<readonly OpenSessionAccess[]>>();
   return {
     async lookupUsername(username) {
       // Usernames are 1-64 characters without NUL (migrations/…_subscriptions.ts): anything else
@@ -79,6 +86,19 @@ export function createReplicaLookups(deps: { db: Knex; replica: AccessReplica; l
       const octets = used.get(subscriptionId) ?? 0n;
       replica.putUsage(subscriptionId, periodStart, octets);
       return octets;
+    },
+    loadOpenSessions(subscriptionId) {
+      const reading = sessionReads.get(subscriptionId);
+      if (reading) return reading;
+      const change = replica.openSessionsChange(subscriptionId);
+      const read = loadOpenSessions(db, [subscriptionId])
+        .then((rows) => {
+          replica.putOpenSessionsOf(subscriptionId, rows, change);
+          return rows;
+        })
+        .finally(() => sessionReads.delete(subscriptionId));
+      sessionReads.set(subscriptionId, read);
+      return read;
     },
   };
 }

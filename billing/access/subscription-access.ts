@@ -119,10 +119,10 @@ const OPEN_SESSIONS = `
 
 /**
  * Open sessions (stop_time IS NULL) of the given subscriptions, or of all subscriptions.
- * By id, it runs prepared (lib/prepared-query.ts): every radius process reloads the sessions a
- * committed Start or Stop changed, several times a second under load, and planning this query
- * over the partitioned history cost three times its execution (0.42 ms against 0.15 ms,
- * pg_stat_statements during `npm run bench:radius -- --only acct`).
+ * By id, it runs prepared (lib/prepared-query.ts): an Access-Request reads the sessions of its
+ * subscription when a Start or Stop changed them since (aaa/replica/replica-lookups.ts), and
+ * planning this query over the partitioned history cost three times its execution (0.42 ms
+ * against 0.15 ms, pg_stat_statements during `npm run bench:radius -- --only acct`).
  */
 export async function loadOpenSessions(db: Knex, subscriptionIds?: number[]): Promise<OpenSessionAccess[]> {
   const { rows } = subscriptionIds

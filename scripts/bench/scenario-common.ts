@@ -15,6 +15,7 @@ import { hideUserPassword } from '../../aaa/codec/user-password.js';
 import { PacketWriter } from '../../aaa/codec/writer.js';
 import type { Config } from '../../lib/config.js';
 import type { Knex } from '../../lib/db.js';
+import { freePort } from '../../lib/embedded/local-state.js';
 import { A, ip, mac } from './bench-attributes.js';
 
 
@@ -80,23 +81,43 @@ export function accepts(port: number, n: number, secret: Buffer): Promise<boolea
 export interface RadiusUnderTest {
   /** The pid of the server started here (its radius processes are its children), or null when one was already running. */
   pid: number | null;
+  /** The radius metrics of the server started here (Prometheus text of GET /metrics), or '' when one was already running. */
+  metrics(): Promise<string>;
   stop(): Promise<void>;
+}
+
+/**
+ * What a scenario prints after its run from the server's metrics: requests dropped by reason
+ * (aaa/metrics/radius-metrics.ts), duplicates answered, and the accounting batch sizes.
+ */
+export function radiusMetricLines(text: string): string[] {
+  const lines: string[] = [];
+  for (const m of text.matchAll(/^radius_dropped_total\{([^}]*)\} (\S+)$/gm)) if (Number(m[2]) > 0) lines.push(`  dropped ${m[1]}: ${m[2]}`);
+  const dup = /^radius_duplicates_total(?:\{[^}]*\})? (\S+)$/m.exec(text);
+  if (dup) lines.push(`  duplicates answered or ignored: ${dup[1]}`);
+  const sum = /^radius_accounting_batch_size_sum(?:\{[^}]*\})? (\S+)$/m.exec(text);
+  const count = /^radius_accounting_batch_size_count(?:\{[^}]*\})? (\S+)$/m.exec(text);
+  if (sum && count && Number(count[1]) > 0) lines.push(`  accounting batches: ${count[1]}, ${(Number(sum[1]) / Number(count[1])).toFixed(1)} records each on average`);
+  return lines;
 }
 
 /** Uses the radius role answering on RADIUS_AUTH_PORT, or starts `ROLE=radius` (RADIUS_PROCESSES as set, default auto). */
 export async function radiusUnderTest(config: Config, secret: Buffer, say: (s: string) => void): Promise<RadiusUnderTest> {
   if (await statusServer(config.RADIUS_AUTH_PORT, secret)) {
     say(`driving the server already running on 127.0.0.1:${config.RADIUS_AUTH_PORT}/${config.RADIUS_ACCT_PORT} (CPU per process: not measured)`);
-    return { pid: null, stop: async () => {} };
+    return { pid: null, metrics: async () => '', stop: async () => {} };
   }
   say(`starting ROLE=radius on 127.0.0.1:${config.RADIUS_AUTH_PORT}/${config.RADIUS_ACCT_PORT}`);
+  const httpPort = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, ROLE: 'radius', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', DEMO_DATA: 'false', PORT: '0' },
+    env: { ...process.env, ROLE: 'radius', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', DEMO_DATA: 'false', HOST: '127.0.0.1', PORT: String(httpPort) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitFor(() => statusServer(config.RADIUS_AUTH_PORT, secret), 'the radius role to answer Status-Server');
   return {
     pid: child.pid ?? null,
+    // An unforwarded request from this host is a trusted caller of /metrics (web/trusted-caller.ts).
+    metrics: async () => (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text(),
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -169,3 +190,14 @@ export async function accountingSizes(db: Knex): Promise<Record<string, number>>
 }
 
 export const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+/** The kernel's count of UDP datagrams dropped for a full socket receive buffer on this host (/proc/net/snmp, Udp RcvbufErrors), or null. */
+export function udpReceiveBufferErrors(): number | null {
+  try {
+    const lines = fs.readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp: '));
+    const names = lines[0]!.split(/\s+/);
+    return Number(lines[1]!.split(/\s+/)[names.indexOf('RcvbufErrors')]);
+  } catch {
+    return null;
+  }
+}

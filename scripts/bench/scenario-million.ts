@@ -10,7 +10,7 @@
 import { sessionKey } from '../../aaa/accounting/accounting-record.js';
 import { packetSet, percentile, runLoad } from './load-generator.js';
 import {
-  accepts, accountingRequest, accountingSizes, acctSessionId, cpuLines, mb, postgresPid, processTreeCpu, radiusUnderTest, waitFor,
+  accepts, accountingRequest, accountingSizes, acctSessionId, cpuLines, mb, postgresPid, processTreeCpu, radiusMetricLines, radiusUnderTest, waitFor,
 } from './scenario-common.js';
 import type { ScenarioContext } from './scenarios.js';
 
@@ -83,6 +83,8 @@ export async function runMillion(ctx: ScenarioContext): Promise<void> {
     say(`  sent ${r.sent}  answered ${r.answered}  timeouts (1 s) ${r.timeouts}  late (> 300 ms) ${r.late}`);
     say('CPU per process (share of one core):');
     for (const line of [...cpuLines(cpu0, cpu1, r.seconds), ...cpuLines(pg0, pg1, r.seconds)]) say(line);
+    say('What the server counted:');
+    for (const line of radiusMetricLines(await server.metrics())) say(line);
     say(`database growth (measured over ${r.seconds.toFixed(0)} s, × ${(86_400 / r.seconds).toFixed(0)} for a day):`);
     for (const key of Object.keys(sizes1)) {
       const grew = sizes1[key]! - sizes0[key]!;

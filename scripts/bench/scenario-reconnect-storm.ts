@@ -8,10 +8,11 @@
  * Prints the completion time (first request to the last Accounting-Response; target < 10 s), the
  * latency of each kind, and the requests answered past 300 ms (target 0).
  */
+import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
 import { Code } from '../../aaa/codec/packet.js';
 import {
-  accepts, accessRequest, accountingRequest, accountingSizes, cpuLines, postgresPid, processTreeCpu, radiusUnderTest, waitFor,
+  accepts, accessRequest, accountingRequest, accountingSizes, cpuLines, postgresPid, processTreeCpu, radiusMetricLines, radiusUnderTest, udpReceiveBufferErrors, waitFor,
 } from './scenario-common.js';
 import type { ScenarioContext } from './scenarios.js';
 
@@ -33,47 +34,79 @@ interface StormResult {
   rejected: number;
   failed: number;
   retransmissions: number;
+  /** Per second of the storm: requests sent first, retransmitted, answered. */
+  timeline: Array<{ sent: number; retransmitted: number; answered: number }>;
 }
 
+/** Whether `reply` answers `request`: its Response Authenticator is MD5(Code+ID+Length+RequestAuth+Attributes+Secret) (RFC 2865 §3). */
+function answers(reply: Buffer, request: Buffer, secret: Buffer): boolean {
+  if (reply.length < 20) return false;
+  const h = createHash('md5').update(reply.subarray(0, 4)).update(request.subarray(4, 20)).update(reply.subarray(20)).update(secret).digest();
+  return h.equals(reply.subarray(4, 20));
+}
+
+/**
+ * The storm. Packets are built before it starts (the generator shares the machine with the
+ * server, so it should spend its CPU on sending): subscriber i uses Identifier i mod 256 on
+ * whichever of the sockets has that Identifier free, and waits in that Identifier's queue when
+ * none has.
+ */
 async function storm(port: { auth: number; acct: number }, n: number, spreadMs: number, socketCount: number, secret: Buffer): Promise<StormResult> {
   const sockets = await Promise.all(Array.from({ length: socketCount }, () => new Promise<dgram.Socket>((resolve) => {
     const s = dgram.createSocket({ type: 'udp4', recvBufferSize: 8 << 20, sendBufferSize: 8 << 20 });
     s.bind(0, '127.0.0.1', () => resolve(s));
   })));
+  const auth: Buffer[] = [];
+  const acct: Buffer[] = [];
+  for (let i = 1; i <= n; i++) {
+    auth[i] = accessRequest(i & 255, i, secret);
+    acct[i] = accountingRequest(i & 255, i, 'Start', 0, 300, secret);
+  }
   const slots: Array<Array<Flight | null>> = sockets.map(() => new Array<Flight | null>(256).fill(null));
-  const free: Array<[number, number]> = [];
-  for (let id = 0; id < 256; id++) for (let s = 0; s < socketCount; s++) free.push([s, id]);
-  const backlog: Array<{ i: number; kind: 'auth' | 'acct'; since: number }> = [];
-  const result: StormResult = { seconds: 0, auth: [], acct: [], rejected: 0, failed: 0, retransmissions: 0 };
+  /** By Identifier: the sockets on which it is free, and the subscribers waiting for it (a queue read from `head`). */
+  const free = Array.from({ length: 256 }, () => Array.from({ length: socketCount }, (_, s) => s));
+  const waiting = Array.from({ length: 256 }, () => ({ queue: [] as Array<{ i: number; kind: 'auth' | 'acct'; since: number }>, head: 0 }));
+  const result: StormResult = { seconds: 0, auth: [], acct: [], rejected: 0, failed: 0, retransmissions: 0, timeline: [] };
   let done = 0;
   let finished = (): void => {};
   const start = performance.now();
+  const second = (): { sent: number; retransmitted: number; answered: number } => {
+    const k = Math.floor((performance.now() - start) / 1000);
+    while (result.timeline.length <= k) result.timeline.push({ sent: 0, retransmitted: 0, answered: 0 });
+    return result.timeline[k]!;
+  };
 
   const send = (f: Flight, s: number): void => {
     sockets[s]!.send(f.packet, f.kind === 'auth' ? port.auth : port.acct, '127.0.0.1');
   };
   const launch = (i: number, kind: 'auth' | 'acct', since: number): void => {
-    const slot = free.pop();
-    if (!slot) { backlog.push({ i, kind, since }); return; }
-    const [s, id] = slot;
-    const packet = kind === 'auth' ? accessRequest(id, i, secret) : accountingRequest(id, i, 'Start', 0, 300, secret);
-    const f: Flight = { i, kind, packet, firstSent: since, lastSent: performance.now() };
+    const id = i & 255;
+    const s = free[id]!.pop();
+    if (s === undefined) { waiting[id]!.queue.push({ i, kind, since }); return; }
+    const f: Flight = { i, kind, packet: kind === 'auth' ? auth[i]! : acct[i]!, firstSent: since, lastSent: performance.now() };
     slots[s]![id] = f;
+    second().sent++;
     send(f, s);
   };
   const release = (s: number, id: number): void => {
     slots[s]![id] = null;
-    free.push([s, id]);
-    const next = backlog.shift();
-    if (next) launch(next.i, next.kind, next.since);
+    free[id]!.push(s);
+    const w = waiting[id]!;
+    if (w.head < w.queue.length) {
+      const next = w.queue[w.head++]!;
+      launch(next.i, next.kind, next.since);
+    }
   };
 
   await new Promise<void>((resolve) => {
     sockets.forEach((sock, s) => sock.on('message', (msg) => {
       const id = msg[1]!;
       const f = slots[s]![id];
-      if (!f) return; // an answer to a retransmission already answered
+      // None: an answer to a retransmission already answered. Not its answer: a late reply to a
+      // request given up, whose Identifier now carries another (a NAS checks the same way).
+      if (!f || !answers(msg, f.packet, secret)) return;
       const ms = performance.now() - f.firstSent;
+      second().answered++;
       release(s, id);
       if (f.kind === 'auth') {
         result.auth.push(ms);
@@ -99,7 +132,7 @@ async function storm(port: { auth: number; acct: number }, n: number, spreadMs: 
           const f = slots[s]![id];
           if (!f) continue;
           if (now - f.firstSent > GIVE_UP_MS) { release(s, id); result.failed++; done++; }
-          else if (now - f.lastSent > RETRY_MS) { f.lastSent = now; result.retransmissions++; send(f, s); }
+          else if (now - f.lastSent > RETRY_MS) { f.lastSent = now; result.retransmissions++; second().retransmitted++; send(f, s); }
         }
       }
       if (done >= n) resolve();
@@ -133,7 +166,9 @@ export async function runReconnectStorm(ctx: ScenarioContext): Promise<void> {
     const sizes0 = await accountingSizes(db);
     const cpu0 = processTreeCpu(server.pid);
     const pg0 = processTreeCpu(postgresPid(config));
+    const udp0 = udpReceiveBufferErrors();
     const r = await storm({ auth: config.RADIUS_AUTH_PORT, acct: config.RADIUS_ACCT_PORT }, n, spreadS * 1000, sockets, secret);
+    const udp1 = udpReceiveBufferErrors();
     const cpu1 = processTreeCpu(server.pid);
     const pg1 = processTreeCpu(postgresPid(config));
     const sizes1 = await accountingSizes(db);
@@ -144,9 +179,14 @@ export async function runReconnectStorm(ctx: ScenarioContext): Promise<void> {
     say(`  completed in ${r.seconds.toFixed(2)} s (target < 10 s): ${r.auth.length - r.rejected} accepted, ${r.rejected} rejected, ${r.failed} failed, ${open} sessions open`);
     say(`  Access-Request     p50 ${pct(r.auth, 50)} ms  p99 ${pct(r.auth, 99)} ms  max ${pct(r.auth, 100)} ms`);
     say(`  Accounting-Start   p50 ${pct(r.acct, 50)} ms  p99 ${pct(r.acct, 99)} ms  max ${pct(r.acct, 100)} ms`);
+    say('  second   sent  retransmitted  answered');
+    r.timeline.forEach((t, k) => say(`  ${String(k).padStart(6)} ${String(t.sent).padStart(6)} ${String(t.retransmitted).padStart(14)} ${String(t.answered).padStart(9)}`));
     say(`  answered past 300 ms: ${past} (target 0); retransmissions ${r.retransmissions}`);
     say('CPU per process (share of one core):');
     for (const line of [...cpuLines(cpu0, cpu1, r.seconds), ...cpuLines(pg0, pg1, r.seconds)]) say(line);
+    say('What the server counted:');
+    for (const line of radiusMetricLines(await server.metrics())) say(line);
+    if (udp0 !== null && udp1 !== null) say(`  datagrams the kernel dropped for a full receive buffer (any UDP socket on this host): ${udp1 - udp0}`);
     say(`  accounting_sessions grew ${((sizes1.accounting_sessions! - sizes0.accounting_sessions!) / 2 ** 20).toFixed(1)} MB, WAL ${((sizes1.wal! - sizes0.wal!) / 2 ** 20).toFixed(1)} MB`);
     say('Figures are indicative: generator, server and PostgreSQL share this machine.');
   } finally {

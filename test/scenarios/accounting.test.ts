@@ -249,13 +249,16 @@ describe('NAS reboot and stale sessions', () => {
     assert.equal(reopened.terminate_cause, null);
   });
 
-  test('the simultaneous-use view follows accounting: an open session is seen by the replica', async () => {
+  test('the simultaneous-use view follows accounting: a Start or Stop marks the sessions changed, and the next login reads them', async () => {
     await acct(session('idx-1', 'Start'));
     await stack.radius.sync.settled();
-    assert.ok(stack.radius.replica.openSessions(sub.id).some((s) => s.acctSessionId === 'idx-1'));
+    assert.equal(stack.radius.replica.openSessions(sub.id), undefined, 'marked changed, not read yet (no query per Start)');
+    assert.ok((await stack.radius.sync.loadOpenSessions(sub.id)).some((s) => s.acctSessionId === 'idx-1'));
+    assert.ok(stack.radius.replica.openSessions(sub.id)?.some((s) => s.acctSessionId === 'idx-1'), 'held once read');
     await acct(session('idx-1', 'Stop'));
     await stack.radius.sync.settled();
-    assert.ok(!stack.radius.replica.openSessions(sub.id).some((s) => s.acctSessionId === 'idx-1'));
+    assert.equal(stack.radius.replica.openSessions(sub.id), undefined);
+    assert.ok(!(await stack.radius.sync.loadOpenSessions(sub.id)).some((s) => s.acctSessionId === 'idx-1'));
   });
 });
 

@@ -63,7 +63,7 @@ async function online(sub: { username: string; password: string }, acctSessionId
   });
   assert.equal(start.code, 'Accounting-Response');
   await stack.radius.sync.settled();
-  assert.equal(stack.radius.replica.openSessions((await stack.c.db('subscriptions').where({ username: sub.username }).first('id')).id).length, 1);
+  assert.equal((await stack.radius.sync.loadOpenSessions((await stack.c.db('subscriptions').where({ username: sub.username }).first('id')).id)).length, 1);
 }
 
 /** The subscription page's router block, asked again (as htmx does) until `done` holds, at most `ms`. */
