@@ -4,7 +4,7 @@
  * Seeds the subscribers with seed:load (user1..userN on the database the server uses), then
  * drives the radius role with PAP Access-Requests (RouterOS PPPoE attributes, with
  * Message-Authenticator) and with accounting (Start for every session, then Interim-Updates),
- * and prints requests per second, latency percentiles, timeouts (no reply within 1 s) and late
+ * then (without --only) Access-Requests at 1,000/s while Interim-Updates flood, and prints requests per second, latency percentiles, timeouts (no reply within 1 s) and late
  * replies (over 300 ms, when RouterOS would already retransmit). The last accounting phase mixes
  * 5 unstorable requests a second into 2,000/s of Interim-Updates (Gigawords 2^32 − 1, and a
  * Class naming a subscription that does not exist), as one broken router or an older backup would.
@@ -30,6 +30,7 @@ import { migrateLatest } from '../lib/migrate.js';
 import { createSecretBox, resolveKey } from '../lib/secret-box.js';
 import { resolveDatabase } from '../server/services.js';
 import { packetSet, percentile, runLoad, type LoadResult, type PacketSet } from './bench/load-generator.js';
+import { floodPhase } from './bench/flood-phase.js';
 import { seedLoad } from './seed-load.js';
 import { A, ip, mac } from './bench/bench-attributes.js';
 
@@ -246,6 +247,14 @@ async function main(): Promise<void> {
   try {
     if (values.only !== 'acct') await authPhase(authPort);
     if (values.only !== 'auth') await acctPhase(acctPort);
+    if (!values.only) {
+      const sessions = Math.min(N, 100_000);
+      await floodPhase({
+        phase, seconds: SECONDS, concurrency: Number(values.concurrency),
+        acct: { port: acctPort, packets: build(Number(values['acct-rate']) * SECONDS * 1.5, (k, s) => accountingRequest(k, 1 + ((s + k * SOCKETS) % sessions), 'Interim-Update', 200 + Math.floor((s + k * SOCKETS) / sessions))) },
+        auth: { port: authPort, packets: build(1000 * SECONDS * 1.1, accessRequest) },
+      });
+    }
   } finally {
     if (child) {
       child.kill('SIGTERM');

@@ -52,7 +52,9 @@ export async function startRadiusRole(
   const background = kind !== 'auth'; // sweep and nas-control: never in an Access-Request process
   const log = rootLog.child({ role: 'radius', ...(kind === 'all' ? {} : { kind }) });
   const replica = new AccessReplica(c.secrets, config.ISP_TIME_ZONE);
-  const sync = createReplicaSync({ db, databaseUrl: c.databaseUrl, replica, secrets: c.secrets, log, clock: c.clock });
+  const sync = createReplicaSync({
+    db, databaseUrl: c.databaseUrl, replica, secrets: c.secrets, log, clock: c.clock, readAheadOpenSessions: kind !== 'acct',
+  });
   await sync.start();
 
   const metrics = createRadiusMetrics(c.metrics, replica);

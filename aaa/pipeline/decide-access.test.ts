@@ -23,7 +23,7 @@ function stage(index: AccessReplica, over: Partial<DecideDeps> = {}, stored: Ope
       loadOpenSessions: (id) => {
         calls.loadOpenSessions.push(id);
         const rows = stored.filter((r) => r.subscriptionId === id);
-        index.putOpenSessionsOf(id, rows, index.openSessionsChange(id));
+        index.sessions.put(id, rows, index.sessions.changeOf(id));
         return Promise.resolve(rows);
       },
     },
@@ -65,7 +65,7 @@ test('a quota plan: usage from the index is synchronous; a period the index lack
 test('simultaneous use: the routers are asked once; a session they no longer have does not refuse', async () => {
   const index = fixtureIndex();
   const other: OpenSessionAccess = { subscriptionId: 42, sessionKey: 'k', nasIpAddress: NAS.ipAddress, acctSessionId: 's1', callingStationId: 'AA:BB:CC:00:00:99', framedIpAddress: null, updateTime: NOW.getTime() };
-  index.putAllOpenSessions([other]);
+  index.sessions.putAll([other]);
   let left: OpenSessionAccess[] = [];
   let asked = 0;
   const { decide } = stage(index, { staleSessions: { recheck: (_sub, sessions) => { asked++; assert.deepEqual(sessions, [other]); return Promise.resolve(left); } } });
@@ -81,7 +81,7 @@ test('open sessions changed by accounting since the index read them: read once, 
   const index = fixtureIndex();
   const elsewhere: OpenSessionAccess = { subscriptionId: 42, sessionKey: 'k', nasIpAddress: NAS.ipAddress, acctSessionId: 's1', callingStationId: 'AA:BB:CC:00:00:99', framedIpAddress: null, updateTime: NOW.getTime() };
   assert.equal((stage(index).decide('budi') as AccessDecision).kind, 'accept', 'none held: accepted at once');
-  index.markOpenSessionsChanged([42]); // a Start on another device was committed
+  index.sessions.markChanged([42]); // a Start on another device was committed
   const { calls, decide } = stage(index, {}, [elsewhere]);
   const pending = decide('budi');
   assert.ok(pending instanceof Promise, 'waits for the sessions');
@@ -94,17 +94,17 @@ test('open sessions changed by accounting since the index read them: read once, 
 
 test('a change marked while the sessions were being read keeps them marked: the next login reads again', () => {
   const index = fixtureIndex();
-  index.markOpenSessionsChanged([42]);
-  const before = index.openSessionsChange(42);
-  index.markOpenSessionsChanged([42]); // a Stop committed after the read's snapshot
-  index.putOpenSessionsOf(42, [], before);
+  index.sessions.markChanged([42]);
+  const before = index.sessions.changeOf(42);
+  index.sessions.markChanged([42]); // a Stop committed after the read's snapshot
+  index.sessions.put(42, [], before);
   assert.equal(index.openSessions(42), undefined);
-  index.putOpenSessionsOf(42, [], index.openSessionsChange(42));
+  index.sessions.put(42, [], index.sessions.changeOf(42));
   assert.deepEqual(index.openSessions(42), []);
-  index.markOpenSessionsChanged([42]);
-  const full = index.sessionChangeCount;
-  index.markOpenSessionsChanged([7]);
-  index.putAllOpenSessions([], full);
+  index.sessions.markChanged([42]);
+  const full = index.sessions.changeCount;
+  index.sessions.markChanged([7]);
+  index.sessions.putAll([], full);
   assert.deepEqual(index.openSessions(42), [], 'the full load read after the change');
   assert.equal(index.openSessions(7), undefined, 'marked after the full load began');
 });

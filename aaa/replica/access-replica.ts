@@ -14,6 +14,7 @@ import { quotaPeriodStart } from '../../billing/access/quota-period.js';
 import type { VoucherAccess, VoucherBatchAccess, VoucherSessionAccess } from '../../billing/access/voucher-access.js';
 import type { SecretBox } from '../../lib/secret-box.js';
 import { parseAaaSettings, type AaaSettings } from '../settings/aaa-settings.js';
+import { OpenSessions } from './open-sessions.js';
 
 export interface NasEntry {
   id: number;
@@ -55,13 +56,8 @@ export class AccessReplica {
   private readonly byUsername = new Map<string, SubscriptionEntry>();
   private readonly byId = new Map<number, SubscriptionEntry>();
   private readonly plans = new Map<number, PlanAccess>();
-  private readonly sessions = new Map<number, OpenSessionAccess[]>();
-  /**
-   * Subscriptions whose open sessions changed since they were read, with the change's number:
-   * read again by the next Access-Request that needs them (openSessions, replica-lookups.ts).
-   */
-  private readonly staleSessions = new Map<number, number>();
-  private sessionChanges = 0;
+  /** Open sessions by subscription, with the changes accounting made since they were read (open-sessions.ts). */
+  readonly sessions = new OpenSessions();
   private readonly usage = new Map<number, UsageEntry>();
   private readonly vouchersByCode = new Map<string, VoucherAccess>();
   private readonly vouchersById = new Map<number, VoucherAccess>();
@@ -97,37 +93,11 @@ export class AccessReplica {
   }
 
   /**
-   * The open sessions of a subscription, or undefined when accounting changed them since they
-   * were read: load them (ReplicaSync.loadOpenSessions) before deciding.
+   * The open sessions of a subscription, or undefined when accounting changed them since they were
+   * read (`sessions`, open-sessions.ts): load them (ReplicaSync.loadOpenSessions) before deciding.
    */
   openSessions(subscriptionId: number): readonly OpenSessionAccess[] | undefined {
-    if (this.staleSessions.has(subscriptionId)) return undefined;
-    return this.sessions.get(subscriptionId) ?? EMPTY;
-  }
-
-  /**
-   * Marks the open sessions of `subscriptionIds` as changed (a committed Start or Stop named them).
-   * They are read again only when an Access-Request needs them: a Start or Stop costs each radius
-   * process no query, and most are never asked about before the next change (ARCHITECTURE.md,
-   * "The replica").
-   */
-  markOpenSessionsChanged(subscriptionIds: Iterable<number>): void {
-    for (const id of subscriptionIds) this.staleSessions.set(id, ++this.sessionChanges);
-  }
-
-  /** The number of the last change marked for the subscription's sessions (0: none); pass it to putOpenSessionsOf. */
-  openSessionsChange(subscriptionId: number): number {
-    return this.staleSessions.get(subscriptionId) ?? 0;
-  }
-
-  /**
-   * Holds `rows`, read after change number `change` (openSessionsChange before the query), as the
-   * subscription's open sessions. They stay marked changed when another change came meanwhile.
-   */
-  putOpenSessionsOf(subscriptionId: number, rows: OpenSessionAccess[], change: number): void {
-    if (rows.length) this.sessions.set(subscriptionId, rows);
-    else this.sessions.delete(subscriptionId);
-    if (this.staleSessions.get(subscriptionId) === change) this.staleSessions.delete(subscriptionId);
+    return this.sessions.of(subscriptionId);
   }
 
   /** The subscription's cleartext password (opened once, then cached in the entry). */
@@ -276,25 +246,6 @@ export class AccessReplica {
     for (const p of rows) this.plans.set(p.id, p);
   }
 
-  /**
-   * Replaces every subscription's open sessions with `rows` (the full load), read after change
-   * number `change` (sessionChangeCount before the query): changes marked since stay marked.
-   */
-  putAllOpenSessions(rows: OpenSessionAccess[], change = this.sessionChanges): void {
-    this.sessions.clear();
-    for (const r of rows) {
-      const list = this.sessions.get(r.subscriptionId);
-      if (list) list.push(r);
-      else this.sessions.set(r.subscriptionId, [r]);
-    }
-    for (const [id, n] of this.staleSessions) if (n <= change) this.staleSessions.delete(id);
-  }
-
-  /** The number of session changes marked so far (for putAllOpenSessions). */
-  get sessionChangeCount(): number {
-    return this.sessionChanges;
-  }
-
   putUsage(subscriptionId: number, periodStart: string, octets: bigint): void {
     this.usage.set(subscriptionId, { periodStart, octets });
   }
@@ -320,11 +271,10 @@ export class AccessReplica {
 
   get sizes(): { nas: number; subscriptions: number; plans: number; subscriptionsOnline: number; vouchers: number; vouchersOnline: number } {
     return {
-      nas: this.nasById.size, subscriptions: this.byId.size, plans: this.plans.size, subscriptionsOnline: this.sessions.size,
+      nas: this.nasById.size, subscriptions: this.byId.size, plans: this.plans.size, subscriptionsOnline: this.sessions.online,
       vouchers: this.vouchersById.size, vouchersOnline: this.voucherSessions.size,
     };
   }
 }
 
-const EMPTY: readonly OpenSessionAccess[] = Object.freeze([]);
 const EMPTY_VOUCHER_SESSIONS: readonly VoucherSessionAccess[] = Object.freeze([]);

@@ -9,6 +9,7 @@ import {
   loadPlanAccess,
   loadSubscriptionAccess,
   loadUsageSince,
+  type OpenSessionAccess,
 } from '../../billing/access/subscription-access.js';
 import {
   loadVoucherAccess,
@@ -48,6 +49,8 @@ export interface ReplicaLoader {
   reloadPlans(only?: number[]): Promise<void>;
   /** Reloads voucher batches by id (all when omitted). */
   reloadVoucherBatches(only?: number[]): Promise<void>;
+  /** Reads the open sessions of `subscriptionIds` still marked changed (OpenSessions.markChanged, open-sessions.ts), in chunks. */
+  readOpenSessions(subscriptionIds: Iterable<number>): Promise<void>;
 }
 
 export function createReplicaLoader(deps: ReplicaLoaderDeps): ReplicaLoader {
@@ -72,7 +75,7 @@ export function createReplicaLoader(deps: ReplicaLoaderDeps): ReplicaLoader {
       }
     }
     // No query: read again when an Access-Request needs them (AccessReplica.openSessions).
-    if (work.sessions.size) replica.markOpenSessionsChanged(work.sessions);
+    if (work.sessions.size) replica.sessions.markChanged(work.sessions);
     if (work.usage.size) await reloadUsage([...work.usage]);
     if (work.voucherBatches.size) await reloadVoucherBatches([...work.voucherBatches]);
     if (work.vouchers.size) await reloadVouchers([...work.vouchers]);
@@ -163,9 +166,9 @@ export function createReplicaLoader(deps: ReplicaLoaderDeps): ReplicaLoader {
     const subs = await loadSubscriptionAccess(db, replica.timeZone);
     const found = new Set(subs.map((s) => s.id));
     replica.putSubscriptions(subs, replica.subscriptionIds().filter((id) => !found.has(id)));
-    const change = replica.sessionChangeCount;
+    const change = replica.sessions.changeCount;
     const sessions = await loadOpenSessions(db);
-    replica.putAllOpenSessions(sessions, change);
+    replica.sessions.putAll(sessions, change);
     await reloadUsage(replica.quotaSubscriptionIds());
     await reloadVoucherBatches();
     const vouchers = await loadVoucherAccess(db);
@@ -179,5 +182,20 @@ export function createReplicaLoader(deps: ReplicaLoaderDeps): ReplicaLoader {
     log.info({ ms: Date.now() - t0, ...replica.sizes, openSessions: sessions.length }, 'AAA replica loaded');
   }
 
-  return { applyChanges, loadAll, reloadPlans, reloadVoucherBatches };
+  async function readOpenSessions(subscriptionIds: Iterable<number>): Promise<void> {
+    const marked = [...subscriptionIds].filter((id) => replica.sessions.changeOf(id) > 0);
+    for (let i = 0; i < marked.length; i += CHUNK) {
+      const chunk = marked.slice(i, i + CHUNK);
+      const changes = chunk.map((id) => replica.sessions.changeOf(id));
+      const bySubscription = new Map<number, OpenSessionAccess[]>();
+      for (const r of await loadOpenSessions(db, chunk)) {
+        const list = bySubscription.get(r.subscriptionId);
+        if (list) list.push(r);
+        else bySubscription.set(r.subscriptionId, [r]);
+      }
+      chunk.forEach((id, k) => replica.sessions.put(id, bySubscription.get(id) ?? [], changes[k]!));
+    }
+  }
+
+  return { applyChanges, loadAll, reloadPlans, reloadVoucherBatches, readOpenSessions };
 }

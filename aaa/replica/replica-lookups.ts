@@ -90,10 +90,10 @@ export function createReplicaLookups(deps: { db: Knex; replica: AccessReplica; l
     loadOpenSessions(subscriptionId) {
       const reading = sessionReads.get(subscriptionId);
       if (reading) return reading;
-      const change = replica.openSessionsChange(subscriptionId);
+      const change = replica.sessions.changeOf(subscriptionId);
       const read = loadOpenSessions(db, [subscriptionId])
         .then((rows) => {
-          replica.putOpenSessionsOf(subscriptionId, rows, change);
+          replica.sessions.put(subscriptionId, rows, change);
           return rows;
         })
         .finally(() => sessionReads.delete(subscriptionId));

@@ -17,6 +17,12 @@ import { createListenConnection } from './listen-connection.js';
 import { addNotification, noChanges, type PendingChanges } from './pending-changes.js';
 
 const COALESCE_MS = 10;
+/**
+ * Open sessions a Start or Stop marked changed are read ahead of the subscriber's next login this
+ * long after the mark, in one query for all marked meanwhile (a PPPoE reconnect takes seconds); a
+ * login sooner reads them itself (replica-lookups.ts).
+ */
+const READ_AHEAD_MS = 1000;
 
 export interface ReplicaSyncDeps {
   db: Knex;
@@ -26,6 +32,11 @@ export interface ReplicaSyncDeps {
   secrets: SecretBox;
   log: Logger;
   clock: Clock;
+  /**
+   * Read marked open sessions ahead of the next login (READ_AHEAD_MS). True where Access-Requests
+   * are decided; an accounting-only process never uses open sessions and leaves them marked.
+   */
+  readAheadOpenSessions?: boolean;
 }
 
 export interface ReplicaSync extends ReplicaLookups {
@@ -42,6 +53,9 @@ export function createReplicaSync(deps: ReplicaSyncDeps): ReplicaSync {
   let pending: PendingChanges = noChanges();
   let timer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> = Promise.resolve();
+  const readAhead = new Set<number>();
+  let readAheadTimer: NodeJS.Timeout | null = null;
+  let reading: Promise<void> = Promise.resolve();
   const misses = noMisses();
   const loader = createReplicaLoader({ db, replica, secrets: deps.secrets, log, clock: deps.clock, misses });
   const listen = createListenConnection({
@@ -64,12 +78,28 @@ export function createReplicaSync(deps: ReplicaSyncDeps): ReplicaSync {
       timer = null;
       const work = pending;
       pending = noChanges();
+      if (deps.readAheadOpenSessions && work.sessions.size) scheduleReadAhead(work.sessions);
       flushing = flushing.then(() => loader.applyChanges(work)).catch((err: unknown) => {
         log.error({ err }, 'replica reload failed; reloading everything');
         pending.full = true;
         setTimeout(schedule, 1000).unref();
       });
     }, COALESCE_MS);
+  }
+
+  function scheduleReadAhead(ids: Iterable<number>): void {
+    for (const id of ids) readAhead.add(id);
+    if (readAheadTimer || stopped) return;
+    readAheadTimer = setTimeout(() => {
+      readAheadTimer = null;
+      const batch = [...readAhead];
+      readAhead.clear();
+      // After this round's marks are applied; a failure leaves them marked (logins read them).
+      reading = Promise.all([reading, flushing]).then(() => loader.readOpenSessions(batch)).catch((err: unknown) => {
+        log.warn({ err }, 'reading changed open sessions ahead failed; logins read them');
+      });
+    }, READ_AHEAD_MS);
+    readAheadTimer.unref();
   }
 
   return {
@@ -81,7 +111,9 @@ export function createReplicaSync(deps: ReplicaSyncDeps): ReplicaSync {
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (readAheadTimer) clearTimeout(readAheadTimer);
       await flushing.catch(() => {});
+      await reading;
       await listen.end();
     },
     async settled() {
