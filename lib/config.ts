@@ -97,6 +97,12 @@ const schema = z.object({
    * (accounting waits mostly on PostgreSQL commits). 0: accounting in the Access-Request processes.
    */
   RADIUS_ACCT_PROCESSES: processCount(0, () => Math.max(1, Math.floor(os.availableParallelism() / 2))),
+  /**
+   * Scheduling niceness of the accounting processes (setpriority(2), -20 to 19; 0: as started).
+   * Above the Access-Request processes' so that, when the cores are busy, the kernel runs a login
+   * before an accounting batch (accounting waits on PostgreSQL commits anyway).
+   */
+  RADIUS_ACCT_NICE: z.coerce.number().int().min(-20).max(19).default(10),
   /** Acct-Interim-Interval sent in Access-Accept, seconds (RFC 2869 §5.16: at least 60). */
   RADIUS_INTERIM_INTERVAL: z.coerce.number().int().min(60).max(86400).default(300),
   /** A session with no accounting for this many interim intervals is closed by the sweep. */

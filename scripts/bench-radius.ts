@@ -31,6 +31,7 @@ import { createSecretBox, resolveKey } from '../lib/secret-box.js';
 import { resolveDatabase } from '../server/services.js';
 import { packetSet, percentile, runLoad, type LoadResult, type PacketSet } from './bench/load-generator.js';
 import { floodPhase } from './bench/flood-phase.js';
+import { postgresPid, processTreeCpu } from './bench/scenario-common.js';
 import { seedLoad } from './seed-load.js';
 import { A, ip, mac } from './bench/bench-attributes.js';
 
@@ -168,35 +169,19 @@ function cpuSeconds(pid: number | undefined): number {
   return total;
 }
 
-/** CPU seconds of the embedded PostgreSQL (postmaster and its children), or NaN with DATABASE_URL. */
-function postgresCpuSeconds(): number {
-  if (config.DATABASE_URL) return NaN;
-  try {
-    const master = Number(fs.readFileSync(`${config.DATA_DIR}/postgres/postmaster.pid`, 'utf8').split('\n')[0]);
-    let total = cpuSeconds(master);
-    for (const entry of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const ppid = Number(fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-        if (ppid === master) total += cpuSeconds(Number(entry));
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-    return total;
-  } catch {
-    return NaN;
-  }
-}
+/** CPU seconds of each embedded PostgreSQL process by pid (empty with DATABASE_URL): a backend that exits mid-phase leaves the sum, so phases add up per pid. */
+const postgresCpu = (): Map<number, { cpu: number }> => processTreeCpu(postgresPid(config));
+const cpuSince = (before: Map<number, { cpu: number }>): number =>
+  config.DATABASE_URL ? NaN : [...postgresCpu()].reduce((sum, [pid, a]) => sum + a.cpu - (before.get(pid)?.cpu ?? 0), 0);
 
 /** Runs one load phase and prints its line, with the CPU the server, PostgreSQL and this generator used. */
 async function phase(name: string, opts: Parameters<typeof runLoad>[0]): Promise<LoadResult> {
   const s0 = cpuSeconds(serverPid);
-  const p0 = postgresCpuSeconds();
+  const p0 = postgresCpu();
   const g0 = process.cpuUsage();
   const r = await runLoad(opts);
   const g = process.cpuUsage(g0);
-  const pg = postgresCpuSeconds() - p0;
+  const pg = cpuSince(p0);
   const cores = (sec: number): string => (Number.isNaN(sec) ? '   -' : (sec / r.seconds).toFixed(2));
   const f = (n: number): string => n.toFixed(2).padStart(8);
   process.stdout.write(

@@ -5,6 +5,8 @@
  *   runs on their event loops;
  * - `acct`: RADIUS_ACCT_PROCESSES processes bind only RADIUS_ACCT_PORT and run the background work
  *   (stale-session sweep, nas-control CoA worker), so an accounting flood never delays a login;
+ *   they run at a lower scheduling priority (RADIUS_ACCT_NICE, default 10), so a login is also
+ *   first for a busy core;
  * - `all` (RADIUS_ACCT_PROCESSES=0): RADIUS_PROCESSES processes serving both ports.
  * A single Node process uses one core; each process is a full radius role with its own replica,
  * exactly like separate radius instances on one database (accounting and usage stay exact).
@@ -13,6 +15,7 @@
  * on shutdown, and serves their aggregated metrics on its /metrics.
  */
 import cluster, { type Worker } from 'node:cluster';
+import os from 'node:os';
 import { AggregatorRegistry } from 'prom-client';
 import { startRadiusRole, type RadiusProcessKind } from './radius-role.js';
 import type { Config } from '../lib/config.js';
@@ -40,6 +43,7 @@ export async function runRadiusWorker(config: Config, log: Logger, secretKey: Bu
   new AggregatorRegistry();
   AggregatorRegistry.setRegistries([c.metrics]);
   const kind = (process.env[KIND] ?? 'all') as RadiusProcessKind;
+  if (kind === 'acct') lowerPriority(config.RADIUS_ACCT_NICE, log);
   const role = await startRadiusRole(c, { kind });
   process.send?.({ type: READY, ports: role.ports });
   let stopping = false;
@@ -50,6 +54,20 @@ export async function runRadiusWorker(config: Config, log: Logger, secretKey: Bu
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+}
+
+/**
+ * Sets this process's niceness (RADIUS_ACCT_NICE; setpriority(2) through os.setPriority). Raising
+ * it needs no privilege; lowering it below the current value does (CAP_SYS_NICE): then it logs a
+ * warning and runs as started.
+ */
+function lowerPriority(nice: number, log: Logger): void {
+  if (nice === os.getPriority()) return;
+  try {
+    os.setPriority(nice);
+  } catch (err) {
+    log.warn({ err, nice }, 'RADIUS_ACCT_NICE not applied; the accounting processes run at the default priority');
+  }
 }
 
 export interface RadiusCluster extends RunningRole {

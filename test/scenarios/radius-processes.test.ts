@@ -12,7 +12,9 @@
  * replies' own p50 under the flood (a login must not queue behind accounting).
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import { after, before, test } from 'node:test';
 import { accessRequest, accountingInterim, flood, percentile, probe, type ProbeResult } from '../helpers/radius-load.js';
 import { secretOf, startServer, stopServer, type Started } from '../helpers/npm-start.js';
@@ -72,6 +74,28 @@ test('(a) a storm of wrong console sign-ins (bcrypt cost 12) does not delay Acce
   assert.ok(answered >= 1, `the storm reached bcrypt: ${answered} sign-ins answered`);
   assert.equal(during.timeouts, 0, describe(during));
   assert.ok(percentile(during.latencies, 100) < 300, `no login reply later than 300 ms: ${describe(during)}`);
+});
+
+/** The niceness (getpriority(2)) of the radius worker processes of `kind`, from their environment (server/radius-cluster.ts). */
+function workerNiceness(kind: 'auth' | 'acct'): number[] {
+  const found: number[] = [];
+  for (const entry of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+    try {
+      if (fs.readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`ISP_RADIUS_KIND=${kind}`)
+        && fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(s.child.pid)) found.push(os.getPriority(Number(entry)));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return found;
+}
+
+test('the accounting processes run at RADIUS_ACCT_NICE (default 10), the Access-Request ones as started', () => {
+  const acct = workerNiceness('acct');
+  const auth = workerNiceness('auth');
+  assert.ok(acct.length >= 1 && auth.length >= 1, `radius workers found: acct ${acct.length}, auth ${auth.length}`);
+  assert.deepEqual([...new Set(acct)], [10]);
+  assert.deepEqual([...new Set(auth)], [os.getPriority()]);
 });
 
 test('(b) during an accounting flood, Access-Requests are answered well ahead of the accounting replies', { timeout: 120_000 }, async (t) => {
