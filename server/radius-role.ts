@@ -53,7 +53,7 @@ export async function startRadiusRole(
   const log = rootLog.child({ role: 'radius', ...(kind === 'all' ? {} : { kind }) });
   const replica = new AccessReplica(c.secrets, config.ISP_TIME_ZONE);
   const sync = createReplicaSync({
-    db, databaseUrl: c.databaseUrl, replica, secrets: c.secrets, log, clock: c.clock, readAheadOpenSessions: kind !== 'acct',
+    db, databaseUrl: c.databaseUrl, replica, secrets: c.secrets, log, clock: c.clock, holdsOpenSessions: kind !== 'acct',
   });
   await sync.start();
 

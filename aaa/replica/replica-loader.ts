@@ -38,6 +38,8 @@ export interface ReplicaLoaderDeps {
   clock: Clock;
   /** Remembered misses; a reload that finds the row forgets them. */
   misses: LookupMisses;
+  /** False: open sessions are neither loaded nor marked (an accounting-only process; replica-sync.ts). */
+  holdsOpenSessions?: boolean;
 }
 
 export interface ReplicaLoader {
@@ -55,6 +57,7 @@ export interface ReplicaLoader {
 
 export function createReplicaLoader(deps: ReplicaLoaderDeps): ReplicaLoader {
   const { db, replica, log, misses } = deps;
+  const holdsOpenSessions = deps.holdsOpenSessions ?? true;
 
   async function applyChanges(work: PendingChanges): Promise<void> {
     if (work.full || work.subscriptions.size > FULL_RELOAD_THRESHOLD) {
@@ -75,7 +78,7 @@ export function createReplicaLoader(deps: ReplicaLoaderDeps): ReplicaLoader {
       }
     }
     // No query: read again when an Access-Request needs them (AccessReplica.openSessions).
-    if (work.sessions.size) replica.sessions.markChanged(work.sessions);
+    if (work.sessions.size && holdsOpenSessions) replica.sessions.markChanged(work.sessions);
     if (work.usage.size) await reloadUsage([...work.usage]);
     if (work.voucherBatches.size) await reloadVoucherBatches([...work.voucherBatches]);
     if (work.vouchers.size) await reloadVouchers([...work.vouchers]);
@@ -167,7 +170,7 @@ export function createReplicaLoader(deps: ReplicaLoaderDeps): ReplicaLoader {
     const found = new Set(subs.map((s) => s.id));
     replica.putSubscriptions(subs, replica.subscriptionIds().filter((id) => !found.has(id)));
     const change = replica.sessions.changeCount;
-    const sessions = await loadOpenSessions(db);
+    const sessions = holdsOpenSessions ? await loadOpenSessions(db) : [];
     replica.sessions.putAll(sessions, change);
     await reloadUsage(replica.quotaSubscriptionIds());
     await reloadVoucherBatches();

@@ -45,7 +45,8 @@ export interface ReplicaLookups {
 
 export function createReplicaLookups(deps: { db: Knex; replica: AccessReplica; loader: ReplicaLoader; misses: LookupMisses }): ReplicaLookups {
   const { db, replica, loader, misses } = deps;
-  const sessionReads = new Map<number, Promise<readonly OpenSessionAccess[]>>();
+  /** Reads under way by subscription, with the change number each started after. */
+  const sessionReads = new Map<number, { change: number; read: Promise<readonly OpenSessionAccess[]> }>();
   return {
     async lookupUsername(username) {
       // Usernames are 1-64 characters without NUL (migrations/…_subscriptions.ts): anything else
@@ -88,16 +89,18 @@ export function createReplicaLookups(deps: { db: Knex; replica: AccessReplica; l
       return octets;
     },
     loadOpenSessions(subscriptionId) {
-      const reading = sessionReads.get(subscriptionId);
-      if (reading) return reading;
       const change = replica.sessions.changeOf(subscriptionId);
-      const read = loadOpenSessions(db, [subscriptionId])
-        .then((rows) => {
-          replica.sessions.put(subscriptionId, rows, change);
-          return rows;
-        })
-        .finally(() => sessionReads.delete(subscriptionId));
-      sessionReads.set(subscriptionId, read);
+      // Joined only when no change came since it started: a login never waits for an older view.
+      const reading = sessionReads.get(subscriptionId);
+      if (reading && reading.change === change) return reading.read;
+      const read = loadOpenSessions(db, [subscriptionId]).then((rows) => {
+        replica.sessions.put(subscriptionId, rows, change);
+        return rows;
+      });
+      const entry = { change, read };
+      sessionReads.set(subscriptionId, entry);
+      const done = (): void => { if (sessionReads.get(subscriptionId) === entry) sessionReads.delete(subscriptionId); };
+      read.then(done, done);
       return read;
     },
   };

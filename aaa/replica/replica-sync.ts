@@ -15,6 +15,7 @@ import { createReplicaLoader } from './replica-loader.js';
 import { createReplicaLookups, noMisses, type ReplicaLookups } from './replica-lookups.js';
 import { createListenConnection } from './listen-connection.js';
 import { addNotification, noChanges, type PendingChanges } from './pending-changes.js';
+import { RateLimitedLog } from '../../lib/rate-limited-log.js';
 
 const COALESCE_MS = 10;
 /**
@@ -33,10 +34,12 @@ export interface ReplicaSyncDeps {
   log: Logger;
   clock: Clock;
   /**
-   * Read marked open sessions ahead of the next login (READ_AHEAD_MS). True where Access-Requests
-   * are decided; an accounting-only process never uses open sessions and leaves them marked.
+   * Whether this process holds open sessions (default true): loaded at start, marked changed on
+   * notification and read ahead of the next login (READ_AHEAD_MS). False in an accounting-only
+   * process, which never decides an Access-Request: with a million subscribers online it would
+   * hold a million sessions for nothing.
    */
-  readAheadOpenSessions?: boolean;
+  holdsOpenSessions?: boolean;
 }
 
 export interface ReplicaSync extends ReplicaLookups {
@@ -57,7 +60,9 @@ export function createReplicaSync(deps: ReplicaSyncDeps): ReplicaSync {
   let readAheadTimer: NodeJS.Timeout | null = null;
   let reading: Promise<void> = Promise.resolve();
   const misses = noMisses();
-  const loader = createReplicaLoader({ db, replica, secrets: deps.secrets, log, clock: deps.clock, misses });
+  const holdsOpenSessions = deps.holdsOpenSessions ?? true;
+  const loader = createReplicaLoader({ db, replica, secrets: deps.secrets, log, clock: deps.clock, misses, holdsOpenSessions });
+  const readAheadFailures = new RateLimitedLog(60_000);
   const listen = createListenConnection({
     databaseUrl: deps.databaseUrl,
     log,
@@ -78,7 +83,7 @@ export function createReplicaSync(deps: ReplicaSyncDeps): ReplicaSync {
       timer = null;
       const work = pending;
       pending = noChanges();
-      if (deps.readAheadOpenSessions && work.sessions.size) scheduleReadAhead(work.sessions);
+      if (holdsOpenSessions && work.sessions.size) scheduleReadAhead(work.sessions);
       flushing = flushing.then(() => loader.applyChanges(work)).catch((err: unknown) => {
         log.error({ err }, 'replica reload failed; reloading everything');
         pending.full = true;
@@ -96,7 +101,7 @@ export function createReplicaSync(deps: ReplicaSyncDeps): ReplicaSync {
       readAhead.clear();
       // After this round's marks are applied; a failure leaves them marked (logins read them).
       reading = Promise.all([reading, flushing]).then(() => loader.readOpenSessions(batch)).catch((err: unknown) => {
-        log.warn({ err }, 'reading changed open sessions ahead failed; logins read them');
+        if (readAheadFailures.shouldLog('read-ahead')) log.warn({ err }, 'reading changed open sessions ahead failed; logins read them (logged once a minute)');
       });
     }, READ_AHEAD_MS);
     readAheadTimer.unref();
