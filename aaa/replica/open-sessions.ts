@@ -23,6 +23,11 @@ export class OpenSessions {
     return this.bySubscription.get(subscriptionId) ?? EMPTY;
   }
 
+  /** The subscription's open sessions as last read, changed since or not (when reading them again failed). */
+  lastRead(subscriptionId: number): readonly OpenSessionAccess[] {
+    return this.bySubscription.get(subscriptionId) ?? EMPTY;
+  }
+
   /** Marks the sessions of `subscriptionIds` changed (a committed Start or Stop named them). */
   markChanged(subscriptionIds: Iterable<number>): void {
     for (const id of subscriptionIds) this.changed.set(id, ++this.changes);

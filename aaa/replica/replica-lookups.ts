@@ -7,6 +7,8 @@
 import { findSubscriptionAccessByUsername, loadOpenSessions, loadUsageSince, type OpenSessionAccess } from '../../billing/access/subscription-access.js';
 import { findVoucherByCode, loadVoucherOpenSessions, type VoucherAccess } from '../../billing/access/voucher-access.js';
 import type { Knex } from '../../lib/db.js';
+import type { Logger } from '../../lib/logger.js';
+import { RateLimitedLog } from '../../lib/rate-limited-log.js';
 import type { AccessReplica, SubscriptionEntry } from './access-replica.js';
 import type { ReplicaLoader } from './replica-loader.js';
 
@@ -38,15 +40,18 @@ export interface ReplicaLookups {
   /**
    * Reads the open sessions of a subscription that accounting changed since the replica read them
    * (AccessReplica.openSessions gave undefined): one query, shared by the requests that wait for
-   * it at once; the replica holds the answer. Rejects on a database failure.
+   * it at once; the replica holds the answer. When the database fails, it answers with the
+   * sessions as last read (logged once a minute) and the mark stays: a login goes on as it did
+   * when a reload failed, instead of waiting for PostgreSQL to come back.
    */
   loadOpenSessions(subscriptionId: number): Promise<readonly OpenSessionAccess[]>;
 }
 
-export function createReplicaLookups(deps: { db: Knex; replica: AccessReplica; loader: ReplicaLoader; misses: LookupMisses }): ReplicaLookups {
+export function createReplicaLookups(deps: { db: Knex; replica: AccessReplica; loader: ReplicaLoader; misses: LookupMisses; log: Logger }): ReplicaLookups {
   const { db, replica, loader, misses } = deps;
   /** Reads under way by subscription, with the change number each started after. */
   const sessionReads = new Map<number, { change: number; read: Promise<readonly OpenSessionAccess[]> }>();
+  const readFailures = new RateLimitedLog(60_000);
   return {
     async lookupUsername(username) {
       // Usernames are 1-64 characters without NUL (migrations/…_subscriptions.ts): anything else
@@ -93,10 +98,16 @@ export function createReplicaLookups(deps: { db: Knex; replica: AccessReplica; l
       // Joined only when no change came since it started: a login never waits for an older view.
       const reading = sessionReads.get(subscriptionId);
       if (reading && reading.change === change) return reading.read;
-      const read = loadOpenSessions(db, [subscriptionId]).then((rows) => {
-        replica.sessions.put(subscriptionId, rows, change);
-        return rows;
-      });
+      const read = loadOpenSessions(db, [subscriptionId]).then(
+        (rows): readonly OpenSessionAccess[] => {
+          replica.sessions.put(subscriptionId, rows, change);
+          return rows;
+        },
+        (err: unknown) => {
+          if (readFailures.shouldLog('open-sessions')) deps.log.warn({ err }, 'open sessions not read; deciding on the sessions as last read (logged once a minute)');
+          return replica.sessions.lastRead(subscriptionId);
+        },
+      );
       const entry = { change, read };
       sessionReads.set(subscriptionId, entry);
       const done = (): void => { if (sessionReads.get(subscriptionId) === entry) sessionReads.delete(subscriptionId); };

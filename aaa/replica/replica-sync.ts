@@ -108,7 +108,7 @@ export function createReplicaSync(deps: ReplicaSyncDeps): ReplicaSync {
   }
 
   return {
-    ...createReplicaLookups({ db, replica, loader, misses }),
+    ...createReplicaLookups({ db, replica, loader, misses, log }),
     async start() {
       await listen.connect(); // listen first, so nothing committed during the load is missed
       await loader.loadAll();
