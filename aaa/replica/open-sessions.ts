@@ -45,14 +45,16 @@ export class OpenSessions {
     if (this.changed.get(subscriptionId) === change) this.changed.delete(subscriptionId);
   }
 
+  /** `put` for each of `subscriptionIds` (read after `changes[k]`) with its rows among `rows` (none: no open session). */
+  putEach(subscriptionIds: number[], rows: OpenSessionAccess[], changes: number[]): void {
+    const read = groupBySubscription(rows);
+    subscriptionIds.forEach((id, k) => this.put(id, read.get(id) ?? [], changes[k]!));
+  }
+
   /** Replaces every subscription's sessions with `rows` (the full load), read after change number `change` (`changeCount` before the query). */
   putAll(rows: OpenSessionAccess[], change = this.changes): void {
     this.bySubscription.clear();
-    for (const r of rows) {
-      const list = this.bySubscription.get(r.subscriptionId);
-      if (list) list.push(r);
-      else this.bySubscription.set(r.subscriptionId, [r]);
-    }
+    for (const [id, list] of groupBySubscription(rows)) this.bySubscription.set(id, list);
     for (const [id, n] of this.changed) if (n <= change) this.changed.delete(id);
   }
 
@@ -65,4 +67,14 @@ export class OpenSessions {
   get online(): number {
     return this.bySubscription.size;
   }
+}
+
+function groupBySubscription(rows: OpenSessionAccess[]): Map<number, OpenSessionAccess[]> {
+  const groups = new Map<number, OpenSessionAccess[]>();
+  for (const r of rows) {
+    const list = groups.get(r.subscriptionId);
+    if (list) list.push(r);
+    else groups.set(r.subscriptionId, [r]);
+  }
+  return groups;
 }

@@ -9,7 +9,6 @@ import {
   loadPlanAccess,
   loadSubscriptionAccess,
   loadUsageSince,
-  type OpenSessionAccess,
 } from '../../billing/access/subscription-access.js';
 import {
   loadVoucherAccess,
@@ -190,13 +189,7 @@ export function createReplicaLoader(deps: ReplicaLoaderDeps): ReplicaLoader {
     for (let i = 0; i < marked.length; i += CHUNK) {
       const chunk = marked.slice(i, i + CHUNK);
       const changes = chunk.map((id) => replica.sessions.changeOf(id));
-      const bySubscription = new Map<number, OpenSessionAccess[]>();
-      for (const r of await loadOpenSessions(db, chunk)) {
-        const list = bySubscription.get(r.subscriptionId);
-        if (list) list.push(r);
-        else bySubscription.set(r.subscriptionId, [r]);
-      }
-      chunk.forEach((id, k) => replica.sessions.put(id, bySubscription.get(id) ?? [], changes[k]!));
+      replica.sessions.putEach(chunk, await loadOpenSessions(db, chunk), changes);
     }
   }
 

@@ -8,9 +8,9 @@
  * Prints the completion time (first request to the last Accounting-Response; target < 10 s), the
  * latency of each kind, and the requests answered past 300 ms (target 0).
  */
-import { createHash } from 'node:crypto';
 import dgram from 'node:dgram';
-import { Code } from '../../aaa/codec/packet.js';
+import { verifyResponse } from '../../aaa/codec/authenticators.js';
+import { Code, decodePacket } from '../../aaa/codec/packet.js';
 import {
   accepts, accessRequest, accountingRequest, accountingSizes, cpuLines, postgresPid, processTreeCpu, radiusMetricLines, radiusUnderTest, udpReceiveBufferErrors, waitFor,
 } from './scenario-common.js';
@@ -36,13 +36,6 @@ interface StormResult {
   retransmissions: number;
   /** Per second of the storm: requests sent first, retransmitted, answered. */
   timeline: Array<{ sent: number; retransmitted: number; answered: number }>;
-}
-
-/** Whether `reply` answers `request`: its Response Authenticator is MD5(Code+ID+Length+RequestAuth+Attributes+Secret) (RFC 2865 §3). */
-function answers(reply: Buffer, request: Buffer, secret: Buffer): boolean {
-  if (reply.length < 20) return false;
-  const h = createHash('md5').update(reply.subarray(0, 4)).update(request.subarray(4, 20)).update(reply.subarray(20)).update(secret).digest();
-  return h.equals(reply.subarray(4, 20));
 }
 
 /**
@@ -104,7 +97,9 @@ async function storm(port: { auth: number; acct: number }, n: number, spreadMs: 
       const f = slots[s]![id];
       // None: an answer to a retransmission already answered. Not its answer: a late reply to a
       // request given up, whose Identifier now carries another (a NAS checks the same way).
-      if (!f || !answers(msg, f.packet, secret)) return;
+      if (!f) return;
+      const reply = decodePacket(msg);
+      if (!reply.ok || !verifyResponse(reply.packet, f.packet.subarray(4, 20), secret)) return;
       const ms = performance.now() - f.firstSent;
       second().answered++;
       release(s, id);
