@@ -103,6 +103,12 @@ const schema = z.object({
    * before an accounting batch (accounting waits on PostgreSQL commits anyway).
    */
   RADIUS_ACCT_NICE: z.coerce.number().int().min(-20).max(19).default(10),
+  /**
+   * Access-Requests each Access-Request process answers on a scratch replica over loopback before
+   * it opens its socket, so the first login storm after a start meets compiled code
+   * (aaa/pipeline/warm-up.ts). 0: no warm-up.
+   */
+  RADIUS_WARM_UP_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   /** Acct-Interim-Interval sent in Access-Accept, seconds (RFC 2869 §5.16: at least 60). */
   RADIUS_INTERIM_INTERVAL: z.coerce.number().int().min(60).max(86400).default(300),
   /** A session with no accounting for this many interim intervals is closed by the sweep. */

@@ -29,6 +29,7 @@ import { currentDecision } from '../aaa/policy/current-decision.js';
 import { startVoucherUse } from '../billing/access/voucher-access.js';
 import { createRadiusServer } from '../aaa/pipeline/radius-server.js';
 import { startRadsec } from '../aaa/radsec/start-radsec.js';
+import { warmUpAccessPath } from '../aaa/pipeline/warm-up.js';
 
 /** What one radius process serves: see the header. */
 export type RadiusProcessKind = 'all' | 'auth' | 'acct';
@@ -84,6 +85,13 @@ export async function startRadiusRole(
     serve: kind === 'all' ? 'both' : kind,
     ...handlers,
   });
+  if (kind !== 'acct') {
+    const warm = await warmUpAccessPath({
+      requests: config.RADIUS_WARM_UP_REQUESTS, secrets: c.secrets, timeZone: config.ISP_TIME_ZONE, clock: c.clock, log,
+      interimInterval: config.RADIUS_INTERIM_INTERVAL, staleAfterMs,
+    });
+    if (warm.answered) log.info({ requests: warm.answered, ms: Math.round(warm.ms) }, 'Access-Request path warmed up');
+  }
   const ports = await server.start();
   // RadSec (RFC 6614) carries both request kinds on one connection: served where Access-Requests are.
   const radsec = config.RADSEC_ENABLED && kind !== 'acct'

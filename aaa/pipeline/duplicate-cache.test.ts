@@ -170,3 +170,30 @@ describe('storage', () => {
     assert.deepEqual(c.check(DuplicateCache.key(1, 2000, 1), AUTH_A), { kind: 'new' }, 'the oldest made room');
   });
 });
+
+describe('DuplicateCache.peek (before a datagram is decoded)', () => {
+  test('records nothing: a request only peeked at is new again, and new after check', () => {
+    const c = cache();
+    assert.deepEqual(c.peek(KEY, AUTH_A), { kind: 'new' });
+    assert.deepEqual(c.peek(KEY, AUTH_A), { kind: 'new' });
+    assert.deepEqual(c.check(KEY, AUTH_A), { kind: 'new' });
+  });
+
+  test('sees what check recorded: in progress, then the reply sent; another authenticator under the key is new', () => {
+    const c = cache();
+    c.check(KEY, AUTH_A);
+    assert.deepEqual(c.peek(KEY, AUTH_A), { kind: 'in_progress' });
+    c.complete(KEY, AUTH_A, REPLY_A);
+    assert.deepEqual(c.peek(KEY, AUTH_A), { kind: 'replay', reply: REPLY_A });
+    assert.deepEqual(c.peek(KEY, AUTH_B), { kind: 'new' });
+    assert.deepEqual(c.peek(KEY, AUTH_A), { kind: 'replay', reply: REPLY_A }, 'peeking at B replaced nothing');
+  });
+
+  test('an expired entry is new', () => {
+    const c = cache(1000);
+    c.check(KEY, AUTH_A);
+    c.complete(KEY, AUTH_A, REPLY_A);
+    clock += 1001;
+    assert.deepEqual(c.peek(KEY, AUTH_A), { kind: 'new' });
+  });
+});

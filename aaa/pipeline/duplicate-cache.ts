@@ -107,19 +107,32 @@ export class DuplicateCache {
   }
 
   /**
+   * Classifies a request without recording it: a retransmission (`replay`, `in_progress`) or
+   * `new`. The server asks this before it decodes a datagram, so a retransmission costs no
+   * decode nor signature check; only a request that passed them is recorded (`check`).
+   */
+  peek(key: number, authenticator: Buffer): DuplicateCheck {
+    const s = this.find(key, this.now());
+    if (s < 0 || !this.sameAuth(s, authenticator)) return { kind: 'new' };
+    return this.classify(s);
+  }
+
+  private classify(s: number): DuplicateCheck {
+    const len = this.replyLength[s]!;
+    if (len === 0) return { kind: 'in_progress' };
+    // A copy: the slot may be reused before the datagram leaves.
+    const reply = len === 0xffff ? this.large.get(s)! : this.replies.subarray(s * INLINE, s * INLINE + len);
+    return { kind: 'replay', reply: Buffer.from(reply) };
+  }
+
+  /**
    * Classifies a request and, when new, records it as in progress. A different authenticator
    * under the same key is a new request (the Identifier was reused) and replaces the entry.
    */
   check(key: number, authenticator: Buffer): DuplicateCheck {
     const t = this.now();
     const s = this.find(key, t);
-    if (s >= 0 && this.sameAuth(s, authenticator)) {
-      const len = this.replyLength[s]!;
-      if (len === 0) return { kind: 'in_progress' };
-      // A copy: the slot may be reused before the datagram leaves.
-      const reply = len === 0xffff ? this.large.get(s)! : this.replies.subarray(s * INLINE, s * INLINE + len);
-      return { kind: 'replay', reply: Buffer.from(reply) };
-    }
+    if (s >= 0 && this.sameAuth(s, authenticator)) return this.classify(s);
     this.write(s >= 0 ? s : this.claim(key, t), key, authenticator, null, t);
     return { kind: 'new' };
   }

@@ -37,6 +37,11 @@ export interface RadiusServerDeps {
    */
   serve?: 'both' | Port;
   duplicateTtlMs?: number;
+  /**
+   * Binds sockets of this process alone. Default false: in a cluster worker the socket is the
+   * one Node's cluster module shares among the workers of a kind (server/radius-cluster.ts).
+   */
+  exclusive?: boolean;
 }
 
 export interface RadiusServer {
@@ -116,6 +121,23 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
       }
       return;
     }
+    // A retransmission (RFC 5080 §2.2.2: same source port, Identifier and authenticator as a
+    // request this process accepted) is answered from the header alone: under overload a NAS
+    // resends every outstanding request each 300 ms, and decoding and verifying each copy again
+    // would spend the cores on packets already handled. Only a request that passed the checks
+    // below is ever recorded, so a forged copy can at most repeat the reply the NAS already got.
+    if (msg.length >= 20) {
+      const seen = duplicates.peek(DuplicateCache.key(nas.id, rinfo.port, msg[1]!), msg.subarray(4, 20));
+      if (seen.kind === 'replay') {
+        metrics.duplicate();
+        socket.send(seen.reply, rinfo.port, rinfo.address);
+        return;
+      }
+      if (seen.kind === 'in_progress') {
+        drop('duplicate_in_progress');
+        return;
+      }
+    }
     const decoded = decodePacket(msg);
     if (!decoded.ok) {
       drop(decoded.reason);
@@ -135,23 +157,14 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
       drop('unexpected_code');
       return;
     }
-    // Accounting: verify the Request Authenticator before the duplicate cache, so a forged
-    // packet cannot poison the cache entry of a genuine one.
+    // Accounting: verify the Request Authenticator before the duplicate cache records the
+    // request, so a forged packet cannot poison the cache entry of a genuine one.
     if (port === 'acct' && !verifySignedRequest(p, nas.secret)) {
       drop('bad_authenticator');
       return;
     }
     const key = DuplicateCache.key(nas.id, rinfo.port, p.identifier);
-    const dup = duplicates.check(key, p.authenticator);
-    if (dup.kind === 'replay') {
-      metrics.duplicate();
-      socket.send(dup.reply, rinfo.port, rinfo.address);
-      return;
-    }
-    if (dup.kind === 'in_progress') {
-      drop('duplicate_in_progress');
-      return;
-    }
+    duplicates.check(key, p.authenticator); // 'new': a retransmission was answered above
     dispatch(port, p, nas, key, started, socket, rinfo);
   }
 
@@ -160,7 +173,7 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
       const socket = dgram.createSocket({ type: 'udp4', recvBufferSize: 8 * 1024 * 1024, sendBufferSize: 8 * 1024 * 1024 });
       socket.on('message', (msg, rinfo) => onMessage(port, socket, msg, rinfo));
       socket.once('error', reject);
-      socket.bind(portNumber, deps.host, () => {
+      socket.bind({ port: portNumber, address: deps.host, exclusive: deps.exclusive ?? false }, () => {
         socket.off('error', reject);
         socket.on('error', (err) => log.error({ err, port }, 'RADIUS socket error'));
         resolve(socket);

@@ -7,7 +7,8 @@
  * - `reconnect-storm` (scenario-reconnect-storm.ts): 100,000 subscribers send Access-Request,
  *   then Accounting-Start, within a few seconds, as after a router reboot; prints the completion
  *   time (target < 10 s) and the requests answered past 300 ms (target 0).
- *   Options: --subscribers 100000 --spread 5 --sockets 64.
+ *   Options: --subscribers 100000 --spread 5 --sockets 64 --starts yes (no: Access-Requests only,
+ *   what the radius processes alone can take when the generator's core is not also sending Starts).
  * Both take --secret (the load NAS's shared secret). They seed with seed-load (passed in by
  * bench-radius.ts, which owns that import), use the database the server uses (DATABASE_URL or
  * the embedded PostgreSQL under DATA_DIR), and drive the radius role running on this machine or
@@ -42,7 +43,7 @@ export async function runScenario(argv: string[], seedLoad: SeedLoad): Promise<v
     strict: false,
     options: {
       scenario: { type: 'string' }, subscribers: { type: 'string' }, minutes: { type: 'string' }, interval: { type: 'string' },
-      spread: { type: 'string' }, sockets: { type: 'string' }, secret: { type: 'string', default: 'bench-secret-0123' },
+      spread: { type: 'string' }, sockets: { type: 'string' }, starts: { type: 'string' }, secret: { type: 'string', default: 'bench-secret-0123' },
     },
   });
   const scenario = String(values.scenario ?? '');

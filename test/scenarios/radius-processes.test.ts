@@ -98,6 +98,19 @@ test('the accounting processes run at RADIUS_ACCT_NICE (default 10), the Access-
   assert.deepEqual([...new Set(auth)], [os.getPriority()]);
 });
 
+test('each Access-Request process answered its warm-up on its own socket before opening the shared one', () => {
+  // RADIUS_WARM_UP_REQUESTS (default 10,000): all answered, in every `auth` worker. A worker's
+  // port-0 socket bound through the cluster module would be one socket shared by all workers,
+  // and the warm-ups would steal each other's replies until their deadline.
+  const warmUps = s.output().split('\n').filter((l) => l.includes('"msg":"Access-Request path warmed up"')).map((l) => JSON.parse(l) as { kind: string; requests: number; ms: number });
+  assert.equal(warmUps.length, workerNiceness('auth').length, s.output().slice(-2000));
+  for (const w of warmUps) {
+    assert.equal(w.kind, 'auth');
+    assert.equal(w.requests, 10_000);
+    assert.ok(w.ms < 10_000, `warm-up took ${w.ms} ms (its deadline is 10 s)`);
+  }
+});
+
 test('(b) during an accounting flood, Access-Requests are answered well ahead of the accounting replies', { timeout: 120_000 }, async (t) => {
   const f = await flood({ port: s.ports.acct, sockets: 4, inFlight: 64, make: (id, n) => accountingInterim(id, `flood-user-${n % 50}`, `flood-${n % 2000}`, secret) });
   // (Other usernames than the probe's: its own open sessions would make each login a simultaneous-use recheck in PostgreSQL.)

@@ -12,6 +12,7 @@ import { hideUserPassword } from '../../aaa/codec/user-password.js';
 import { PacketWriter } from '../../aaa/codec/writer.js';
 import { createNas, createSubscription } from '../helpers/factories.js';
 import { radclient } from '../helpers/radclient.js';
+import { accountingInterim } from '../helpers/radius-load.js';
 import { checkResponse } from '../helpers/radius-authenticators.js';
 import { startRadiusStack, type RadiusStack } from '../helpers/radius-stack.js';
 import { createUdpPeer } from '../helpers/udp-peer.js';
@@ -135,6 +136,26 @@ test('a retransmission gets the same reply and is decided once', async () => {
   assert.ok(first.equals(second), 'byte-identical replies');
   assert.equal(await stack.metric('radius_duplicates_total'), dupsBefore + 1);
   assert.equal(await stack.metric('radius_requests_total', { type: 'access', result: 'accept' }), acceptsBefore + 1);
+});
+
+test('a copy of an answered Accounting-Request\'s header and authenticator over other attributes gets the reply already sent, and stores nothing', async () => {
+  // Retransmissions are answered from the header (radius-server.ts); a forged copy can at most
+  // repeat the reply the NAS already has.
+  const peer = await createUdpPeer();
+  // Not `user`: an open session of theirs would hold their one login (simultaneous use).
+  const genuine = accountingInterim(77, 'dup-probe', 'genuine-1', SECRET);
+  const forged = accountingInterim(77, 'dup-probe', 'forged-02', SECRET);
+  genuine.copy(forged, 4, 4, 20);
+  const dupsBefore = await stack.metric('radius_duplicates_total');
+  const first = await peer.request(genuine, stack.radius.ports.acctPort);
+  const second = await peer.request(forged, stack.radius.ports.acctPort);
+  peer.close();
+  assert.ok(first && second);
+  assert.equal(first[0], Code.AccountingResponse);
+  assert.ok(first.equals(second), 'the reply already sent, byte for byte');
+  assert.equal(await stack.metric('radius_duplicates_total'), dupsBefore + 1);
+  assert.equal((await stack.c.db('accounting_sessions').where({ acct_session_id: 'genuine-1' })).length, 1);
+  assert.equal((await stack.c.db('accounting_sessions').where({ acct_session_id: 'forged-02' })).length, 0);
 });
 
 test('the same Identifier with a new authenticator is a new request, not a duplicate', async () => {
