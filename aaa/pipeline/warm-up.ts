@@ -60,11 +60,31 @@ function scratchReplica(secrets: SecretBox, timeZone: string, nas: NasEntry): Ac
   return replica;
 }
 
+/** Access-Request `seq` of the warm-up: subscription seq mod 64, PAP, as RouterOS sends it; every eighth with a wrong password. */
+function requestWriter(secret: Buffer): (seq: number) => Buffer {
+  const d = dictionary();
+  const A = {
+    userName: d.attr('User-Name'), userPassword: d.attr('User-Password'), serviceType: d.attr('Service-Type'), framedProtocol: d.attr('Framed-Protocol'),
+    callingStationId: d.attr('Calling-Station-Id'), nasIdentifier: d.attr('NAS-Identifier'), nasPortType: d.attr('NAS-Port-Type'),
+  };
+  const w = new PacketWriter();
+  return (seq) => {
+    const i = seq % SUBSCRIPTIONS;
+    const authenticator = randomBytes(16);
+    const password = seq % 8 === 7 ? 'wrong' : `warm-up-${i}`;
+    return w.reset(Code.AccessRequest, seq & 255, authenticator).messageAuthenticator()
+      .add(A.userName, `warm-up-${i}`).add(A.userPassword, hideUserPassword(password, authenticator, secret))
+      .add(A.serviceType, 'Framed-User').add(A.framedProtocol, 'PPP').add(A.nasPortType, 'Ethernet')
+      .add(A.callingStationId, `02:00:00:00:00:${i.toString(16).padStart(2, '0')}`).add(A.nasIdentifier, 'warm-up')
+      .toAccessRequest(secret);
+  };
+}
+
 /**
  * Runs the warm-up described in the header.
  * @param opts.requests Access-Requests to answer (RADIUS_WARM_UP_REQUESTS); 0 skips the warm-up
  * @param opts.deadlineMs the longest it may take, milliseconds (default 10,000)
- * @returns replies received and the time taken; never throws for a reply that does not come
+ * @returns replies received and the time taken; never throws: without a loopback socket it logs a warning and returns 0 answered
  */
 export async function warmUpAccessPath(opts: {
   requests: number;
@@ -102,30 +122,18 @@ export async function warmUpAccessPath(opts: {
     }),
     handleAccounting: noDatabase,
   });
-  const { authPort } = await server.start();
   const client = dgram.createSocket('udp4');
-  await new Promise<void>((resolve) => client.bind({ port: 0, address: '127.0.0.1', exclusive: true }, resolve));
-  const d = dictionary();
-  const A = {
-    userName: d.attr('User-Name'), userPassword: d.attr('User-Password'), serviceType: d.attr('Service-Type'), framedProtocol: d.attr('Framed-Protocol'),
-    callingStationId: d.attr('Calling-Station-Id'), nasIdentifier: d.attr('NAS-Identifier'), nasPortType: d.attr('NAS-Port-Type'),
-  };
-  const w = new PacketWriter();
+  const request = requestWriter(secret);
   let sent = 0;
   let answered = 0;
-  const send = (): void => {
-    const i = sent % SUBSCRIPTIONS;
-    const authenticator = randomBytes(16);
-    const password = sent % 8 === 7 ? 'wrong' : `warm-up-${i}`;
-    const packet = w.reset(Code.AccessRequest, sent & 255, authenticator).messageAuthenticator()
-      .add(A.userName, `warm-up-${i}`).add(A.userPassword, hideUserPassword(password, authenticator, secret))
-      .add(A.serviceType, 'Framed-User').add(A.framedProtocol, 'PPP').add(A.nasPortType, 'Ethernet')
-      .add(A.callingStationId, `02:00:00:00:00:${(i & 255).toString(16).padStart(2, '0')}`).add(A.nasIdentifier, 'warm-up')
-      .toAccessRequest(secret);
-    sent++;
-    client.send(packet, authPort, '127.0.0.1');
-  };
   try {
+    const { authPort } = await server.start();
+    await new Promise<void>((resolve, reject) => {
+      client.once('error', reject);
+      client.bind({ port: 0, address: '127.0.0.1', exclusive: true }, () => { client.off('error', reject); resolve(); });
+    });
+    client.on('error', (err) => opts.log.warn({ err }, 'Access-Request warm-up socket error'));
+    const send = (): void => { client.send(request(sent++), authPort, '127.0.0.1'); };
     await new Promise<void>((resolve) => {
       const deadline = setTimeout(resolve, opts.deadlineMs ?? 10_000);
       client.on('message', () => {
@@ -134,8 +142,11 @@ export async function warmUpAccessPath(opts: {
       });
       for (let k = 0; k < Math.min(IN_FLIGHT, opts.requests); k++) send();
     });
+  } catch (err) {
+    // No loopback socket: the process starts cold rather than not at all.
+    opts.log.warn({ err }, 'Access-Request warm-up skipped: no loopback socket');
   } finally {
-    client.close();
+    try { client.close(); } catch { /* already closed by a failed bind */ }
     await server.stop();
   }
   return { answered, ms: performance.now() - started };
