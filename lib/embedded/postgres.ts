@@ -16,6 +16,7 @@ import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { freePort, isListening, readState, writeState } from './local-state.js';
 import { isProcess, ownerIsRunning, stopProcess } from './processes.js';
+import { postgresTuningFlags } from './postgres-tuning.js';
 import { supervise, type SupervisionState, type Supervised } from './supervisor.js';
 
 /**
@@ -104,7 +105,7 @@ export async function startEmbeddedPostgres(opts: {
       persistent: true,
       createPostgresUser: process.getuid?.() === 0,
       initdbFlags: ['--encoding=UTF8'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'TimeZone=UTC'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'TimeZone=UTC', ...postgresTuningFlags()],
       onLog: (m) => log.debug({ postgres: m.trim() }, 'postgres'),
       onError: (e) => log.warn({ postgres: String(e).trim() }, 'postgres'),
     });
