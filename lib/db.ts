@@ -40,14 +40,26 @@ export interface DbOptions {
   poolMax?: number;
   /** Shown in pg_stat_activity, e.g. `isp radius`. */
   applicationName?: string;
+  /**
+   * Plan every parameterized statement once per connection: each connection runs
+   * `SET plan_cache_mode = force_generic_plan` when it opens (PostgreSQL documentation,
+   * "Query Planning", plan_cache_mode). For a pool that runs a few hot statements whose best
+   * plan does not depend on the values (the accounting writer's, accounting-writer.ts), never
+   * for ad-hoc queries: a generic plan cannot use a value's selectivity.
+   */
+  genericPlans?: boolean;
 }
 
+interface PgConnection { query(sql: string, done: (err: Error | null) => void): void }
+
 /** Creates a knex instance on PostgreSQL. The pool connects lazily; call `db.destroy()` on shutdown. */
-export function createDb({ url, poolMax = 10, applicationName = 'isp' }: DbOptions): Knex {
+export function createDb({ url, poolMax = 10, applicationName = 'isp', genericPlans = false }: DbOptions): Knex {
+  const afterCreate = (conn: PgConnection, done: (err: Error | null, conn: PgConnection) => void): void =>
+    conn.query('SET plan_cache_mode = force_generic_plan', (err) => done(err, conn));
   return knexFactory({
     client: 'pg',
     connection: { connectionString: url, application_name: applicationName },
-    pool: { min: 0, max: poolMax },
+    pool: { min: 0, max: poolMax, ...(genericPlans ? { afterCreate } : {}) },
     migrations: { tableName: 'knex_migrations' },
     // An error's message names the SQL with placeholders, never the bound values (personal data, secrets) it ran with.
     compileSqlOnError: false,

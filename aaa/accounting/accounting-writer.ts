@@ -78,6 +78,9 @@ export interface AccountingWriter {
 // session key (another process inserted the same new session: the next attempt updates it).
 const RETRYABLE = new Set(['40001', '40P01', '23503', '23505']);
 
+/** Commit lanes by default: measured best on 2 cores (4 lanes stored fewer Starts a second). */
+export const ACCOUNTING_LANES = 2;
+
 /** Dead-letter reason of a record for a session unknown to us whose time is in a month already archived and dropped. */
 export const ARCHIVED_MONTH = 'archived_month';
 
@@ -103,7 +106,7 @@ export function createAccountingWriter(opts: {
   /** Records queued or committing at most (RADIUS_ACCT_MAX_IN_FLIGHT). */
   maxInFlight?: number;
 }): AccountingWriter {
-  const { db, log, metrics, maxBatch = 1000, lanes: laneCount = 2, maxInFlight = 2000 } = opts;
+  const { db, log, metrics, maxBatch = 1000, lanes: laneCount = ACCOUNTING_LANES, maxInFlight = 2000 } = opts;
   let inFlight = 0;
   const stats = createOpenPartitionStats({ db, log });
   const deadLetterLog = new RateLimitedLog(60_000);

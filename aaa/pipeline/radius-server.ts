@@ -67,9 +67,16 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
     metrics.drop(reason);
   }
 
-  function statusServer(p: Packet, nas: NasEntry): Buffer | null {
-    // RFC 5997 §3: Status-Server MUST carry a Message-Authenticator; answer with Access-Accept.
+  /**
+   * RFC 5997 §3: Status-Server MUST carry a Message-Authenticator; the answer is Access-Accept
+   * (with a Message-Authenticator) on the authentication port and Accounting-Response on the
+   * accounting port (FreeRADIUS's radclient refuses an Access-Accept from 1813: "Expected
+   * Accounting-Response"). The Accounting-Response carries none, as every Accounting-Response we
+   * send (aaa/codec/writer.ts, toResponse).
+   */
+  function statusServer(p: Packet, nas: NasEntry, port: Port): Buffer | null {
     if (!verifyRequestMessageAuthenticator(p, nas.secret)) return null;
+    if (port === 'acct') return statusWriter.reset(Code.AccountingResponse, p.identifier).toResponse(p.authenticator, nas.secret);
     return statusWriter.reset(Code.AccessAccept, p.identifier).messageAuthenticator().toResponse(p.authenticator, nas.secret);
   }
 
@@ -145,7 +152,7 @@ export function createRadiusServer(deps: RadiusServerDeps): RadiusServer {
     }
     const p = decoded.packet;
     if (p.code === Code.StatusServer) {
-      const reply = statusServer(p, nas);
+      const reply = statusServer(p, nas, port);
       if (reply) {
         socket.send(reply, rinfo.port, rinfo.address);
         metrics.request('status', 'ok', (performance.now() - started) / 1000);

@@ -16,7 +16,7 @@
  *   devices.parent_id), for the link drawn to it; null when it has none or no location.
  *
  * Index use: subscriptions_location / devices_location (migrations/20261207001600_map_locations.ts)
- * for the box, accounting_sessions_open_subscription, invoices_customer.
+ * for the box, accounting_sessions_subscription_start (a subscription's open sessions), invoices_customer.
  */
 import type { Knex } from '../../lib/db.js';
 import type { BoundingBox } from './bounding-box.js';

@@ -114,6 +114,8 @@ export async function radiusUnderTest(config: Config, secret: Buffer, say: (s: s
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   await waitFor(() => statusServer(config.RADIUS_AUTH_PORT, secret), 'the radius role to answer Status-Server');
+  // The accounting process starts on its own: Starts sent before it answers would be lost.
+  await waitFor(() => statusServer(config.RADIUS_ACCT_PORT, secret), 'the accounting port to answer Status-Server');
   return {
     pid: child.pid ?? null,
     // An unforwarded request from this host is a trusted caller of /metrics (web/trusted-caller.ts).

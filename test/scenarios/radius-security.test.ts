@@ -173,6 +173,11 @@ test('Status-Server with Message-Authenticator is answered (RFC 5997)', async ()
   assert.equal(r.code, 'Access-Accept', r.stdout + r.stderr);
 });
 
+test('Status-Server to the accounting port is answered with Accounting-Response (RFC 5997 §3)', async () => {
+  const r = await radclient({ port: stack.radius.ports.acctPort, secret: SECRET, type: 'status', attributes: ['Message-Authenticator = 0x00'] });
+  assert.equal(r.code, 'Accounting-Response', r.stdout + r.stderr);
+});
+
 test('an Accounting-Request signed with the wrong secret is dropped, not stored', async () => {
   const acct = stack.radius.ports.acctPort;
   const r = await radclient({ port: acct, secret: 'wrong', type: 'acct', attributes: [`User-Name = "${user.username}"`, 'Acct-Status-Type = Start', 'Acct-Session-Id = "forged-1"'] });
