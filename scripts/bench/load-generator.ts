@@ -18,6 +18,8 @@ export interface LoadResult {
   latencies: Float64Array;
   /** Replies slower than 5 ms, per second of the run (where the tail comes from). */
   slowPerSecond: number[];
+  /** The slowest reply (ms) to a request sent in each second of the run; timeouts count as timeoutMs. */
+  worstPerSecond: number[];
 }
 
 /**
@@ -77,6 +79,11 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   const latencies = new Float64Array(packets.reduce((n, p) => n + p.count, 0));
   let answeredCount = 0;
   const slowPerSecond: number[] = [];
+  const worstPerSecond: number[] = [];
+  const worst = (t0: number, ms: number): void => {
+    const sec = Math.floor((t0 - start) / 1000);
+    if (ms > (worstPerSecond[sec] ?? 0)) worstPerSecond[sec] = ms;
+  };
   let sent = 0, answered = 0, timeouts = 0, late = 0;
   const start = performance.now();
   const deadline = start + durationMs;
@@ -107,6 +114,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       inFlight[s]!--;
       answered++;
       latencies[answeredCount++] = ms;
+      worst(t0, ms);
       if (ms > 5) {
         const sec = Math.floor((t0 - start) / 1000);
         slowPerSecond[sec] = (slowPerSecond[sec] ?? 0) + 1;
@@ -122,6 +130,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
       for (let id = 0; id < 256; id++) {
         const t0 = sentAt[s]![id]!;
         if (t0 >= 0 && now - t0 > timeoutMs) {
+          worst(t0, timeoutMs);
           sentAt[s]![id] = -1;
           inFlight[s]!--;
           timeouts++;
@@ -165,7 +174,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
   for (let s = 0; s < S; s++) for (let id = 0; id < 256; id++) if (sentAt[s]![id]! >= 0) timeouts++;
   for (const sock of sockets) sock.close();
   const sorted = latencies.slice(0, answeredCount).sort();
-  return { sent, answered, timeouts, late, seconds, latencies: sorted, slowPerSecond: Array.from(slowPerSecond, (n) => n ?? 0) };
+  return {
+    sent, answered, timeouts, late, seconds, latencies: sorted,
+    slowPerSecond: Array.from(slowPerSecond, (n) => n ?? 0), worstPerSecond: Array.from(worstPerSecond, (n) => n ?? 0),
+  };
 }
 
 /** The p-th percentile (0-100) of sorted latencies, in milliseconds. */

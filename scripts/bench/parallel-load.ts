@@ -47,6 +47,8 @@ export function mergeResults(results: LoadResult[]): LoadResult {
   for (const r of results) { all.set(r.latencies, at); at += r.latencies.length; }
   const slow: number[] = [];
   for (const r of results) r.slowPerSecond.forEach((n, i) => { slow[i] = (slow[i] ?? 0) + n; });
+  const worst: number[] = [];
+  for (const r of results) r.worstPerSecond.forEach((ms, i) => { worst[i] = Math.max(worst[i] ?? 0, ms); });
   return {
     sent: results.reduce((n, r) => n + r.sent, 0),
     answered: results.reduce((n, r) => n + r.answered, 0),
@@ -55,5 +57,6 @@ export function mergeResults(results: LoadResult[]): LoadResult {
     seconds: Math.max(...results.map((r) => r.seconds)),
     latencies: all.sort(),
     slowPerSecond: Array.from(slow, (n) => n ?? 0),
+    worstPerSecond: Array.from(worst, (n) => n ?? 0),
   };
 }

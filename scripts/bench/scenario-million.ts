@@ -4,8 +4,9 @@
  * `--minutes` (default 10). The sessions are already open when it starts (inserted in bulk with
  * the keys the server derives, accounting-record.ts `sessionKey`), as in the steady state after
  * everyone logged in; every Interim is then an update of an open row in the open partition.
- * Prints acknowledgement latency (the Accounting-Response is sent after the commit), the CPU of
- * each server and PostgreSQL process, and the database's growth, extrapolated to a day.
+ * Prints acknowledgement latency (the Accounting-Response is sent after the commit), a timeline of
+ * the slow windows beside what PostgreSQL was doing (postgres-timeline.ts), the CPU of each server
+ * and PostgreSQL process, and the database's growth, extrapolated to a day.
  */
 import { sessionKey } from '../../aaa/accounting/accounting-record.js';
 import { packetSet, percentile, runLoad } from './load-generator.js';
@@ -13,6 +14,7 @@ import {
   accepts, accountingRequest, accountingSizes, acctSessionId, cpuLines, mb, postgresPid, processTreeCpu, radiusMetricLines, radiusUnderTest, waitFor,
 } from './scenario-common.js';
 import type { ScenarioContext } from './scenarios.js';
+import { samplePostgres, timelineLines } from './postgres-timeline.js';
 
 const CHUNK = 200_000;
 
@@ -77,7 +79,9 @@ export async function runMillion(ctx: ScenarioContext): Promise<void> {
     const sizes0 = await accountingSizes(db);
     const cpu0 = processTreeCpu(server.pid);
     const pg0 = processTreeCpu(postgresPid(config));
+    const sampler = samplePostgres(db);
     const r = await runLoad({ host: '127.0.0.1', port: config.RADIUS_ACCT_PORT, packets, durationMs: minutes * 60_000, rate });
+    const samples = await sampler.stop();
     const cpu1 = processTreeCpu(server.pid);
     const pg1 = processTreeCpu(postgresPid(config));
     await db.raw('CHECKPOINT');
@@ -86,6 +90,8 @@ export async function runMillion(ctx: ScenarioContext): Promise<void> {
     say(`\nmillion: ${online} subscribers online, Interim-Update every ${intervalS} s = ${rate.toFixed(0)}/s offered, ${(r.answered / r.seconds).toFixed(0)}/s acknowledged over ${r.seconds.toFixed(0)} s`);
     say(`  acknowledgement p50 ${percentile(r.latencies, 50).toFixed(2)} ms  p99 ${percentile(r.latencies, 99).toFixed(2)} ms (target < 50)  p99.9 ${percentile(r.latencies, 99.9).toFixed(2)} ms  max ${percentile(r.latencies, 100).toFixed(0)} ms`);
     say(`  sent ${r.sent}  answered ${r.answered}  timeouts (1 s) ${r.timeouts}  late (> 300 ms) ${r.late}`);
+    say('Where the tail comes from: each 10 s of sending whose slowest acknowledgement passed 50 ms, and what PostgreSQL did meanwhile:');
+    for (const line of timelineLines(r.worstPerSecond, r.slowPerSecond, samples)) say(line);
     say('CPU per process (share of one core):');
     for (const line of [...cpuLines(cpu0, cpu1, r.seconds), ...cpuLines(pg0, pg1, r.seconds)]) say(line);
     say('What the server counted:');
