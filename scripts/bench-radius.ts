@@ -31,7 +31,7 @@ import { createSecretBox, resolveKey } from '../lib/secret-box.js';
 import { resolveDatabase } from '../server/services.js';
 import { packetSet, percentile, runLoad, type LoadResult, type PacketSet } from './bench/load-generator.js';
 import { floodPhase } from './bench/flood-phase.js';
-import { postgresPid, processTreeCpu } from './bench/scenario-common.js';
+import { postgresPid, processTreeCpu, statusServer } from './bench/scenario-common.js';
 import { seedLoad } from './seed-load.js';
 import { A, ip, mac } from './bench/bench-attributes.js';
 
@@ -108,17 +108,6 @@ function accountingRequest(k: number, i: number, status: 'Start' | 'Interim-Upda
 
 function build(count: number, make: (k: number, socket: number) => Buffer): PacketSet[] {
   return Array.from({ length: SOCKETS }, (_, s) => packetSet(Math.ceil(count / SOCKETS), (k) => make(k, s)));
-}
-
-function statusServer(port: number): Promise<boolean> {
-  const auth = randomBytes(16);
-  const pkt = new PacketWriter().reset(Code.StatusServer, 1, auth).messageAuthenticator().toAccessRequest(SECRET);
-  return new Promise((resolve) => {
-    const s = dgram.createSocket('udp4');
-    const t = setTimeout(() => { s.close(); resolve(false); }, 300);
-    s.on('message', () => { clearTimeout(t); s.close(); resolve(true); });
-    s.send(pkt, port, '127.0.0.1');
-  });
 }
 
 async function waitFor(fn: () => Promise<boolean>, what: string, ms = 120_000): Promise<void> {
@@ -213,7 +202,7 @@ async function main(): Promise<void> {
   const authPort = config.RADIUS_AUTH_PORT;
   const acctPort = config.RADIUS_ACCT_PORT;
   let child: ChildProcess | null = null;
-  if (await statusServer(authPort)) {
+  if (await statusServer(authPort, SECRET)) {
     process.stdout.write(`driving the server already running on 127.0.0.1:${authPort}/${acctPort}\n`);
   } else {
     const processes = process.env.RADIUS_PROCESSES ?? '2';
@@ -223,11 +212,11 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     serverPid = child.pid;
-    await waitFor(() => statusServer(authPort), 'the radius role to answer Status-Server');
+    await waitFor(() => statusServer(authPort, SECRET), 'the radius role to answer Status-Server');
   }
   // The accounting process loads its replica on its own: measuring Starts before it answers
   // counted its start-up as lost requests (about 150 "timeouts" in every run).
-  await waitFor(() => statusServer(acctPort), 'the accounting port to answer Status-Server');
+  await waitFor(() => statusServer(acctPort, SECRET), 'the accounting port to answer Status-Server');
   t0 = Date.now();
   await waitFor(() => acceptsLastUser(authPort), `user${N - 1} to be accepted`);
   process.stdout.write(`index ready (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
